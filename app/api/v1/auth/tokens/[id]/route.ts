@@ -1,0 +1,7 @@
+import { revokeToken } from "@/lib/auth/api-tokens";
+import { route } from "@/lib/http/route";
+
+export const DELETE = route({}, async ({ principal, params }) => {
+  await revokeToken(principal, params.id);
+  return { ok: true };
+});

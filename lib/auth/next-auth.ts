@@ -1,0 +1,42 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { settings } from "../env";
+import { AppError } from "../errors";
+import { verifyLogin } from "./login";
+
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: process.env.NEXTAUTH_SECRET,
+    // Short-lived JWT, refreshed while the user is active; every request also re-checks the user.
+    session: { strategy: "jwt", maxAge: settings().BERTH_SESSION_MAX_AGE, updateAge: 300 },
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
+          const ip = headers["x-berth-client-ip"] ?? null;
+          try {
+            const user = await verifyLogin(credentials?.email ?? "", credentials?.password ?? "", ip);
+            return { id: user.id, email: user.email, name: user.name };
+          } catch (err) {
+            if (err instanceof AppError && err.code === "RATE_LIMITED") throw new Error("RateLimited");
+            if (err instanceof AppError) return null;
+            throw err;
+          }
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) token.uid = user.id;
+        return token;
+      },
+      session({ session, token }) {
+        if (session.user && typeof token.uid === "string") (session.user as { id?: string }).id = token.uid;
+        return session;
+      },
+    },
+  };
+}

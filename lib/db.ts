@@ -1,0 +1,25 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+
+export type TDb = PrismaClient;
+export type TTx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+// server.ts and Next's bundled route handlers load separate copies of this module;
+// keeping the client on globalThis gives them one pool.
+const holder = globalThis as unknown as { berthDb?: PrismaClient };
+
+export function db(): PrismaClient {
+  if (!holder.berthDb) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: the console sets it once Postgres is up");
+    holder.berthDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  }
+  return holder.berthDb;
+}
+
+export async function closeDb(): Promise<void> {
+  if (holder.berthDb) {
+    await holder.berthDb.$disconnect();
+    holder.berthDb = undefined;
+  }
+}

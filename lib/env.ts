@@ -1,0 +1,50 @@
+import path from "node:path";
+import { z } from "zod";
+
+const ZBool = z
+  .enum(["0", "1", "true", "false", "yes", "no", ""])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+/** Every setting Berth reads, with its default; README's settings table mirrors this. */
+export const ZSettings = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  BERTH_BIND: z.string().default("0.0.0.0"),
+  BERTH_URL: z.string().url().optional(),
+  BERTH_DATA_DIR: z.string().default("./.berth"),
+  DATABASE_URL: z.string().optional(),
+  BERTH_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  BERTH_ADMIN_EMAIL: z.string().email().optional(),
+  BERTH_ADMIN_PASSWORD: z.string().min(8).optional(),
+  NEXTAUTH_SECRET: z.string().min(32).optional(),
+  BERTH_SESSION_MAX_AGE: z.coerce.number().int().min(60).default(3600),
+  BERTH_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  BERTH_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  BERTH_TRUST_PROXY: ZBool.default(false),
+  BERTH_LOCAL_AGENT: ZBool.default(true),
+  BERTH_HOST_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
+});
+export type TSettings = z.infer<typeof ZSettings>;
+
+let cached: TSettings | undefined;
+
+export function settings(): TSettings {
+  if (!cached) {
+    const parsed = ZSettings.safeParse(process.env);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid Berth settings: ${issues}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+export function dataDir(): string {
+  return path.resolve(settings().BERTH_DATA_DIR);
+}
+
+/** The console's own origin: the only Origin accepted on cookie writes and socket handshakes. */
+export function publicUrl(): URL {
+  const s = settings();
+  return new URL(s.BERTH_URL ?? `http://localhost:${s.PORT}`);
+}

@@ -1,0 +1,152 @@
+import { z } from "zod";
+
+/** HTTP API request/response schemas. Strict objects: unknown fields are a 400. */
+
+export const ZSlug = z
+  .string()
+  .min(2)
+  .max(40)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and inner dashes");
+export const ZEmail = z.string().trim().toLowerCase().email().max(254);
+export const ZPassword = z.string().min(8, "at least 8 characters").max(256);
+export const ZTeamRole = z.enum(["OWNER", "MEMBER", "VIEWER"]);
+export type TTeamRole = z.infer<typeof ZTeamRole>;
+
+export const ZQuotaLimits = z.strictObject({
+  cpu: z.number().min(0).max(100_000).multipleOf(0.001).describe("CPU cores (fractions allowed)"),
+  memoryMiB: z.number().int().min(0).max(1 << 30),
+  diskGiB: z.number().int().min(0).max(1 << 24),
+  sets: z.number().int().min(0).max(100_000),
+});
+export type TQuotaLimits = z.infer<typeof ZQuotaLimits>;
+
+export const ZTeamCreate = z.strictObject({
+  slug: ZSlug,
+  name: z.string().trim().min(1).max(100),
+  quota: ZQuotaLimits.optional(),
+});
+export type TTeamCreate = z.infer<typeof ZTeamCreate>;
+
+export const ZTeam = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  role: ZTeamRole.nullable().describe("the caller's role; null for admins who are not members"),
+  memberCount: z.number().int(),
+  createdAt: z.string(),
+});
+export type TTeam = z.infer<typeof ZTeam>;
+
+export const ZMemberAdd = z.strictObject({
+  email: ZEmail,
+  role: ZTeamRole,
+  password: ZPassword.optional().describe("required when the user does not exist yet"),
+  name: z.string().trim().max(100).optional(),
+});
+export type TMemberAdd = z.infer<typeof ZMemberAdd>;
+
+export const ZMemberUpdate = z.strictObject({ role: ZTeamRole });
+
+export const ZMember = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: ZTeamRole,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type TMember = z.infer<typeof ZMember>;
+
+export const ZQuota = z.object({ limits: ZQuotaLimits, used: ZQuotaLimits });
+export type TQuota = z.infer<typeof ZQuota>;
+
+export const ZTokenLogin = z.strictObject({
+  email: ZEmail,
+  password: z.string().min(1).max(256),
+  name: z.string().trim().min(1).max(100).default("api"),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export const ZTokenCreate = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export type TTokenCreate = z.infer<typeof ZTokenCreate>;
+export const ZTokenCreated = z.object({ id: z.string(), token: z.string(), name: z.string(), expiresAt: z.string().nullable() });
+export const ZTokenInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type TTokenInfo = z.infer<typeof ZTokenInfo>;
+
+export const ZMe = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  isAdmin: z.boolean(),
+  teams: z.array(z.object({ slug: z.string(), name: z.string(), role: ZTeamRole })),
+});
+export type TMe = z.infer<typeof ZMe>;
+
+export const ZUserUpdate = z.strictObject({
+  disabled: z.boolean().optional(),
+  isAdmin: z.boolean().optional(),
+  name: z.string().trim().max(100).optional(),
+});
+export const ZUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  isAdmin: z.boolean(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+export type TUser = z.infer<typeof ZUser>;
+
+export const ZAuditQuery = z.strictObject({
+  team: ZSlug.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.string().datetime().optional(),
+});
+export const ZAuditEvent = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  team: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type TAuditEvent = z.infer<typeof ZAuditEvent>;
+
+export const ZHealth = z.object({
+  status: z.enum(["ok", "degraded"]),
+  database: z.enum(["ok", "down"]),
+  agents: z.object({ ready: z.number().int(), unreachable: z.number().int(), total: z.number().int() }),
+  version: z.string(),
+});
+
+export const ZErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
+
+export const ZHost = z.object({
+  id: z.string(),
+  name: z.string(),
+  zone: z.string(),
+  status: z.enum(["Ready", "Unreachable", "Cordoned"]),
+  cordoned: z.boolean(),
+  capacity: z.object({ cpuCores: z.number(), memoryBytes: z.number() }),
+  allocated: z.object({ cpuCores: z.number(), memoryBytes: z.number(), diskGiB: z.number() }),
+  diskFreeBytes: z.number(),
+  lastSeenAt: z.string().nullable(),
+  agentVersion: z.string().nullable(),
+  statusReason: z.string().nullable(),
+});
+export type THost = z.infer<typeof ZHost>;

@@ -1,0 +1,97 @@
+import { z } from "zod";
+
+/** Bumped when console and agent stop understanding each other; checked at handshake. */
+export const PROTOCOL_VERSION = 1;
+
+export const ZAckError = z.object({ code: z.string(), message: z.string() });
+export type TAck<T> = { ok: true; data: T } | { ok: false; error: z.infer<typeof ZAckError> };
+export type TAckFn<T> = (ack: TAck<T>) => void;
+
+// ---- /ui namespace (browsers and API-token clients) ----
+
+export const ZSetRef = z.strictObject({ setId: z.string().min(1).max(64) });
+export const ZTerminalOpen = z.strictObject({
+  setId: z.string().min(1).max(64),
+  container: z.string().min(1).max(64),
+  cols: z.number().int().min(1).max(1000),
+  rows: z.number().int().min(1).max(1000),
+});
+export const ZTerminalInput = z.strictObject({
+  sessionId: z.string().min(1).max(64),
+  data: z.union([z.string().max(65536), z.instanceof(Uint8Array)]),
+});
+export const ZTerminalResize = z.strictObject({
+  sessionId: z.string().min(1).max(64),
+  cols: z.number().int().min(1).max(1000),
+  rows: z.number().int().min(1).max(1000),
+});
+export const ZTerminalClose = z.strictObject({ sessionId: z.string().min(1).max(64) });
+
+export const ZContainerSample = z.object({
+  name: z.string(),
+  cpuPercent: z.number(),
+  memoryBytes: z.number(),
+  memoryLimitBytes: z.number(),
+  netRxBytes: z.number(),
+  netTxBytes: z.number(),
+  blkReadBytes: z.number(),
+  blkWriteBytes: z.number(),
+  pids: z.number(),
+});
+export const ZMetricsSample = z.object({ setId: z.string(), at: z.number(), containers: z.array(ZContainerSample) });
+export type TMetricsSample = z.infer<typeof ZMetricsSample>;
+
+export interface TWhoAmI {
+  userId: string;
+  email: string;
+  isAdmin: boolean;
+}
+
+export interface TUiClientToServer {
+  whoami: (ack: TAckFn<TWhoAmI>) => void;
+  "metrics:subscribe": (payload: unknown, ack: TAckFn<null>) => void;
+  "metrics:unsubscribe": (payload: unknown, ack: TAckFn<null>) => void;
+  "terminal:open": (payload: unknown, ack: TAckFn<{ sessionId: string }>) => void;
+  "terminal:input": (payload: unknown) => void;
+  "terminal:resize": (payload: unknown) => void;
+  "terminal:close": (payload: unknown) => void;
+}
+
+export interface TUiServerToClient {
+  "terminal:output": (payload: { sessionId: string; data: Uint8Array | string }) => void;
+  "terminal:exit": (payload: { sessionId: string; code: number | null; reason: string }) => void;
+  "metrics:sample": (payload: TMetricsSample) => void;
+  "set:state": (payload: { setId: string; state: string; containers: unknown[] }) => void;
+}
+
+// ---- /agent namespace (one connection per host) ----
+
+export const ZAgentHandshake = z.object({
+  protocolVersion: z.number().int(),
+  credential: z.string().min(16).max(200),
+});
+export type TAgentHandshake = z.infer<typeof ZAgentHandshake>;
+
+export const ZHostCapacity = z.object({
+  cpuCores: z.number().min(0),
+  memoryBytes: z.number().min(0),
+  diskFreeBytes: z.number().min(0),
+  volumeFreeBytes: z.number().min(0),
+});
+
+export const ZAgentHeartbeat = z.object({
+  capacity: ZHostCapacity,
+  labels: z.record(z.string(), z.string()).default({}),
+  agentVersion: z.string().max(64),
+  dockerVersion: z.string().max(64).optional(),
+  statusReason: z.string().max(500).nullable().optional(),
+});
+export type TAgentHeartbeat = z.infer<typeof ZAgentHeartbeat>;
+
+export interface TAgentClientToServer {
+  heartbeat: (payload: unknown, ack: TAckFn<{ hostId: string }>) => void;
+}
+
+export interface TAgentServerToClient {
+  hello: (payload: { hostId: string; name: string }) => void;
+}

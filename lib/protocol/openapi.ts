@@ -1,0 +1,88 @@
+import { z, type ZodType } from "zod";
+import * as api from "./api";
+
+type TMethod = "get" | "post" | "patch" | "delete";
+
+export interface TEndpoint {
+  method: TMethod;
+  path: string;
+  summary: string;
+  auth: "none" | "user" | "admin";
+  body?: ZodType;
+  query?: ZodType;
+  response?: ZodType;
+  status?: number;
+}
+
+/**
+ * The published surface. Handlers import the same schemas, and a test checks that every route
+ * file under app/api is listed here and nothing listed is missing a handler.
+ */
+export const ENDPOINTS: TEndpoint[] = [
+  { method: "get", path: "/api/health", summary: "Database and agent health", auth: "none", response: api.ZHealth },
+  { method: "get", path: "/api/v1/openapi.json", summary: "This document", auth: "none" },
+  { method: "post", path: "/api/v1/auth/token", summary: "Exchange email and password for an API token (rate-limited)", auth: "none", body: api.ZTokenLogin, response: api.ZTokenCreated, status: 201 },
+  { method: "get", path: "/api/v1/auth/tokens", summary: "The caller's API tokens", auth: "user", response: z.array(api.ZTokenInfo) },
+  { method: "post", path: "/api/v1/auth/tokens", summary: "Create an API token for the caller (shown once)", auth: "user", body: api.ZTokenCreate, response: api.ZTokenCreated, status: 201 },
+  { method: "delete", path: "/api/v1/auth/tokens/{id}", summary: "Revoke an API token", auth: "user" },
+  { method: "get", path: "/api/v1/me", summary: "The caller and their teams", auth: "user", response: api.ZMe },
+  { method: "get", path: "/api/v1/teams", summary: "Teams the caller belongs to (admins: all)", auth: "user", response: z.array(api.ZTeam) },
+  { method: "post", path: "/api/v1/teams", summary: "Create a team with its quota", auth: "admin", body: api.ZTeamCreate, response: api.ZTeam, status: 201 },
+  { method: "get", path: "/api/v1/teams/{team}", summary: "One team", auth: "user", response: api.ZTeam },
+  { method: "get", path: "/api/v1/teams/{team}/members", summary: "Members of a team", auth: "user", response: z.array(api.ZMember) },
+  { method: "post", path: "/api/v1/teams/{team}/members", summary: "Add a member (creates the user when a password is given)", auth: "user", body: api.ZMemberAdd, response: api.ZMember, status: 201 },
+  { method: "patch", path: "/api/v1/teams/{team}/members/{userId}", summary: "Change a member's role", auth: "user", body: api.ZMemberUpdate, response: api.ZMember },
+  { method: "delete", path: "/api/v1/teams/{team}/members/{userId}", summary: "Remove a member", auth: "user" },
+  { method: "get", path: "/api/v1/teams/{team}/quota", summary: "Quota limits and usage", auth: "user", response: api.ZQuota },
+  { method: "get", path: "/api/v1/users", summary: "All users", auth: "admin", response: z.array(api.ZUser) },
+  { method: "patch", path: "/api/v1/users/{id}", summary: "Disable, enable or promote a user", auth: "admin", body: api.ZUserUpdate, response: api.ZUser },
+  { method: "get", path: "/api/v1/audit", summary: "Who did what, when", auth: "user", query: api.ZAuditQuery, response: z.array(api.ZAuditEvent) },
+  { method: "get", path: "/api/v1/hosts", summary: "Hosts with capacity and allocation", auth: "admin", response: z.array(api.ZHost) },
+];
+
+function schemaOf(s: ZodType, io: "input" | "output") {
+  return z.toJSONSchema(s, { target: "openapi-3.0", io, unrepresentable: "any" });
+}
+
+function queryParameters(q: ZodType) {
+  const schema = schemaOf(q, "input") as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: "query",
+    required: schema.required?.includes(name) ?? false,
+    schema: s,
+  }));
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const errorSchema = schemaOf(api.ZErrorBody, "output");
+  for (const e of ENDPOINTS) {
+    const pathParams = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const ok = String(e.status ?? 200);
+    const op: Record<string, unknown> = {
+      summary: e.summary,
+      security: e.auth === "none" ? [] : [{ bearer: [] }, { session: [] }],
+      parameters: [...pathParams, ...(e.query ? queryParameters(e.query) : [])],
+      responses: {
+        [ok]: { description: "OK", ...(e.response ? { content: { "application/json": { schema: schemaOf(e.response, "output") } } } : {}) },
+        default: { description: "Error", content: { "application/json": { schema: errorSchema } } },
+      },
+    };
+    if (e.auth === "admin") op.description = "Platform admins only.";
+    if (e.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(e.body, "input") } } };
+    paths[e.path] ??= {};
+    paths[e.path][e.method] = op;
+  }
+  return {
+    openapi: "3.0.3",
+    info: { title: "Berth API", version: "1" },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "API token from POST /api/v1/auth/token or the Tokens page" },
+        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+      },
+    },
+    paths,
+  };
+}

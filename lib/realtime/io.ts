@@ -1,0 +1,115 @@
+import type { Server as HttpServer } from "node:http";
+import { Server, type Namespace } from "socket.io";
+import type { TPrincipal } from "../auth/principal";
+import { db } from "../db";
+import { AppError } from "../errors";
+import {
+  ZAgentHeartbeat,
+  type TAck,
+  type TAgentClientToServer,
+  type TAgentServerToClient,
+  type TUiClientToServer,
+  type TUiServerToClient,
+} from "../protocol/events";
+import { authenticateAgentHandshake, authenticateUiHandshake, type TAgentIdentity } from "./socket-auth";
+
+interface TUiData {
+  principal: TPrincipal;
+}
+interface TAgentData {
+  host: TAgentIdentity;
+}
+
+export type TUiNamespace = Namespace<TUiClientToServer, TUiServerToClient, Record<string, never>, TUiData>;
+export type TAgentNamespace = Namespace<TAgentClientToServer, TAgentServerToClient, Record<string, never>, TAgentData>;
+
+function handshakeError(err: unknown): Error {
+  const e = new Error(err instanceof AppError ? err.message : "Handshake refused");
+  (e as Error & { data?: unknown }).data = { code: err instanceof AppError ? err.code : "INTERNAL" };
+  if (!(err instanceof AppError)) console.error("socket handshake failed", err);
+  return e;
+}
+
+export function failAck(err: unknown): TAck<never> {
+  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
+  console.error("socket command failed", err);
+  return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
+}
+
+export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNamespace; agent: TAgentNamespace } {
+  const io = new Server(httpServer, {
+    path: "/socket.io",
+    maxHttpBufferSize: 1_000_000,
+    serveClient: false,
+  });
+
+  // socket.io types one event map per Server; each namespace here has its own, hence the cast.
+  const ui = io.of("/ui") as unknown as TUiNamespace;
+  ui.use((socket, next) => {
+    authenticateUiHandshake({ headers: socket.handshake.headers, auth: socket.handshake.auth, address: socket.handshake.address })
+      .then((principal) => {
+        socket.data.principal = principal;
+        next();
+      })
+      .catch((err: unknown) => next(handshakeError(err)));
+  });
+  ui.on("connection", (socket) => {
+    socket.on("whoami", (ack) => {
+      if (typeof ack !== "function") return;
+      const p = socket.data.principal;
+      ack({ ok: true, data: { userId: p.userId, email: p.email, isAdmin: p.isAdmin } });
+    });
+  });
+
+  const agent = io.of("/agent") as unknown as TAgentNamespace;
+  agent.use((socket, next) => {
+    authenticateAgentHandshake({ headers: socket.handshake.headers, auth: socket.handshake.auth, address: socket.handshake.address })
+      .then((host) => {
+        socket.data.host = host;
+        next();
+      })
+      .catch((err: unknown) => next(handshakeError(err)));
+  });
+  agent.on("connection", (socket) => {
+    const { hostId, name } = socket.data.host;
+    socket.emit("hello", { hostId, name });
+    socket.on("heartbeat", (payload, ack) => {
+      const parsed = ZAgentHeartbeat.safeParse(payload);
+      if (!parsed.success) {
+        if (typeof ack === "function") ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+        return;
+      }
+      const hb = parsed.data;
+      db()
+        .host.update({
+          where: { id: hostId },
+          data: {
+            status: "Ready",
+            lastSeenAt: new Date(),
+            cpuCores: hb.capacity.cpuCores,
+            memoryBytes: BigInt(Math.floor(hb.capacity.memoryBytes)),
+            diskFreeBytes: BigInt(Math.floor(hb.capacity.diskFreeBytes)),
+            volumeFreeBytes: BigInt(Math.floor(hb.capacity.volumeFreeBytes)),
+            labels: hb.labels,
+            agentVersion: hb.agentVersion,
+            dockerVersion: hb.dockerVersion ?? null,
+            statusReason: hb.statusReason ?? null,
+          },
+        })
+        .then(() => typeof ack === "function" && ack({ ok: true, data: { hostId } }))
+        .catch((err: unknown) => typeof ack === "function" && ack(failAck(err)));
+    });
+  });
+
+  return { io, ui, agent };
+}
+
+/** Hosts whose agent has been silent past the grace period are shown Unreachable. */
+export async function markSilentHostsUnreachable(graceSeconds: number): Promise<number> {
+  const cutoff = new Date(Date.now() - graceSeconds * 1000);
+  const r = await db().host.updateMany({
+    where: { status: "Ready", OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: cutoff } }] },
+    data: { status: "Unreachable" },
+  });
+  return r.count;
+}

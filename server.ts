@@ -1,0 +1,55 @@
+import { createServer } from "node:http";
+import next from "next";
+import { boot } from "./lib/boot";
+import { closeDb } from "./lib/db";
+import { publicUrl, settings } from "./lib/env";
+import { attachRealtime, markSilentHostsUnreachable } from "./lib/realtime/io";
+
+const log = (m: string) => console.log(`[berth] ${m}`);
+
+async function main(): Promise<void> {
+  const s = settings();
+  const booted = await boot(log);
+  const dev = process.env.NODE_ENV !== "production";
+  const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: s.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const httpServer = createServer((req, res) => {
+    // The only client address route handlers trust: a client-sent header is overwritten.
+    const forwarded = s.BERTH_TRUST_PROXY ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+    req.headers["x-berth-client-ip"] = forwarded || req.socket.remoteAddress || "";
+    handle(req, res).catch((err: unknown) => {
+      console.error("request failed", err);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  const realtime = attachRealtime(httpServer);
+  const sweeper = setInterval(() => {
+    markSilentHostsUnreachable(s.BERTH_HOST_GRACE_SECONDS).catch((err: unknown) => console.error("host sweep failed", err));
+  }, 5000);
+
+  await new Promise<void>((resolve) => httpServer.listen(s.PORT, s.BERTH_BIND, resolve));
+  log(`console ready on ${publicUrl().origin} (bound ${s.BERTH_BIND}:${s.PORT}, ${dev ? "dev" : "production"})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    clearInterval(sweeper);
+    realtime.io.close();
+    httpServer.closeAllConnections();
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    await closeDb();
+    await booted.embedded?.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error("[berth] failed to start:", err);
+  process.exit(1);
+});
