@@ -1,0 +1,102 @@
+import type Dockerode from "dockerode";
+import { LABEL, type TContainerSpec, type TSetSpec } from "../../lib/protocol/agent";
+
+/**
+ * The only place container configs are built. Every field is set from the validated spec or a
+ * constant; nothing from a request is spread into the config, so privileged mode, host
+ * namespaces, binds, devices and capabilities cannot be expressed.
+ */
+
+export const INFRA_MEMORY_BYTES = 16 * 1024 * 1024;
+const MIB = 1024 * 1024;
+
+export function infraName(setId: string): string {
+  return `berth-${setId}-infra`;
+}
+
+export function appName(setId: string, c: Pick<TContainerSpec, "index" | "name">): string {
+  return `berth-${setId}-${c.index}-${c.name}`;
+}
+
+export function teamNetworkName(teamId: string): string {
+  return `berth-team-${teamId}`;
+}
+
+/** cgroupfs path under every controller; the agent writes the set-wide limits on it. */
+export function setCgroupParent(setId: string): string {
+  return `/berth/${setId}`;
+}
+
+function labels(spec: TSetSpec, role: "infra" | "app", index: number, name: string): Record<string, string> {
+  return {
+    [LABEL.set]: spec.setId,
+    [LABEL.team]: spec.teamId,
+    [LABEL.app]: spec.appId,
+    [LABEL.host]: spec.hostId,
+    [LABEL.role]: role,
+    [LABEL.index]: String(index),
+    [LABEL.name]: name,
+    [LABEL.specVersion]: String(spec.specVersion),
+  };
+}
+
+const HARDENING = {
+  Privileged: false,
+  SecurityOpt: ["no-new-privileges"],
+  CapDrop: ["NET_RAW", "SYS_CHROOT", "MKNOD", "AUDIT_WRITE", "SETFCAP"],
+  ReadonlyRootfs: false,
+} as const;
+
+export function containerLimits(spec: TSetSpec, c: Pick<TContainerSpec, "cpuPercent" | "memoryPercent">) {
+  return {
+    NanoCpus: Math.round((spec.cpuMillis * c.cpuPercent) / 100) * 1_000_000,
+    Memory: Math.floor((spec.memoryMiB * c.memoryPercent) / 100) * MIB,
+  };
+}
+
+export function infraConfig(spec: TSetSpec, image: string, volumeSource: string | null): Dockerode.ContainerCreateOptions {
+  return {
+    name: infraName(spec.setId),
+    Image: image,
+    // PID 1 ignores SIGTERM unless it traps it; trap it so `stop` is quick.
+    Cmd: ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"],
+    Labels: labels(spec, "infra", -1, "infra"),
+    Hostname: `set-${spec.setId.slice(-12)}`,
+    HostConfig: {
+      ...HARDENING,
+      IpcMode: "shareable",
+      NetworkMode: teamNetworkName(spec.teamId),
+      Sysctls: { ...spec.sysctls } as Record<string, string>,
+      CgroupParent: setCgroupParent(spec.setId),
+      Memory: INFRA_MEMORY_BYTES,
+      NanoCpus: 100_000_000,
+      PidsLimit: 64,
+      RestartPolicy: { Name: "unless-stopped" },
+      // The set's volume: a named Docker volume (or, with a volume manager, its mountpoint).
+      Mounts: volumeSource
+        ? [{ Type: "volume", Source: volumeSource, Target: spec.volumePath }]
+        : [],
+    },
+    NetworkingConfig: { EndpointsConfig: { [teamNetworkName(spec.teamId)]: {} } },
+  };
+}
+
+export function appConfig(spec: TSetSpec, c: TContainerSpec, infraId: string): Dockerode.ContainerCreateOptions {
+  return {
+    name: appName(spec.setId, c),
+    Image: c.image,
+    Env: Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
+    ...(c.command ? { Cmd: [...c.command] } : {}),
+    Labels: labels(spec, "app", c.index, c.name),
+    HostConfig: {
+      ...HARDENING,
+      ...containerLimits(spec, c),
+      NetworkMode: `container:${infraId}`,
+      IpcMode: `container:${infraId}`,
+      VolumesFrom: [infraId],
+      CgroupParent: setCgroupParent(spec.setId),
+      PidsLimit: 4096,
+      RestartPolicy: { Name: "unless-stopped" },
+    },
+  };
+}

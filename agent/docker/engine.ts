@@ -1,0 +1,265 @@
+import Dockerode from "dockerode";
+import { LABEL, ZDockerState, type TContainerStatus, type TDockerState } from "../../lib/protocol/agent";
+
+export type TContainerCreate = Dockerode.ContainerCreateOptions;
+
+export interface TListedContainer {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  state: TDockerState;
+  image: string;
+  ips: Record<string, string>;
+}
+
+export interface TInspected {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  state: TDockerState;
+  exitCode: number | null;
+  oomKilled: boolean;
+  startedAt: string | null;
+  pid: number;
+  image: string;
+  ips: Record<string, string>;
+  hostConfig: { NanoCpus: number; Memory: number; CgroupParent: string; NetworkMode: string; IpcMode: string };
+}
+
+function dockerState(s: string | undefined): TDockerState {
+  const parsed = ZDockerState.safeParse(s);
+  return parsed.success ? parsed.data : "dead";
+}
+
+function statusCode(err: unknown): number | undefined {
+  return typeof err === "object" && err !== null && "statusCode" in err ? Number((err as { statusCode: unknown }).statusCode) : undefined;
+}
+
+export class DockerError extends Error {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+  }
+}
+
+/** The agent's one door to Docker. Nothing else in Berth imports dockerode. */
+export class DockerEngine {
+  readonly docker: Dockerode;
+
+  constructor(dockerHost = process.env.DOCKER_HOST) {
+    this.docker = dockerHost ? new Dockerode(parseDockerHost(dockerHost)) : new Dockerode({ socketPath: "/var/run/docker.sock" });
+  }
+
+  async info(): Promise<{ ncpu: number; memTotal: number; rootDir: string; version: string; cgroupVersion: string; cgroupDriver: string }> {
+    const [info, version] = await Promise.all([this.docker.info(), this.docker.version()]);
+    return {
+      ncpu: info.NCPU,
+      memTotal: info.MemTotal,
+      rootDir: info.DockerRootDir,
+      version: version.Version,
+      cgroupVersion: String(info.CgroupVersion ?? "1"),
+      cgroupDriver: String(info.CgroupDriver ?? "cgroupfs"),
+    };
+  }
+
+  async hasImage(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (err) {
+      if (statusCode(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  /** Pull `ref`, resolving when the pull finished; rejects with Docker's reason. */
+  async pull(ref: string): Promise<void> {
+    const stream = await this.docker.pull(ref);
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
+        const failed = output?.find((o) => o.error);
+        if (err || failed) reject(new DockerError(err?.message ?? failed?.error ?? "pull failed"));
+        else resolve();
+      });
+    });
+  }
+
+  async importImage(tar: NodeJS.ReadableStream, repo: string, tag: string): Promise<void> {
+    const stream = await this.docker.importImage(tar, { repo, tag });
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    const existing = await this.docker.listNetworks({ filters: { name: [name] } });
+    if (existing.some((n) => n.Name === name)) return;
+    try {
+      await this.docker.createNetwork({ Name: name, Driver: "bridge", Labels: labels, CheckDuplicate: true });
+    } catch (err) {
+      if (statusCode(err) !== 409) throw err; // created concurrently by another apply
+    }
+  }
+
+  async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
+    try {
+      await this.docker.getVolume(name).inspect();
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+      await this.docker.createVolume({ Name: name, Labels: labels });
+    }
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
+  }
+
+  async listByLabels(labels: Record<string, string>): Promise<TListedContainer[]> {
+    const rows = await this.docker.listContainers({
+      all: true,
+      filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) },
+    });
+    return rows.map((r) => ({
+      id: r.Id,
+      name: (r.Names[0] ?? "").replace(/^\//, ""),
+      labels: r.Labels ?? {},
+      state: dockerState(r.State),
+      image: r.Image,
+      ips: Object.fromEntries(Object.entries(r.NetworkSettings?.Networks ?? {}).map(([k, v]) => [k, v.IPAddress])),
+    }));
+  }
+
+  /** Creates the container, or adopts the one that already holds the name (a retried create). */
+  async createOrAdopt(config: TContainerCreate): Promise<{ id: string; adopted: boolean }> {
+    try {
+      const c = await this.docker.createContainer(config);
+      return { id: c.id, adopted: false };
+    } catch (err) {
+      if (statusCode(err) === 409 && config.name) {
+        const existing = await this.inspect(config.name);
+        if (existing) return { id: existing.id, adopted: true };
+      }
+      throw err;
+    }
+  }
+
+  async inspect(idOrName: string): Promise<TInspected | null> {
+    try {
+      const i = await this.docker.getContainer(idOrName).inspect();
+      const nets = i.NetworkSettings?.Networks ?? {};
+      return {
+        id: i.Id,
+        name: i.Name.replace(/^\//, ""),
+        labels: i.Config.Labels ?? {},
+        state: dockerState(i.State.Status),
+        exitCode: i.State.Status === "exited" || i.State.Status === "dead" ? i.State.ExitCode : null,
+        oomKilled: Boolean(i.State.OOMKilled),
+        startedAt: i.State.StartedAt && !i.State.StartedAt.startsWith("0001") ? i.State.StartedAt : null,
+        pid: i.State.Pid,
+        image: i.Config.Image,
+        ips: Object.fromEntries(Object.entries(nets).map(([k, v]) => [k, v.IPAddress])),
+        hostConfig: {
+          NanoCpus: i.HostConfig.NanoCpus ?? 0,
+          Memory: i.HostConfig.Memory ?? 0,
+          CgroupParent: i.HostConfig.CgroupParent ?? "",
+          NetworkMode: i.HostConfig.NetworkMode ?? "",
+          IpcMode: i.HostConfig.IpcMode ?? "",
+        },
+      };
+    } catch (err) {
+      if (statusCode(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  async start(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).start();
+    } catch (err) {
+      if (statusCode(err) !== 304) throw err; // already running
+    }
+  }
+
+  async stop(id: string, timeoutSeconds = 10): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: timeoutSeconds });
+    } catch (err) {
+      const code = statusCode(err);
+      if (code !== 304 && code !== 404) throw err;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: false });
+    } catch (err) {
+      const code = statusCode(err);
+      if (code !== 404 && code !== 409) throw err; // 409: removal already in progress
+    }
+  }
+
+  /** Docker's event stream for this host's containers; returns a handle that closes it. */
+  async events(
+    labels: Record<string, string>,
+    onEvent: (e: { id: string; action: string; labels: Record<string, string>; exitCode: number | null; time: number }) => void,
+    onEnd: (err?: Error) => void,
+  ): Promise<{ close(): void }> {
+    const stream = (await this.docker.getEvents({
+      filters: {
+        type: ["container"],
+        event: ["start", "die", "oom", "stop", "destroy"],
+        label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+      },
+    })) as NodeJS.ReadableStream & { destroy?: () => void };
+    let buffer = "";
+    stream.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString("utf8");
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!line) continue;
+        try {
+          const e = JSON.parse(line) as { id: string; Action: string; time: number; Actor?: { Attributes?: Record<string, string> } };
+          const attrs = e.Actor?.Attributes ?? {};
+          onEvent({
+            id: e.id,
+            action: e.Action,
+            labels: attrs,
+            exitCode: attrs.exitCode !== undefined ? Number(attrs.exitCode) : null,
+            time: e.time,
+          });
+        } catch (err) {
+          console.warn("[agent] unreadable docker event", (err as Error).message);
+        }
+      }
+    });
+    stream.on("end", () => onEnd());
+    stream.on("error", (err: Error) => onEnd(err));
+    return { close: () => stream.destroy?.() };
+  }
+}
+
+export function toContainerStatus(i: TInspected): TContainerStatus {
+  return {
+    role: i.labels[LABEL.role] === "infra" ? "infra" : "app",
+    index: Number(i.labels[LABEL.index] ?? -1),
+    name: i.labels[LABEL.name] ?? i.name,
+    dockerId: i.id,
+    image: i.image,
+    state: i.state,
+    exitCode: i.exitCode,
+    oomKilled: i.oomKilled,
+    startedAt: i.startedAt,
+    specVersion: Number(i.labels[LABEL.specVersion] ?? 0),
+  };
+}
+
+function parseDockerHost(value: string): Dockerode.DockerOptions {
+  if (value.startsWith("unix://")) return { socketPath: value.slice("unix://".length) };
+  const url = new URL(value.replace(/^tcp:/, "http:"));
+  return { host: url.hostname, port: Number(url.port || 2375), protocol: "http" };
+}

@@ -1,0 +1,190 @@
+import { appConfig, appName, infraConfig, teamNetworkName } from "../docker/config";
+import { DockerEngine, toContainerStatus, type TListedContainer } from "../docker/engine";
+import { LABEL, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus } from "../../lib/protocol/agent";
+import { applySetCgroup, removeSetCgroup } from "./cgroup";
+
+const MIB = 1024 * 1024;
+
+export class SetError extends Error {
+  constructor(readonly code: "IMAGE_UNAVAILABLE" | "WRONG_HOST" | "NOT_FOUND" | "DOCKER", message: string) {
+    super(message);
+  }
+}
+
+export function volumeName(setId: string): string {
+  return `berth-vol-${setId}`;
+}
+
+/**
+ * Turns set specs into containers, idempotently: everything is found again by labels and
+ * names derived from the set id, so a retried or interrupted apply adopts what exists and
+ * creates only what is missing. One operation at a time per set.
+ */
+export class SetManager {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly knownNetworks = new Set<string>();
+  private readonly knownImages = new Set<string>();
+
+  constructor(
+    private readonly engine: DockerEngine,
+    private readonly hostId: string,
+    private readonly infraImage: string,
+  ) {}
+
+  private serial<T>(setId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(setId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.queues.set(setId, next);
+    void next.finally(() => {
+      if (this.queues.get(setId) === next) this.queues.delete(setId);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  apply(spec: TSetSpec): Promise<TSetStatus> {
+    if (spec.hostId !== this.hostId) {
+      return Promise.reject(new SetError("WRONG_HOST", `Set ${spec.setId} is assigned to another host`));
+    }
+    return this.serial(spec.setId, () => this.applyNow(spec));
+  }
+
+  private async ensureImage(ref: string): Promise<void> {
+    if (this.knownImages.has(ref)) return;
+    if (!(await this.engine.hasImage(ref))) {
+      try {
+        await this.engine.pull(ref);
+      } catch (err) {
+        throw new SetError("IMAGE_UNAVAILABLE", `Image ${ref} is not on this host and could not be pulled: ${(err as Error).message}`);
+      }
+    }
+    this.knownImages.add(ref);
+  }
+
+  private async ensureNetwork(spec: TSetSpec): Promise<void> {
+    const name = teamNetworkName(spec.teamId);
+    if (this.knownNetworks.has(name)) return;
+    await this.engine.ensureNetwork(name, { [LABEL.team]: spec.teamId, [LABEL.host]: this.hostId });
+    this.knownNetworks.add(name);
+  }
+
+  private async applyNow(spec: TSetSpec): Promise<TSetStatus> {
+    const images = [...new Set(spec.containers.map((c) => c.image))];
+    const existingP = this.engine.listByLabels({ [LABEL.set]: spec.setId, [LABEL.host]: this.hostId });
+    await Promise.all([
+      this.ensureImage(this.infraImage),
+      ...images.map((i) => this.ensureImage(i)),
+      this.ensureNetwork(spec),
+      this.engine.ensureVolume(volumeName(spec.setId), { [LABEL.set]: spec.setId, [LABEL.team]: spec.teamId }),
+    ]);
+    applySetCgroup(spec.setId, spec.cpuMillis, spec.memoryMiB * MIB);
+    const existing = await existingP;
+    const byIndex = new Map<number, TListedContainer>();
+    let infra: TListedContainer | undefined;
+    for (const c of existing) {
+      if (c.labels[LABEL.role] === "infra") infra = c;
+      else byIndex.set(Number(c.labels[LABEL.index]), c);
+    }
+
+    let infraId = infra?.id;
+    if (!infraId) infraId = (await this.engine.createOrAdopt(infraConfig(spec, this.infraImage, volumeName(spec.setId)))).id;
+    if (infra?.state !== "running") await this.engine.start(infraId);
+
+    const ordered = [...spec.containers].sort((a, b) => a.index - b.index);
+    for (const c of ordered) {
+      const current = byIndex.get(c.index);
+      byIndex.delete(c.index);
+      const stale = current && (current.labels[LABEL.specVersion] !== String(spec.specVersion) || current.name !== appName(spec.setId, c));
+      if (current && !stale) {
+        if (current.state !== "running") await this.engine.start(current.id);
+        continue;
+      }
+      if (current) await this.engine.remove(current.id);
+      const { id } = await this.engine.createOrAdopt(appConfig(spec, c, infraId));
+      await this.engine.start(id);
+    }
+    // Containers for slots the spec no longer has.
+    await Promise.all([...byIndex.values()].map((c) => this.engine.remove(c.id)));
+    const status = await this.status(spec.setId);
+    if (!status) throw new SetError("DOCKER", `Set ${spec.setId} vanished while it was applied`);
+    return status;
+  }
+
+  action(a: TSetAction): Promise<TSetStatus | null> {
+    return this.serial(a.setId, async () => {
+      const containers = await this.engine.listByLabels({ [LABEL.set]: a.setId, [LABEL.host]: this.hostId });
+      const infra = containers.filter((c) => c.labels[LABEL.role] === "infra");
+      const apps = containers
+        .filter((c) => c.labels[LABEL.role] !== "infra")
+        .sort((x, y) => Number(x.labels[LABEL.index]) - Number(y.labels[LABEL.index]));
+      if (a.action === "remove") {
+        for (const c of [...apps].reverse()) await this.engine.remove(c.id);
+        for (const c of infra) await this.engine.remove(c.id);
+        await this.engine.removeVolume(volumeName(a.setId));
+        removeSetCgroup(a.setId);
+        return null;
+      }
+      if (containers.length === 0) throw new SetError("NOT_FOUND", `Set ${a.setId} has no containers on this host`);
+      if (a.action === "stop" || a.action === "restart") {
+        for (const c of [...apps].reverse()) await this.engine.stop(c.id);
+        for (const c of infra) await this.engine.stop(c.id);
+      }
+      if (a.action === "start" || a.action === "restart") {
+        for (const c of infra) await this.engine.start(c.id);
+        for (const c of apps) await this.engine.start(c.id);
+      }
+      return this.status(a.setId);
+    });
+  }
+
+  async status(setId: string): Promise<TSetStatus | null> {
+    const listed = await this.engine.listByLabels({ [LABEL.set]: setId, [LABEL.host]: this.hostId });
+    if (listed.length === 0) return null;
+    const inspected = await Promise.all(listed.map((c) => this.engine.inspect(c.id)));
+    const containers: TContainerStatus[] = [];
+    let ip: string | null = null;
+    for (const i of inspected) {
+      if (!i) continue;
+      containers.push(toContainerStatus(i));
+      if (i.labels[LABEL.role] === "infra") ip = Object.values(i.ips).find(Boolean) ?? null;
+    }
+    const first = listed[0];
+    return {
+      setId,
+      teamId: first.labels[LABEL.team] ?? "",
+      appId: first.labels[LABEL.app] ?? "",
+      ip,
+      containers: containers.sort((a, b) => a.index - b.index),
+    };
+  }
+
+  /** Everything this host runs for Berth, grouped by set, from labels alone (cheap: one list). */
+  async inventory(): Promise<TSetStatus[]> {
+    const listed = await this.engine.listByLabels({ [LABEL.host]: this.hostId });
+    const sets = new Map<string, TSetStatus>();
+    for (const c of listed) {
+      const setId = c.labels[LABEL.set];
+      if (!setId) continue;
+      let s = sets.get(setId);
+      if (!s) {
+        s = { setId, teamId: c.labels[LABEL.team] ?? "", appId: c.labels[LABEL.app] ?? "", ip: null, containers: [] };
+        sets.set(setId, s);
+      }
+      const role = c.labels[LABEL.role] === "infra" ? "infra" : "app";
+      if (role === "infra") s.ip = Object.values(c.ips).find(Boolean) ?? null;
+      s.containers.push({
+        role,
+        index: Number(c.labels[LABEL.index] ?? -1),
+        name: c.labels[LABEL.name] ?? c.name,
+        dockerId: c.id,
+        image: c.image,
+        state: c.state,
+        exitCode: null,
+        oomKilled: false,
+        startedAt: null,
+        specVersion: Number(c.labels[LABEL.specVersion] ?? 0),
+      });
+    }
+    for (const s of sets.values()) s.containers.sort((a, b) => a.index - b.index);
+    return [...sets.values()];
+  }
+}

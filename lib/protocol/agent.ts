@@ -1,0 +1,135 @@
+import { z } from "zod";
+
+/**
+ * Console ↔ agent set commands. The agent builds Docker configs only from these fields, so a
+ * field that is not here (privileged, binds, devices, capabilities…) cannot reach Docker.
+ */
+
+/** Namespaced sysctls that are safe per network/IPC namespace; nothing host-wide. */
+export const SYSCTL_ALLOWLIST = [
+  "net.core.somaxconn",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_max_syn_backlog",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.tcp_tw_reuse",
+  "kernel.msgmax",
+  "kernel.msgmnb",
+  "kernel.shm_rmid_forced",
+  "kernel.shmall",
+  "kernel.shmmax",
+] as const;
+
+// Docker's reference grammar (distribution/reference), flattened: [host[:port]/]path[:tag][@digest].
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const DOMAIN = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?";
+export const IMAGE_REFERENCE = new RegExp(
+  `^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+
+export const ZImageRef = z.string().max(255).regex(IMAGE_REFERENCE, "not a Docker image reference (name[:tag][@sha256:…])");
+export const ZContainerName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "lowercase letter first, then letters, digits, dashes (≤31)");
+export const ZEnvKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "letters, digits and _ (not starting with a digit)");
+export const ZEnv = z
+  .record(ZEnvKey, z.string().max(4096))
+  .refine((env) => Object.keys(env).length <= 100, "at most 100 variables");
+export const ZCommand = z.array(z.string().max(4096)).min(1).max(64);
+export const ZVolumePath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._/-]{0,200}$/, "an absolute path")
+  .refine((p) => !p.split("/").includes(".."), "no .. segments")
+  .refine((p) => !["/", "/proc", "/sys", "/dev", "/etc", "/bin", "/usr", "/lib"].includes(p.replace(/\/+$/, "") || "/"), "a system path cannot be the volume path");
+
+export const ZContainerSpec = z.strictObject({
+  index: z.number().int().min(0).max(15),
+  name: ZContainerName,
+  image: ZImageRef,
+  cpuPercent: z.number().int().min(1).max(100),
+  memoryPercent: z.number().int().min(1).max(100),
+  env: ZEnv.default({}),
+  command: ZCommand.optional(),
+});
+export type TContainerSpec = z.infer<typeof ZContainerSpec>;
+
+export const ZId = z.string().regex(/^[a-z0-9]{8,40}$/, "an id");
+
+export const ZSetSpec = z.strictObject({
+  setId: ZId,
+  teamId: ZId,
+  appId: ZId,
+  hostId: ZId,
+  specVersion: z.number().int().min(1),
+  cpuMillis: z.number().int().min(10).max(1_000_000),
+  memoryMiB: z.number().int().min(6).max(4_194_304),
+  diskGiB: z.number().int().min(0).max(65_536),
+  volumePath: ZVolumePath.default("/data"),
+  sysctls: z.partialRecord(z.enum(SYSCTL_ALLOWLIST), z.string().regex(/^[0-9 ]{1,32}$/)).default({}),
+  containers: z.array(ZContainerSpec).min(1).max(16),
+});
+export type TSetSpec = z.infer<typeof ZSetSpec>;
+
+export const ZSetApply = z.strictObject({ opId: z.string().min(1).max(64), spec: ZSetSpec });
+export type TSetApply = z.infer<typeof ZSetApply>;
+
+export const SET_ACTIONS = ["start", "stop", "restart", "remove"] as const;
+export const ZSetAction = z.strictObject({
+  opId: z.string().min(1).max(64),
+  setId: ZId,
+  action: z.enum(SET_ACTIONS),
+});
+export type TSetAction = z.infer<typeof ZSetAction>;
+
+export const ZDockerState = z.enum(["created", "running", "paused", "restarting", "removing", "exited", "dead", "missing"]);
+export type TDockerState = z.infer<typeof ZDockerState>;
+
+export const ZContainerStatus = z.object({
+  role: z.enum(["infra", "app"]),
+  index: z.number().int(),
+  name: z.string(),
+  dockerId: z.string(),
+  image: z.string(),
+  state: ZDockerState,
+  exitCode: z.number().int().nullable(),
+  oomKilled: z.boolean(),
+  startedAt: z.string().nullable(),
+  specVersion: z.number().int(),
+});
+export type TContainerStatus = z.infer<typeof ZContainerStatus>;
+
+export const ZSetStatus = z.object({
+  setId: z.string(),
+  teamId: z.string(),
+  appId: z.string(),
+  ip: z.string().nullable(),
+  containers: z.array(ZContainerStatus),
+});
+export type TSetStatus = z.infer<typeof ZSetStatus>;
+
+export const ZInventory = z.object({ sets: z.array(ZSetStatus) });
+export type TInventory = z.infer<typeof ZInventory>;
+
+export const ZContainerEvent = z.object({
+  setId: z.string(),
+  role: z.enum(["infra", "app"]),
+  index: z.number().int(),
+  name: z.string(),
+  dockerId: z.string(),
+  action: z.enum(["start", "die", "oom", "stop", "destroy"]),
+  exitCode: z.number().int().nullable(),
+  at: z.number(),
+});
+export type TContainerEvent = z.infer<typeof ZContainerEvent>;
+
+export const LABEL = {
+  set: "berth.set",
+  team: "berth.team",
+  app: "berth.app",
+  host: "berth.host",
+  role: "berth.role",
+  index: "berth.index",
+  name: "berth.name",
+  specVersion: "berth.spec-version",
+} as const;
