@@ -4,6 +4,7 @@ import { boot } from "./lib/boot";
 import { closeDb } from "./lib/db";
 import { publicUrl, settings } from "./lib/env";
 import { attachRealtime, markSilentHostsUnreachable } from "./lib/realtime/io";
+import { startReconcileLoop } from "./lib/reconciler/loop";
 
 const log = (m: string) => console.log(`[berth] ${m}`);
 
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     markSilentHostsUnreachable(s.BERTH_HOST_GRACE_SECONDS).catch((err: unknown) => console.error("host sweep failed", err));
   }, 5000);
 
+  const reconciler = startReconcileLoop(s.BERTH_RECONCILE_SECONDS * 1000);
+
   await new Promise<void>((resolve) => httpServer.listen(s.PORT, s.BERTH_BIND, resolve));
   log(`console ready on ${publicUrl().origin} (bound ${s.BERTH_BIND}:${s.PORT}, ${dev ? "dev" : "production"})`);
 
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: shutting down`);
     clearInterval(sweeper);
+    reconciler.close();
     realtime.io.close();
     httpServer.closeAllConnections();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -23,3 +23,11 @@ export async function closeDb(): Promise<void> {
     holder.berthDb = undefined;
   }
 }
+
+/**
+ * Prisma's error classes can load twice (server.ts under tsx, route handlers under Next), so
+ * `instanceof` is unreliable across them; the error code is not.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";
+}

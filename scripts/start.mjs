@@ -50,8 +50,19 @@ const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "
 const children = new Set();
 let stopping = false;
 
+const dataDir = path.resolve(process.env.BERTH_DATA_DIR ?? "./.berth");
+const agentDir = path.join(dataDir, "agent");
+const agentEnv = {
+  ...env,
+  BERTH_CONSOLE_URL: process.env.BERTH_CONSOLE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+  BERTH_AGENT_STATE_DIR: process.env.BERTH_AGENT_STATE_DIR ?? agentDir,
+  BERTH_ENROLL_TOKEN_FILE: path.join(agentDir, "enroll-token"),
+  BERTH_VOLUME_ROOT: process.env.BERTH_VOLUME_ROOT ?? path.join(dataDir, "volumes"),
+  BERTH_ZONE: process.env.BERTH_ZONE ?? "local",
+};
+
 function spawnChild(name, args) {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: "inherit", env });
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: "inherit", env: name === "agent" ? agentEnv : env });
   children.add(child);
   child.on("exit", (code, signal) => {
     children.delete(child);

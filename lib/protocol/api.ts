@@ -150,3 +150,9 @@ export const ZHost = z.object({
   statusReason: z.string().nullable(),
 });
 export type THost = z.infer<typeof ZHost>;
+
+export const ZEnrollmentTokenCreate = z.strictObject({
+  ttlSeconds: z.number().int().min(60).max(7 * 86_400).default(3600),
+  zone: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/).optional(),
+});
+export const ZEnrollmentToken = z.object({ token: z.string(), expiresAt: z.string() });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { TInventory, TSetAction, TSetApply, TSetStatus } from "./agent";
 
 /** Bumped when console and agent stop understanding each other; checked at handshake. */
 export const PROTOCOL_VERSION = 1;
@@ -90,8 +91,25 @@ export type TAgentHeartbeat = z.infer<typeof ZAgentHeartbeat>;
 
 export interface TAgentClientToServer {
   heartbeat: (payload: unknown, ack: TAckFn<{ hostId: string }>) => void;
+  /** Full inventory, sent on every (re)connect and when asked. */
+  inventory: (payload: unknown, ack: TAckFn<null>) => void;
+  "container:event": (payload: unknown) => void;
 }
 
 export interface TAgentServerToClient {
   hello: (payload: { hostId: string; name: string }) => void;
+  "set:apply": (payload: TSetApply, ack: TAckFn<TSetStatus>) => void;
+  "set:action": (payload: TSetAction, ack: TAckFn<TSetStatus | null>) => void;
+  "inventory:get": (ack: TAckFn<TInventory>) => void;
+  "set:status": (payload: { setId: string }, ack: TAckFn<TSetStatus | null>) => void;
 }
+
+export const ZEnrollRequest = z.strictObject({
+  token: z.string().min(16).max(200),
+  name: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, "letters, digits, . _ -"),
+  zone: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/).optional(),
+  labels: z.record(z.string().max(64), z.string().max(256)).optional(),
+});
+export type TEnrollRequest = z.infer<typeof ZEnrollRequest>;
+export const ZEnrollResponse = z.object({ hostId: z.string(), credential: z.string() });
+export type TEnrollResponse = z.infer<typeof ZEnrollResponse>;

@@ -1,5 +1,7 @@
 import { z, type ZodType } from "zod";
 import * as api from "./api";
+import * as apps from "./apps";
+import * as events from "./events";
 
 type TMethod = "get" | "post" | "patch" | "delete";
 
@@ -38,6 +40,18 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "patch", path: "/api/v1/users/{id}", summary: "Disable, enable or promote a user", auth: "admin", body: api.ZUserUpdate, response: api.ZUser },
   { method: "get", path: "/api/v1/audit", summary: "Who did what, when", auth: "user", query: api.ZAuditQuery, response: z.array(api.ZAuditEvent) },
   { method: "get", path: "/api/v1/hosts", summary: "Hosts with capacity and allocation", auth: "admin", response: z.array(api.ZHost) },
+  { method: "post", path: "/api/v1/hosts/enrollment-tokens", summary: "One-use, expiring token for a new host's agent", auth: "admin", body: api.ZEnrollmentTokenCreate, response: api.ZEnrollmentToken, status: 201 },
+  { method: "post", path: "/api/v1/hosts/enroll", summary: "An agent exchanges its enrollment token for a host credential", auth: "none", body: events.ZEnrollRequest, response: events.ZEnrollResponse, status: 201 },
+  { method: "post", path: "/api/v1/hosts/{id}/cordon", summary: "Stop placing new sets on a host", auth: "admin" },
+  { method: "post", path: "/api/v1/hosts/{id}/uncordon", summary: "Place sets on a host again", auth: "admin" },
+  { method: "get", path: "/api/v1/teams/{team}/apps", summary: "Apps of a team with their sets", auth: "user", response: z.array(apps.ZAppView) },
+  { method: "post", path: "/api/v1/teams/{team}/apps", summary: "Create an app: reserves quota, places and creates its sets", auth: "user", body: apps.ZAppCreateShape, response: apps.ZAppView, status: 201 },
+  { method: "get", path: "/api/v1/teams/{team}/apps/{app}", summary: "One app with its sets and their states", auth: "user", response: apps.ZAppView },
+  { method: "delete", path: "/api/v1/teams/{team}/apps/{app}", summary: "Remove every set of the app", auth: "user" },
+  { method: "get", path: "/api/v1/sets/{id}", summary: "A set: host, state, IP, containers with limits", auth: "user", response: apps.ZSetView },
+  { method: "post", path: "/api/v1/sets/{id}/start", summary: "Start a set (infra first)", auth: "user", response: apps.ZSetView },
+  { method: "post", path: "/api/v1/sets/{id}/stop", summary: "Stop a set (infra last)", auth: "user", response: apps.ZSetView },
+  { method: "post", path: "/api/v1/sets/{id}/restart", summary: "Restart a set", auth: "user", response: apps.ZSetView },
 ];
 
 function schemaOf(s: ZodType, io: "input" | "output") {

@@ -3,6 +3,10 @@ import { Server, type Namespace } from "socket.io";
 import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
 import { AppError } from "../errors";
+import { reconcileHost, onContainerEvent } from "../reconciler/host";
+import { ZContainerEvent, ZInventory } from "../protocol/agent";
+import { registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
+import { setUiNamespace, teamRoom } from "./broadcast";
 import {
   ZAgentHeartbeat,
   type TAck,
@@ -53,7 +57,13 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
       })
       .catch((err: unknown) => next(handshakeError(err)));
   });
+  setUiNamespace(ui as unknown as Namespace);
   ui.on("connection", (socket) => {
+    // Set state changes are broadcast per team; a socket hears the teams its user belongs to.
+    db()
+      .membership.findMany({ where: { userId: socket.data.principal.userId }, select: { teamId: true } })
+      .then((ms) => socket.join(ms.map((m) => teamRoom(m.teamId))))
+      .catch((err: unknown) => console.error("joining team rooms failed", err));
     socket.on("whoami", (ack) => {
       if (typeof ack !== "function") return;
       const p = socket.data.principal;
@@ -72,7 +82,23 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
   });
   agent.on("connection", (socket) => {
     const { hostId, name } = socket.data.host;
+    registerAgent(hostId, socket as unknown as TAgentSocket);
+    socket.on("disconnect", () => unregisterAgent(hostId, socket as unknown as TAgentSocket));
     socket.emit("hello", { hostId, name });
+    socket.on("inventory", (payload, ack) => {
+      const parsed = ZInventory.safeParse(payload);
+      if (!parsed.success) {
+        if (typeof ack === "function") ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+        return;
+      }
+      if (typeof ack === "function") ack({ ok: true, data: null });
+      reconcileHost(hostId, parsed.data.sets).catch((err: unknown) => console.error(`[reconcile] host ${name} failed`, err));
+    });
+    socket.on("container:event", (payload) => {
+      const parsed = ZContainerEvent.safeParse(payload);
+      if (!parsed.success) return;
+      onContainerEvent(hostId, parsed.data).catch((err: unknown) => console.error("container event not recorded", err));
+    });
     socket.on("heartbeat", (payload, ack) => {
       const parsed = ZAgentHeartbeat.safeParse(payload);
       if (!parsed.success) {

@@ -1,9 +1,8 @@
 import { requireAdmin, requireTeam } from "../auth/authorize";
 import type { TPrincipal } from "../auth/principal";
 import { actorOf, recordAudit } from "../audit";
-import { db } from "../db";
+import { db, isUniqueViolation } from "../db";
 import { conflict } from "../errors";
-import { Prisma } from "../generated/prisma/client";
 import type { TTeam, TTeamCreate, TTeamRole } from "../protocol/api";
 
 /** Teams start with no quota; an admin sets one at creation or approves a request. */
@@ -50,7 +49,7 @@ export async function createTeam(p: TPrincipal, input: TTeamCreate): Promise<TTe
     });
     return { id: team.id, slug: team.slug, name: team.name, role: null, memberCount: 0, createdAt: team.createdAt.toISOString() };
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+    if (isUniqueViolation(err)) {
       throw conflict(`A team with slug "${input.slug}" already exists`, { field: "slug" });
     }
     throw err;

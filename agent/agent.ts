@@ -1,0 +1,204 @@
+import { io, type Socket } from "socket.io-client";
+import { LABEL, ZSetAction, ZSetApply, type TContainerEvent } from "../lib/protocol/agent";
+import { PROTOCOL_VERSION, type TAck, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
+import { measureCapacity } from "./capacity";
+import { AGENT_VERSION, type TAgentSettings } from "./config";
+import { DockerEngine } from "./docker/engine";
+import { ensureBusyboxImage } from "./docker/infra-image";
+import { SetError, SetManager } from "./sets/manager";
+import type { TIdentity } from "./transport/identity";
+
+type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
+
+function fail(err: unknown): TAck<never> {
+  if (err instanceof SetError) return { ok: false, error: { code: err.code, message: err.message } };
+  return { ok: false, error: { code: "DOCKER", message: (err as Error).message ?? String(err) } };
+}
+
+/**
+ * One agent: a Socket.IO client to the console's /agent namespace. Keeps no state of its own
+ * beyond its identity file; what runs is read back from Docker labels on every connect.
+ */
+export class Agent {
+  readonly engine: DockerEngine;
+  readonly sets: SetManager;
+  private socket?: TAgentSocket;
+  private heartbeatTimer?: NodeJS.Timeout;
+  private eventsHandle?: { close(): void };
+  private statusReason: string | null = null;
+  private stopped = false;
+  private reconnectTimer?: NodeJS.Timeout;
+  private reconnectAttempts = 0;
+
+  constructor(
+    private readonly settings: TAgentSettings,
+    private readonly identity: TIdentity,
+  ) {
+    this.engine = new DockerEngine(settings.DOCKER_HOST);
+    this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE);
+  }
+
+  private log(m: string): void {
+    console.log(`[agent ${this.settings.BERTH_HOST_NAME}] ${m}`);
+  }
+
+  async start(): Promise<void> {
+    await this.prepareInfraImage();
+    await this.watchDockerEvents();
+    this.connect();
+  }
+
+  private async prepareInfraImage(): Promise<void> {
+    const [repo, tag = "latest"] = this.settings.BERTH_INFRA_IMAGE.split(":");
+    try {
+      const how = await ensureBusyboxImage(this.engine, repo, tag);
+      this.log(`infra image ${this.settings.BERTH_INFRA_IMAGE}: ${how}`);
+      this.statusReason = null;
+    } catch (err) {
+      // Shown on the host in the console; the agent keeps running so the operator can fix it.
+      this.statusReason = (err as Error).message;
+      this.log(`infra image unavailable: ${this.statusReason}`);
+    }
+  }
+
+  private connect(): void {
+    const socket: TAgentSocket = io(new URL("/agent", this.identity.consoleUrl).toString(), {
+      path: "/socket.io",
+      transports: ["websocket"],
+      auth: { protocolVersion: PROTOCOL_VERSION, credential: this.identity.credential },
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 10_000,
+      randomizationFactor: 0.5,
+    });
+    this.socket = socket;
+
+    socket.on("connect", () => {
+      this.reconnectAttempts = 0;
+      this.log(`connected to ${this.identity.consoleUrl} as host ${this.identity.hostId}`);
+      void this.sendHeartbeat().then(() => this.sendInventory());
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = setInterval(() => void this.sendHeartbeat(), this.settings.BERTH_HEARTBEAT_SECONDS * 1000);
+    });
+    socket.on("disconnect", (reason) => {
+      clearInterval(this.heartbeatTimer);
+      this.log(`disconnected: ${reason}`);
+    });
+    socket.on("connect_error", (err) => {
+      // A refused handshake is not retried by socket.io itself; retry with jittered backoff.
+      if (!socket.active && !this.stopped) {
+        const delay = Math.min(30_000, 500 * 2 ** this.reconnectAttempts++) * (0.5 + Math.random());
+        this.log(`console refused the connection (${err.message}); retrying in ${Math.round(delay)} ms`);
+        clearTimeout(this.reconnectTimer);
+        this.reconnectTimer = setTimeout(() => socket.connect(), delay);
+      }
+    });
+
+    socket.on("set:apply", (payload, ack) => {
+      const parsed = ZSetApply.safeParse(payload);
+      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+      this.sets.apply(parsed.data.spec).then(
+        (status) => ack({ ok: true, data: status }),
+        (err: unknown) => ack(fail(err)),
+      );
+    });
+    socket.on("set:action", (payload, ack) => {
+      const parsed = ZSetAction.safeParse(payload);
+      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+      this.sets.action(parsed.data).then(
+        (status) => ack({ ok: true, data: status }),
+        (err: unknown) => ack(fail(err)),
+      );
+    });
+    socket.on("set:status", (payload, ack) => {
+      const setId = typeof payload?.setId === "string" ? payload.setId : "";
+      this.sets.status(setId).then(
+        (status) => ack({ ok: true, data: status }),
+        (err: unknown) => ack(fail(err)),
+      );
+    });
+    socket.on("inventory:get", (ack) => {
+      this.sets.inventory().then(
+        (sets) => ack({ ok: true, data: { sets } }),
+        (err: unknown) => ack(fail(err)),
+      );
+    });
+  }
+
+  private async sendHeartbeat(): Promise<void> {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    try {
+      const m = await measureCapacity(this.engine, this.settings.BERTH_VOLUME_ROOT);
+      socket.emit(
+        "heartbeat",
+        {
+          capacity: m.capacity,
+          labels: { zone: this.settings.BERTH_ZONE, cgroup: m.cgroup },
+          agentVersion: AGENT_VERSION,
+          dockerVersion: m.dockerVersion,
+          statusReason: this.statusReason,
+        },
+        () => undefined,
+      );
+    } catch (err) {
+      this.log(`heartbeat: Docker unreachable: ${(err as Error).message}`);
+      socket.emit(
+        "heartbeat",
+        {
+          capacity: { cpuCores: 0, memoryBytes: 0, diskFreeBytes: 0, volumeFreeBytes: 0 },
+          labels: { zone: this.settings.BERTH_ZONE },
+          agentVersion: AGENT_VERSION,
+          statusReason: `Docker engine unreachable: ${(err as Error).message}`,
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  private async sendInventory(): Promise<void> {
+    try {
+      const sets = await this.sets.inventory();
+      this.socket?.emit("inventory", { sets }, () => undefined);
+    } catch (err) {
+      this.log(`inventory failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async watchDockerEvents(): Promise<void> {
+    const restart = (why: string) => {
+      if (this.stopped) return;
+      this.log(`docker event stream ended (${why}); reopening`);
+      setTimeout(() => void this.watchDockerEvents().catch((e: unknown) => restart(String(e))), 1000);
+    };
+    this.eventsHandle = await this.engine.events(
+      { [LABEL.host]: this.identity.hostId },
+      (e) => {
+        const setId = e.labels[LABEL.set];
+        if (!setId) return;
+        const action = e.action.split(":")[0];
+        if (!["start", "die", "oom", "stop", "destroy"].includes(action)) return;
+        const event: TContainerEvent = {
+          setId,
+          role: e.labels[LABEL.role] === "infra" ? "infra" : "app",
+          index: Number(e.labels[LABEL.index] ?? -1),
+          name: e.labels[LABEL.name] ?? "",
+          dockerId: e.id,
+          action: action as TContainerEvent["action"],
+          exitCode: e.exitCode,
+          at: e.time * 1000,
+        };
+        this.socket?.emit("container:event", event);
+      },
+      (err) => restart(err?.message ?? "closed"),
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.reconnectTimer);
+    this.eventsHandle?.close();
+    this.socket?.close();
+  }
+}

@@ -1,0 +1,28 @@
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+export const AGENT_VERSION = "0.1.0";
+
+const ZAgentSettings = z.object({
+  BERTH_CONSOLE_URL: z.string().url().default("http://localhost:3000"),
+  BERTH_ENROLL_TOKEN: z.string().optional(),
+  /** Single-machine mode: the console writes a one-use token here for its local agent. */
+  BERTH_ENROLL_TOKEN_FILE: z.string().optional(),
+  BERTH_AGENT_STATE_DIR: z.string().default("/var/lib/berth-agent"),
+  DOCKER_HOST: z.string().optional(),
+  BERTH_HOST_NAME: z.string().default(os.hostname()),
+  BERTH_ZONE: z.string().default("default"),
+  BERTH_VOLUME_ROOT: z.string().default("/var/lib/berth/volumes"),
+  BERTH_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(300).default(5),
+  BERTH_INFRA_IMAGE: z.string().default(`berth/infra:${AGENT_VERSION}`),
+});
+export type TAgentSettings = z.infer<typeof ZAgentSettings>;
+
+export function agentSettings(env: NodeJS.ProcessEnv = process.env): TAgentSettings {
+  const parsed = ZAgentSettings.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid agent settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return { ...parsed.data, BERTH_AGENT_STATE_DIR: path.resolve(parsed.data.BERTH_AGENT_STATE_DIR) };
+}

@@ -1,0 +1,98 @@
+import { requireTeam } from "../auth/authorize";
+import type { TPrincipal } from "../auth/principal";
+import { db } from "../db";
+import { notFound } from "../errors";
+import type { Prisma } from "../generated/prisma/client";
+import type { TAppContainer, TAppView, TSetView } from "../protocol/apps";
+
+const MIB = 1024 * 1024;
+
+export const SET_INCLUDE = {
+  containers: { orderBy: { index: "asc" } },
+  host: { select: { id: true, name: true } },
+  app: { select: { name: true, volumePath: true } },
+  team: { select: { slug: true } },
+} satisfies Prisma.SetInclude;
+
+type TSetRow = Prisma.SetGetPayload<{ include: typeof SET_INCLUDE }>;
+
+export function toSetView(s: TSetRow): TSetView {
+  return {
+    id: s.id,
+    app: s.app.name,
+    team: s.team.slug,
+    host: s.host,
+    state: s.state,
+    reason: s.reason,
+    ip: s.ip,
+    size: { cpu: s.cpuMillis / 1000, memoryMiB: s.memoryMiB, diskGiB: s.diskGiB },
+    containers: s.containers.map((c) => ({
+      name: c.name,
+      index: c.index,
+      image: c.image,
+      state: c.state,
+      dockerId: c.dockerId,
+      limits: {
+        cpu: Math.round((s.cpuMillis * c.cpuPercent) / 100) / 1000,
+        memoryBytes: Math.floor((s.memoryMiB * c.memoryPercent) / 100) * MIB,
+      },
+    })),
+    volume: { sizeGiB: s.diskGiB, path: s.app.volumePath },
+    createdAt: s.createdAt.toISOString(),
+  };
+}
+
+export async function listApps(p: TPrincipal, teamSlug: string): Promise<TAppView[]> {
+  const { team } = await requireTeam(p, teamSlug, "VIEWER");
+  const apps = await db().app.findMany({
+    where: { teamId: team.id, deletedAt: null },
+    orderBy: { name: "asc" },
+    include: { sets: { where: { deletedAt: null }, include: SET_INCLUDE, orderBy: { ordinal: "asc" } } },
+  });
+  return apps.map((a) => toAppView(a, team.slug));
+}
+
+export async function getApp(p: TPrincipal, teamSlug: string, name: string): Promise<TAppView> {
+  const { team } = await requireTeam(p, teamSlug, "VIEWER");
+  const app = await db().app.findFirst({
+    where: { teamId: team.id, name, deletedAt: null },
+    include: { sets: { where: { deletedAt: null }, include: SET_INCLUDE, orderBy: { ordinal: "asc" } } },
+  });
+  if (!app) throw notFound("App");
+  return toAppView(app, team.slug);
+}
+
+function toAppView(
+  a: Prisma.AppGetPayload<{ include: { sets: { include: typeof SET_INCLUDE } } }>,
+  teamSlug: string,
+): TAppView {
+  return {
+    id: a.id,
+    name: a.name,
+    team: teamSlug,
+    replicas: a.replicas,
+    size: { cpu: a.cpuMillis / 1000, memoryMiB: a.memoryMiB, diskGiB: a.diskGiB },
+    volumePath: a.volumePath,
+    containers: a.containers as TAppContainer[],
+    sets: a.sets.map(toSetView),
+    createdAt: a.createdAt.toISOString(),
+  };
+}
+
+/** A set by id, for any member of its team; other teams' sets answer 404 like missing ones. */
+export async function loadSetFor(p: TPrincipal, setId: string, min: "VIEWER" | "MEMBER" = "VIEWER"): Promise<TSetRow> {
+  const set = await db().set.findUnique({ where: { id: setId }, include: SET_INCLUDE });
+  if (!set || set.deletedAt) throw notFound("Set");
+  try {
+    await requireTeam(p, set.team.slug, min);
+  } catch (err) {
+    // Not a member at all → the same 404 as a missing set; a VIEWER asking to act → 403.
+    if ((err as { code?: string }).code === "NOT_FOUND") throw notFound("Set");
+    throw err;
+  }
+  return set;
+}
+
+export async function getSet(p: TPrincipal, setId: string): Promise<TSetView> {
+  return toSetView(await loadSetFor(p, setId));
+}

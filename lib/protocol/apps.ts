@@ -1,0 +1,138 @@
+import { z } from "zod";
+import { ZCommand, ZContainerName, ZEnv, ZImageRef, ZVolumePath } from "./agent";
+
+/**
+ * Keys that people try to smuggle into a container definition. They are refused by name with a
+ * reason, before the strict schema would refuse them as merely unknown.
+ */
+export const FORBIDDEN_CONTAINER_KEYS: Record<string, string> = {
+  privileged: "Berth never runs privileged containers",
+  capAdd: "adding capabilities is not allowed",
+  cap_add: "adding capabilities is not allowed",
+  CapAdd: "adding capabilities is not allowed",
+  devices: "host devices cannot be mapped",
+  Devices: "host devices cannot be mapped",
+  pid: "host PID namespace is not allowed",
+  pidMode: "host PID namespace is not allowed",
+  PidMode: "host PID namespace is not allowed",
+  ipc: "the set owns the IPC namespace",
+  ipcMode: "the set owns the IPC namespace",
+  IpcMode: "the set owns the IPC namespace",
+  network: "the set owns the network namespace",
+  networkMode: "the set owns the network namespace",
+  NetworkMode: "the set owns the network namespace",
+  uts: "host UTS namespace is not allowed",
+  utsMode: "host UTS namespace is not allowed",
+  UTSMode: "host UTS namespace is not allowed",
+  binds: "host paths cannot be mounted",
+  Binds: "host paths cannot be mounted",
+  volumes: "the set's volume is mounted for you (see volumePath)",
+  mounts: "host paths cannot be mounted",
+  Mounts: "host paths cannot be mounted",
+  volumeDriver: "volume drivers and their options are not allowed",
+  volumeOptions: "volume drivers and their options are not allowed",
+  securityOpt: "security options are fixed by Berth",
+  SecurityOpt: "security options are fixed by Berth",
+  hostConfig: "Docker host config cannot be given",
+  HostConfig: "Docker host config cannot be given",
+  user: "the container user comes from the image",
+  sysctls: "sysctls are set on the set, from an allowlist",
+};
+
+function refuseForbiddenKeys(value: unknown, ctx: z.RefinementCtx, path: (string | number)[]) {
+  if (typeof value !== "object" || value === null) return;
+  for (const key of Object.keys(value)) {
+    const why = FORBIDDEN_CONTAINER_KEYS[key];
+    if (why) ctx.addIssue({ code: "custom", path: [...path, key], message: `${key}: ${why}` });
+  }
+}
+
+export const ZAppContainer = z.strictObject({
+  index: z.number().int().min(0).max(15),
+  name: ZContainerName,
+  image: ZImageRef,
+  cpu: z.number().int().min(1).max(100).describe("percent of the set's CPU"),
+  memory: z.number().int().min(1).max(100).describe("percent of the set's memory"),
+  env: ZEnv.optional(),
+  command: ZCommand.optional(),
+});
+export type TAppContainer = z.infer<typeof ZAppContainer>;
+
+export const ZSize = z.strictObject({
+  cpu: z.number().min(0.1).max(64).multipleOf(0.001).describe("cores; fractions allowed (0.25 = 250 millicores)"),
+  memoryMiB: z.number().int().min(16).max(262_144),
+  diskGiB: z.number().int().min(0).max(1024),
+});
+export type TSize = z.infer<typeof ZSize>;
+
+export const ZAppName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "lowercase letter first, then letters, digits, dashes (≤40)");
+
+export const ZAppCreateShape = z.strictObject({
+  name: ZAppName,
+  replicas: z.number().int().min(0).max(100),
+  size: ZSize,
+  volumePath: ZVolumePath.optional(),
+  containers: z.array(ZAppContainer).min(1).max(16),
+});
+
+export const ZAppCreate = z
+  .unknown()
+  .superRefine((raw, ctx) => {
+    const containers = (raw as { containers?: unknown })?.containers;
+    if (Array.isArray(containers)) containers.forEach((c, i) => refuseForbiddenKeys(c, ctx, ["containers", i]));
+    refuseForbiddenKeys(raw, ctx, []);
+  })
+  .pipe(ZAppCreateShape)
+  .superRefine((app, ctx) => {
+    const seenIndex = new Set<number>();
+    const seenName = new Set<string>();
+    app.containers.forEach((c, i) => {
+      if (seenIndex.has(c.index)) ctx.addIssue({ code: "custom", path: ["containers", i, "index"], message: `index ${c.index} is used twice` });
+      if (seenName.has(c.name)) ctx.addIssue({ code: "custom", path: ["containers", i, "name"], message: `name ${c.name} is used twice` });
+      seenIndex.add(c.index);
+      seenName.add(c.name);
+    });
+    const memory = app.containers.reduce((a, c) => a + c.memory, 0);
+    if (memory > 100) ctx.addIssue({ code: "custom", path: ["containers"], message: `memory percents add up to ${memory}; at most 100` });
+  });
+export type TAppCreate = z.infer<typeof ZAppCreateShape>;
+
+export const ZAppPatch = z.strictObject({
+  replicas: z.number().int().min(0).max(100).optional(),
+});
+
+export const ZSetContainerView = z.object({
+  name: z.string(),
+  index: z.number().int(),
+  image: z.string(),
+  state: z.string(),
+  dockerId: z.string().nullable(),
+  limits: z.object({ cpu: z.number(), memoryBytes: z.number() }),
+});
+export const ZSetView = z.object({
+  id: z.string(),
+  app: z.string(),
+  team: z.string(),
+  host: z.object({ id: z.string(), name: z.string() }).nullable(),
+  state: z.string(),
+  reason: z.string().nullable(),
+  ip: z.string().nullable(),
+  size: z.object({ cpu: z.number(), memoryMiB: z.number(), diskGiB: z.number() }),
+  containers: z.array(ZSetContainerView),
+  volume: z.object({ sizeGiB: z.number(), path: z.string() }).nullable(),
+  createdAt: z.string(),
+});
+export type TSetView = z.infer<typeof ZSetView>;
+
+export const ZAppView = z.object({
+  id: z.string(),
+  name: z.string(),
+  team: z.string(),
+  replicas: z.number().int(),
+  size: z.object({ cpu: z.number(), memoryMiB: z.number(), diskGiB: z.number() }),
+  volumePath: z.string(),
+  containers: z.array(ZAppContainer),
+  sets: z.array(ZSetView),
+  createdAt: z.string(),
+});
+export type TAppView = z.infer<typeof ZAppView>;

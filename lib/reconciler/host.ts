@@ -1,0 +1,72 @@
+import { removeSet } from "../apps/delete";
+import { db } from "../db";
+import type { TContainerEvent, TSetStatus } from "../protocol/agent";
+import { agentAction, agentSetStatus } from "../realtime/agents";
+import { dispatchApply } from "../sets/dispatch";
+import { recordSetStatus } from "../sets/sync";
+
+
+/**
+ * Desired (database) against actual (one host's inventory), run on every agent hello: re-applies
+ * sets that are missing or not running, removes sets being deleted, and removes Berth containers
+ * that no live set on this host owns (deleted sets, or stale copies of sets moved elsewhere).
+ */
+export async function reconcileHost(hostId: string, inventory: TSetStatus[]): Promise<{ applied: number; removed: number }> {
+  const desired = await db().set.findMany({ where: { hostId, deletedAt: null }, include: { containers: { select: { id: true } } } });
+  const actual = new Map(inventory.map((s) => [s.setId, s]));
+  let applied = 0;
+  let removed = 0;
+  const work: Promise<void>[] = [];
+  for (const set of desired) {
+    const found = actual.get(set.id);
+    actual.delete(set.id);
+    if (set.state === "Deleting") {
+      work.push(removeSet(set.id, hostId).then(() => void removed++));
+      continue;
+    }
+    const state = found ? await recordSetStatus(set.id, found) : null;
+    if (set.desiredRunning && state !== "Running") {
+      applied++;
+      work.push(dispatchApply(set.id));
+    }
+  }
+  for (const orphan of actual.keys()) {
+    removed++;
+    work.push(
+      agentAction(hostId, { opId: `orphan-${orphan}-${Date.now()}`, setId: orphan, action: "remove" }).then(
+        () => console.log(`[reconcile] removed orphan set ${orphan} from host ${hostId}`),
+        (err: unknown) => console.error(`[reconcile] orphan ${orphan} on ${hostId} not removed`, err),
+      ),
+    );
+  }
+  await Promise.all(work);
+  return { applied, removed };
+}
+
+const pendingStatus = new Map<string, NodeJS.Timeout>();
+
+/**
+ * A Docker event from an agent. Events come in bursts (stop → die → stop), so the set's status is
+ * re-read once per set after a short pause rather than once per event.
+ */
+export async function onContainerEvent(hostId: string, e: TContainerEvent): Promise<void> {
+  const set = await db().set.findUnique({ where: { id: e.setId }, select: { hostId: true, deletedAt: true } });
+  if (!set || set.deletedAt) return;
+  if (set.hostId !== hostId) {
+    // An agent may only report on its own host's sets.
+    await db().auditEvent.create({
+      data: { actorLabel: `host:${hostId}`, action: "host.foreign_report", targetType: "set", targetId: e.setId, details: { event: e.action } },
+    });
+    return;
+  }
+  clearTimeout(pendingStatus.get(e.setId));
+  pendingStatus.set(
+    e.setId,
+    setTimeout(() => {
+      pendingStatus.delete(e.setId);
+      agentSetStatus(hostId, e.setId)
+        .then((status) => recordSetStatus(e.setId, status))
+        .catch((err: unknown) => console.error(`[reconcile] status of set ${e.setId} not read`, err));
+    }, 150),
+  );
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import { db } from "../db";
+import { AppError } from "../errors";
+import type { TSetAction } from "../protocol/agent";
+import { agentAction, agentApply } from "../realtime/agents";
+import { buildSetSpec } from "./spec";
+import { markSet, recordSetStatus } from "./sync";
+
+async function runOperation<T>(
+  kind: string,
+  set: { id: string; teamId: string; hostId: string | null },
+  payload: Record<string, string | number | boolean>,
+  work: (opId: string) => Promise<T>,
+): Promise<T> {
+  const op = await db().operation.create({
+    data: { id: randomUUID(), kind, teamId: set.teamId, setId: set.id, hostId: set.hostId, status: "Running", payload },
+  });
+  try {
+    const result = await work(op.id);
+    await db().operation.update({ where: { id: op.id }, data: { status: "Succeeded" } });
+    return result;
+  } catch (err) {
+    await db().operation.update({ where: { id: op.id }, data: { status: "Failed", error: (err as Error).message.slice(0, 2000) } });
+    throw err;
+  }
+}
+
+/**
+ * Sends the set's spec to its host's agent and records the outcome. An unreachable agent leaves
+ * the set `Creating` for the reconciler to retry; an image that cannot be had fails the set.
+ */
+export async function dispatchApply(setId: string): Promise<void> {
+  const set = await db().set.findUnique({ where: { id: setId }, include: { containers: true, app: true } });
+  if (!set || set.deletedAt || set.state === "Deleting" || !set.hostId) return;
+  if (set.state === "Pending" || set.state === "Failed") await markSet(set.id, "Creating", "sent to host");
+  const spec = buildSetSpec(set, set.app.volumePath, set.containers);
+  try {
+    const status = await runOperation("set.apply", set, { specVersion: set.specVersion }, (opId) =>
+      agentApply(spec.hostId, { opId, spec }),
+    );
+    await recordSetStatus(set.id, status);
+  } catch (err) {
+    const agentCode = err instanceof AppError ? err.details?.agentCode : undefined;
+    if (agentCode === "IMAGE_UNAVAILABLE" || agentCode === "VALIDATION" || agentCode === "WRONG_HOST") {
+      await markSet(set.id, "Failed", (err as Error).message);
+    } else {
+      await markSet(set.id, "Creating", `waiting for the host: ${(err as Error).message}`);
+    }
+  }
+}
+
+export async function dispatchAction(setId: string, action: TSetAction["action"]): Promise<void> {
+  const set = await db().set.findUnique({ where: { id: setId } });
+  if (!set?.hostId) return;
+  const hostId = set.hostId;
+  const status = await runOperation(`set.${action}`, set, { action }, (opId) => agentAction(hostId, { opId, setId, action }));
+  if (action === "remove") {
+    await db().set.update({ where: { id: setId }, data: { deletedAt: new Date() } });
+    return;
+  }
+  await recordSetStatus(setId, status);
+}

@@ -1,0 +1,43 @@
+import { db } from "../db";
+import type { TSetStatus } from "../protocol/agent";
+import { broadcastToTeam } from "../realtime/broadcast";
+import { containerState, deriveSetState, type TSetStateName } from "./state";
+
+/** Writes what the agent reported onto the set and its containers, then tells watching browsers. */
+export async function recordSetStatus(setId: string, status: TSetStatus | null): Promise<TSetStateName | null> {
+  const set = await db().set.findUnique({ where: { id: setId }, include: { containers: true } });
+  if (!set || set.deletedAt || set.state === "Deleting") return null;
+  const { state, reason } = deriveSetState(status, set.containers.length, set.desiredRunning);
+  const infra = status?.containers.find((c) => c.role === "infra");
+  await db().$transaction([
+    db().set.update({
+      where: { id: setId },
+      data: { state, reason, ip: status?.ip ?? set.ip, infraDockerId: infra?.dockerId ?? set.infraDockerId },
+    }),
+    ...set.containers.map((row) => {
+      const reported = status?.containers.find((c) => c.role === "app" && c.index === row.index);
+      return db().container.update({
+        where: { id: row.id },
+        data: reported
+          ? {
+              state: containerState(reported.state),
+              dockerId: reported.dockerId,
+              exitCode: reported.exitCode,
+              ...(reported.startedAt ? { startedAt: new Date(reported.startedAt) } : {}),
+            }
+          : { state: "Pending" },
+      });
+    }),
+  ]);
+  broadcastToTeam(set.teamId, "set:state", {
+    setId,
+    state,
+    containers: (status?.containers ?? []).map((c) => ({ name: c.name, index: c.index, role: c.role, state: c.state })),
+  });
+  return state;
+}
+
+export async function markSet(setId: string, state: TSetStateName, reason: string | null): Promise<void> {
+  const set = await db().set.update({ where: { id: setId }, data: { state, reason } });
+  broadcastToTeam(set.teamId, "set:state", { setId, state, containers: [] });
+}
