@@ -19,7 +19,7 @@ const ZAgentSettings = z.object({
 });
 export type TAgentSettings = z.infer<typeof ZAgentSettings>;
 
-export function agentSettings(env: NodeJS.ProcessEnv = process.env): TAgentSettings {
+export function agentSettings(env: Record<string, string | undefined> = process.env): TAgentSettings {
   const parsed = ZAgentSettings.safeParse(env);
   if (!parsed.success) {
     throw new Error(`Invalid agent settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);

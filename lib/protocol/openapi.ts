@@ -42,6 +42,7 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "get", path: "/api/v1/hosts", summary: "Hosts with capacity and allocation", auth: "admin", response: z.array(api.ZHost) },
   { method: "post", path: "/api/v1/hosts/enrollment-tokens", summary: "One-use, expiring token for a new host's agent", auth: "admin", body: api.ZEnrollmentTokenCreate, response: api.ZEnrollmentToken, status: 201 },
   { method: "post", path: "/api/v1/hosts/enroll", summary: "An agent exchanges its enrollment token for a host credential", auth: "none", body: events.ZEnrollRequest, response: events.ZEnrollResponse, status: 201 },
+  { method: "delete", path: "/api/v1/hosts/{id}", summary: "Revoke a host: its agent's credential is refused from now on", auth: "admin" },
   { method: "post", path: "/api/v1/hosts/{id}/cordon", summary: "Stop placing new sets on a host", auth: "admin" },
   { method: "post", path: "/api/v1/hosts/{id}/uncordon", summary: "Place sets on a host again", auth: "admin" },
   { method: "get", path: "/api/v1/teams/{team}/apps", summary: "Apps of a team with their sets", auth: "user", response: z.array(apps.ZAppView) },

@@ -41,18 +41,35 @@ function unwrap<T>(ack: TAck<T>): T {
 /** Docker create+start of a set can take a while when images are pulled. */
 const APPLY_TIMEOUT_MS = 120_000;
 
+/**
+ * Socket.IO keeps an ack pending until its timeout even when the socket drops. A call to an agent
+ * that disconnects fails at once instead, so the caller can record it and the reconciler retries
+ * on the agent's next hello.
+ */
+function untilDisconnect<T>(socket: TAgentSocket, call: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onDisconnect = () => reject(new AppError("UNAVAILABLE", "The agent disconnected before it answered"));
+    socket.once("disconnect", onDisconnect);
+    call.then(resolve, reject).finally(() => socket.off("disconnect", onDisconnect));
+  });
+}
+
 export async function agentApply(hostId: string, payload: TSetApply): Promise<TSetStatus> {
-  return unwrap(await agentSocket(hostId).timeout(APPLY_TIMEOUT_MS).emitWithAck("set:apply", payload));
+  const socket = agentSocket(hostId);
+  return unwrap(await untilDisconnect(socket, socket.timeout(APPLY_TIMEOUT_MS).emitWithAck("set:apply", payload)));
 }
 
 export async function agentAction(hostId: string, payload: TSetAction): Promise<TSetStatus | null> {
-  return unwrap(await agentSocket(hostId).timeout(APPLY_TIMEOUT_MS).emitWithAck("set:action", payload));
+  const socket = agentSocket(hostId);
+  return unwrap(await untilDisconnect(socket, socket.timeout(APPLY_TIMEOUT_MS).emitWithAck("set:action", payload)));
 }
 
 export async function agentInventory(hostId: string): Promise<TInventory> {
-  return unwrap(await agentSocket(hostId).timeout(30_000).emitWithAck("inventory:get"));
+  const socket = agentSocket(hostId);
+  return unwrap(await untilDisconnect(socket, socket.timeout(30_000).emitWithAck("inventory:get")));
 }
 
 export async function agentSetStatus(hostId: string, setId: string): Promise<TSetStatus | null> {
-  return unwrap(await agentSocket(hostId).timeout(30_000).emitWithAck("set:status", { setId }));
+  const socket = agentSocket(hostId);
+  return unwrap(await untilDisconnect(socket, socket.timeout(30_000).emitWithAck("set:status", { setId })));
 }

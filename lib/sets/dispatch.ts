@@ -32,7 +32,7 @@ async function runOperation<T>(
 export async function dispatchApply(setId: string): Promise<void> {
   const set = await db().set.findUnique({ where: { id: setId }, include: { containers: true, app: true } });
   if (!set || set.deletedAt || set.state === "Deleting" || !set.hostId) return;
-  if (set.state === "Pending" || set.state === "Failed") await markSet(set.id, "Creating", "sent to host");
+  if (set.state === "Pending" || set.state === "Failed") await markSet(set.id, "Creating", "sent to host", ["Pending", "Failed"]);
   const spec = buildSetSpec(set, set.app.volumePath, set.containers);
   try {
     const status = await runOperation("set.apply", set, { specVersion: set.specVersion }, (opId) =>
@@ -42,9 +42,9 @@ export async function dispatchApply(setId: string): Promise<void> {
   } catch (err) {
     const agentCode = err instanceof AppError ? err.details?.agentCode : undefined;
     if (agentCode === "IMAGE_UNAVAILABLE" || agentCode === "VALIDATION" || agentCode === "WRONG_HOST") {
-      await markSet(set.id, "Failed", (err as Error).message);
+      await markSet(set.id, "Failed", (err as Error).message, ["Pending", "Creating"]);
     } else {
-      await markSet(set.id, "Creating", `waiting for the host: ${(err as Error).message}`);
+      await markSet(set.id, "Creating", `waiting for the host: ${(err as Error).message}`, ["Pending", "Creating"]);
     }
   }
 }

@@ -37,7 +37,16 @@ export async function recordSetStatus(setId: string, status: TSetStatus | null):
   return state;
 }
 
-export async function markSet(setId: string, state: TSetStateName, reason: string | null): Promise<void> {
-  const set = await db().set.update({ where: { id: setId }, data: { state, reason } });
-  broadcastToTeam(set.teamId, "set:state", { setId, state, containers: [] });
+/**
+ * Sets a state unless the set has moved on: a late failure of an old attempt must not push a set
+ * that a newer attempt already brought to Running back to Creating.
+ */
+export async function markSet(setId: string, state: TSetStateName, reason: string | null, onlyFrom?: TSetStateName[]): Promise<void> {
+  const r = await db().set.updateMany({
+    where: { id: setId, deletedAt: null, ...(onlyFrom ? { state: { in: onlyFrom } } : {}) },
+    data: { state, reason },
+  });
+  if (r.count === 0) return;
+  const set = await db().set.findUnique({ where: { id: setId }, select: { teamId: true } });
+  if (set) broadcastToTeam(set.teamId, "set:state", { setId, state, containers: [] });
 }

@@ -35,7 +35,8 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function relativeTime(iso: string, now: number): string {
   const diff = new Date(iso).getTime() - now;
   const abs = Math.abs(diff);
-  if (abs < 45_000) return diff > 0 ? "in a few seconds" : "just now";
+  // Browser and server clocks drift by seconds; near "now" either way reads as now.
+  if (abs < 45_000) return "just now";
   const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
   for (const [unit, ms] of UNITS) {
     if (abs >= ms) return rtf.format(Math.round(diff / ms), unit);

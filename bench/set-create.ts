@@ -1,0 +1,151 @@
+/**
+ * bench/set-create: time from `set:apply` (emitted over Socket.IO to a real in-process Agent,
+ * exactly as the console does) to the ack that says every container runs, for a 3-container set
+ * (infra + 2), next to raw dockerode create+start of the same 3 containers, alternating runs on
+ * the same engine. Last line: one JSON object.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Server } from "socket.io";
+import { Agent } from "../agent/agent";
+import { agentSettings } from "../agent/config";
+import { teamNetworkName } from "../agent/docker/config";
+import { DockerEngine } from "../agent/docker/engine";
+import { ensureBusyboxImage } from "../agent/docker/infra-image";
+import { LABEL, type TSetSpec } from "../lib/protocol/agent";
+import type { TAck } from "../lib/protocol/events";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const IMAGE_REPO = "berth/bench";
+const IMAGE = `${IMAGE_REPO}:1`;
+const id = () => randomBytes(8).toString("hex");
+const hostId = `benchhost${id()}`;
+const teamId = `benchteam${id()}`;
+const BENCH_LABEL = "berth.bench";
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)];
+}
+
+async function main(): Promise<void> {
+  const engine = new DockerEngine();
+  await ensureBusyboxImage(engine, IMAGE_REPO, "1");
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-bench-"));
+
+  // A stand-in console: the /agent namespace accepting this one agent.
+  const http = createServer();
+  const io = new Server(http, { path: "/socket.io" });
+  const connected = new Promise<import("socket.io").Socket>((resolve) => io.of("/agent").on("connection", resolve));
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const port = (http.address() as AddressInfo).port;
+  const settings = agentSettings({
+    BERTH_CONSOLE_URL: `http://127.0.0.1:${port}`,
+    BERTH_AGENT_STATE_DIR: stateDir,
+    BERTH_HOST_NAME: "bench",
+    BERTH_VOLUME_ROOT: stateDir,
+    BERTH_HEARTBEAT_SECONDS: "60",
+    BERTH_INFRA_IMAGE: IMAGE,
+  });
+  const agent = new Agent(settings, { hostId, credential: "bench-credential-0000", consoleUrl: settings.BERTH_CONSOLE_URL });
+  await agent.start();
+  const socket = await connected;
+
+  const ours: number[] = [];
+  const peer: number[] = [];
+  const setIds: string[] = [];
+  const peerNames: string[] = [];
+
+  const spec = (setId: string): TSetSpec => ({
+    setId, teamId, appId: "benchapp0001", hostId, specVersion: 1, cpuMillis: 1000, memoryMiB: 256, diskGiB: 1,
+    volumePath: "/data", sysctls: {},
+    containers: [
+      { index: 0, name: "app", image: IMAGE, cpuPercent: 80, memoryPercent: 70, env: { PORT: "8080" }, command: ["httpd", "-f", "-p", "8080"] },
+      { index: 1, name: "sidecar", image: IMAGE, cpuPercent: 20, memoryPercent: 30, env: {}, command: ["sleep", "1000000"] },
+    ],
+  });
+
+  async function oursOnce(): Promise<number> {
+    const setId = `bench${id()}`;
+    setIds.push(setId);
+    const t0 = performance.now();
+    const ack = (await socket.timeout(60_000).emitWithAck("set:apply", { opId: id(), spec: spec(setId) })) as TAck<{ containers: Array<{ state: string }> }>;
+    const ms = performance.now() - t0;
+    if (!ack.ok) throw new Error(`apply failed: ${ack.error.message}`);
+    if (!ack.data.containers.every((c) => c.state === "running")) throw new Error("apply acked before all containers ran");
+    await agent.sets.action({ opId: id(), setId, action: "remove" });
+    return ms;
+  }
+
+  // The peer: what a hand-written script does for the same set, with nothing else around it.
+  async function peerOnce(): Promise<number> {
+    const n = `benchpeer${id()}`;
+    peerNames.push(n);
+    const labels = { [BENCH_LABEL]: "1" };
+    const t0 = performance.now();
+    const infra = await engine.docker.createContainer({
+      name: `${n}-infra`, Image: IMAGE, Labels: labels,
+      Cmd: ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"],
+      HostConfig: { IpcMode: "shareable", NetworkMode: teamNetworkName(teamId), Memory: 16 << 20 },
+    });
+    await infra.start();
+    for (const [i, cmd] of [["httpd", "-f", "-p", "8080"], ["sleep", "1000000"]].entries()) {
+      const c = await engine.docker.createContainer({
+        name: `${n}-${i}`, Image: IMAGE, Cmd: cmd, Labels: labels,
+        HostConfig: { NetworkMode: `container:${infra.id}`, IpcMode: `container:${infra.id}`, NanoCpus: 500_000_000, Memory: 128 << 20 },
+      });
+      await c.start();
+    }
+    const ms = performance.now() - t0;
+    for (const c of await engine.listByLabels(labels)) await engine.remove(c.id);
+    return ms;
+  }
+
+  try {
+    // Warm-up: network creation and first-use caches are not what we measure.
+    await oursOnce();
+    await peerOnce();
+    for (let i = 0; i < RUNS; i++) {
+      if (i % 2 === 0) {
+        ours.push(await oursOnce());
+        peer.push(await peerOnce());
+      } else {
+        peer.push(await peerOnce());
+        ours.push(await oursOnce());
+      }
+    }
+  } finally {
+    for (const setId of setIds) await agent.sets.action({ opId: id(), setId, action: "remove" }).catch(() => undefined);
+    for (const c of await engine.listByLabels({ [BENCH_LABEL]: "1" })) await engine.remove(c.id);
+    for (const c of await engine.listByLabels({ [LABEL.host]: hostId })) await engine.remove(c.id);
+    await engine.docker.getNetwork(teamNetworkName(teamId)).remove().catch(() => undefined);
+    agent.stop();
+    io.close();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+
+  ours.sort((a, b) => a - b);
+  peer.sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 10) / 10;
+  const result = {
+    bench: "set-create",
+    n: RUNS,
+    p50_ms: r(percentile(ours, 50)),
+    p99_ms: r(percentile(ours, 99)),
+    peer_p50_ms: r(percentile(peer, 50)),
+    peer_p99_ms: r(percentile(peer, 99)),
+    p50_ratio: Math.round((percentile(ours, 50) / percentile(peer, 50)) * 100) / 100,
+    p99_ratio: Math.round((percentile(ours, 99) / percentile(peer, 99)) * 100) / 100,
+  };
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

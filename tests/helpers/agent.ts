@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DockerEngine } from "@/agent/docker/engine";
+import { ensureBusyboxImage } from "@/agent/docker/infra-image";
+import { LABEL } from "@/lib/protocol/agent";
+import type { Api } from "./api";
+import { REPO_ROOT } from "./console";
+
+/** A local image for business containers: BusyBox imported, since no registry is reachable. */
+export const TEST_IMAGE = "berth/test-busybox:1";
+
+export async function ensureTestImage(): Promise<DockerEngine> {
+  const engine = new DockerEngine();
+  await ensureBusyboxImage(engine, "berth/test-busybox", "1");
+  return engine;
+}
+
+export async function enrollmentToken(admin: Api, zone = "test"): Promise<string> {
+  const res = await admin.post("/api/v1/hosts/enrollment-tokens", { ttlSeconds: 600, zone });
+  if (res.status !== 201) throw new Error(`enrollment token: HTTP ${res.status} ${res.text}`);
+  return (res.body as { token: string }).token;
+}
+
+/**
+ * A real agent process (agent/main.ts) as its own host. Several can run on this machine: each
+ * adopts only containers labelled with its own host id.
+ */
+export class TestAgent {
+  readonly stateDir: string;
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+  readonly log: string[] = [];
+
+  constructor(
+    readonly consoleUrl: string,
+    readonly name: string,
+    private readonly token: string,
+    readonly zone = "test",
+  ) {
+    this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `berth-agent-${name}-`));
+  }
+
+  start(): void {
+    const child = spawn(process.execPath, ["--import", "tsx", "agent/main.ts"], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        BERTH_CONSOLE_URL: this.consoleUrl,
+        BERTH_ENROLL_TOKEN: this.token,
+        BERTH_AGENT_STATE_DIR: this.stateDir,
+        BERTH_HOST_NAME: this.name,
+        BERTH_ZONE: this.zone,
+        BERTH_VOLUME_ROOT: path.join(this.stateDir, "volumes"),
+        BERTH_HEARTBEAT_SECONDS: "1",
+        BERTH_INFRA_IMAGE: "berth/test-busybox:1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const keep = (b: Buffer) => {
+      this.log.push(...b.toString().split("\n").filter(Boolean));
+      if (this.log.length > 500) this.log.splice(0, this.log.length - 500);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    this.child = child;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  hostId(): string | null {
+    const file = path.join(this.stateDir, "identity.json");
+    if (!fs.existsSync(file)) return null;
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as { hostId: string }).hostId;
+  }
+
+  /** SIGKILL by default: the agent must survive being killed at any moment. */
+  async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+    await this.exited;
+  }
+
+  /** Stops the process, revokes its host, removes every container labelled with its host id. */
+  async destroy(engine: DockerEngine, admin: Api): Promise<void> {
+    await this.kill("SIGTERM");
+    const hostId = this.hostId();
+    if (hostId) {
+      await admin.delete(`/api/v1/hosts/${hostId}`);
+      for (const c of await engine.listByLabels({ [LABEL.host]: hostId })) await engine.remove(c.id);
+    }
+    fs.rmSync(this.stateDir, { recursive: true, force: true });
+  }
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** Starts an agent and waits until the console lists its host as Ready. */
+export async function startReadyAgent(admin: Api, consoleUrl: string, name: string, zone = "test"): Promise<TestAgent> {
+  const agent = new TestAgent(consoleUrl, name, await enrollmentToken(admin, zone), zone);
+  agent.start();
+  await waitFor(`host ${name} Ready`, async () => {
+    const id = agent.hostId();
+    if (!id) return null;
+    const res = await admin.get("/api/v1/hosts");
+    const hosts = res.body as Array<{ id: string; status: string }>;
+    return hosts.find((h) => h.id === id && h.status === "Ready");
+  });
+  return agent;
+}
