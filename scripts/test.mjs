@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// `npm test [unit|integration|e2e …] [vitest args…]`
+//
+// 1. Generates the Prisma client when lib/generated/prisma is missing or older than the schema.
+// 2. Runs `next build` (skip with BERTH_SKIP_BUILD=1) so integration and e2e run against a
+//    production console, as users get it.
+// 3. Runs vitest once per project, one after the other (each project starts its own console;
+//    two `next dev` servers cannot share a directory), with the console reporter plus a JSON
+//    report in test-results/.
+// 4. Prints, last, one line counted from the JSON reports: `N passed, N failed[, N skipped]`.
+//    A step that breaks without test results (build failure, crashed project) counts as one
+//    failure, so that line never reads "0 failed" for a failed run. Exit code 1 when anything
+//    failed or nothing ran.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const PROJECTS = ["unit", "integration", "e2e"];
+const resultsDir = path.join(root, "test-results");
+const started = Date.now();
+
+const args = process.argv.slice(2);
+const selected = args.filter((a) => PROJECTS.includes(a));
+const passthrough = args.filter((a) => !PROJECTS.includes(a));
+const projects = selected.length ? PROJECTS.filter((p) => selected.includes(p)) : PROJECTS;
+
+const log = (m) => console.log(`[test] ${m}`);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const problems = [];
+
+function finish() {
+  for (const p of problems) log(`FAILED: ${p}`);
+  log(`total wall time ${seconds(Date.now() - started)}`);
+  const ran = totals.passed + totals.failed;
+  if (ran === 0 && totals.failed === 0) log("no test ran");
+  const skipped = totals.skipped ? `, ${totals.skipped} skipped` : "";
+  console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+  process.exit(totals.failed > 0 || ran === 0 ? 1 : 0);
+}
+
+// ---- 1. Prisma client -------------------------------------------------------------------------
+const generated = path.join(root, "lib", "generated", "prisma", "client.ts");
+const schema = path.join(root, "prisma", "schema.prisma");
+if (!fs.existsSync(generated) || fs.statSync(generated).mtimeMs < fs.statSync(schema).mtimeMs) {
+  log("generating the Prisma client");
+  const r = spawnSync(process.execPath, ["scripts/prisma-generate.mjs"], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) {
+    problems.push("prisma generate");
+    totals.failed += 1;
+    finish();
+  }
+}
+
+// ---- 2. next build ----------------------------------------------------------------------------
+const needsConsole = projects.some((p) => p !== "unit");
+if (needsConsole && process.env.BERTH_SKIP_BUILD !== "1") {
+  log("next build (BERTH_SKIP_BUILD=1 skips it)");
+  const t = Date.now();
+  const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (r.status !== 0) {
+    problems.push(`next build exited ${r.status ?? r.signal}`);
+    totals.failed += 1;
+    finish();
+  }
+  log(`next build took ${seconds(Date.now() - t)}`);
+} else if (needsConsole) {
+  const prod = fs.existsSync(path.join(root, ".next", "BUILD_ID"));
+  log(`skipping next build; consoles run in ${process.env.BERTH_TEST_MODE ?? (prod ? "prod (existing build)" : "dev")} mode`);
+}
+
+// ---- 3. vitest, one project at a time ---------------------------------------------------------
+fs.mkdirSync(resultsDir, { recursive: true });
+const projectTimeoutMs = Number(process.env.BERTH_TEST_PROJECT_TIMEOUT_S ?? 1200) * 1000;
+
+function runVitest(project, jsonFile) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "node_modules/vitest/vitest.mjs",
+        "run",
+        "--project",
+        project,
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${jsonFile}`,
+        "--passWithNoTests",
+        ...passthrough,
+      ],
+      { cwd: root, stdio: "inherit", env: process.env },
+    );
+    // A hung project must not eat CI's budget: SIGINT lets vitest run its teardown (which stops
+    // the console it started), SIGKILL follows if that hangs too.
+    let killTimer;
+    const watchdog = setTimeout(() => {
+      problems.push(`${project}: still running after ${seconds(projectTimeoutMs)}; interrupted`);
+      child.kill("SIGINT");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    }, projectTimeoutMs);
+    child.on("exit", (code, signal) => {
+      clearTimeout(watchdog);
+      clearTimeout(killTimer);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+function countReport(jsonFile) {
+  if (!fs.existsSync(jsonFile)) return null;
+  const report = JSON.parse(fs.readFileSync(jsonFile, "utf8"));
+  // A file that failed outside any test (import error, failing hook) has no failed test of its
+  // own; count it once so it cannot vanish from the tally.
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed"),
+  );
+  for (const f of brokenFiles) problems.push(`${path.relative(root, f.name)}: ${(f.message || "failed outside a test").split("\n")[0]}`);
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests + brokenFiles.length,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+for (const project of projects) {
+  const jsonFile = path.join(resultsDir, `vitest-${project}.json`);
+  fs.rmSync(jsonFile, { force: true });
+  log(`project ${project}`);
+  const t = Date.now();
+  const code = await runVitest(project, jsonFile);
+  const counts = countReport(jsonFile) ?? { passed: 0, failed: 0, skipped: 0 };
+  if (code !== 0 && counts.failed === 0) {
+    // Unhandled errors, a failed globalSetup, a crash: vitest failed without a failed test.
+    problems.push(`${project}: vitest exited ${code} without a failed test (see its output above)`);
+    counts.failed = 1;
+  }
+  log(`project ${project}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped in ${seconds(Date.now() - t)}`);
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+}
+
+finish();

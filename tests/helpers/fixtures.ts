@@ -1,0 +1,49 @@
+import { createHash, randomBytes } from "node:crypto";
+import { ZMember, ZTeam, type TQuotaLimits, type TTeamRole } from "@/lib/protocol/api";
+import { Api, createToken, uid, uniqueEmail } from "./api";
+import { sql } from "./db";
+
+export const DEFAULT_QUOTA: TQuotaLimits = { cpu: 8, memoryMiB: 16384, diskGiB: 100, sets: 10 };
+
+/** Admin creates a team with a unique slug; returns its slug. */
+export async function makeTeam(admin: Api, opts: { slug?: string; quota?: TQuotaLimits } = {}): Promise<string> {
+  const slug = opts.slug ?? uid("team");
+  const res = await admin.post("/api/v1/teams", { slug, name: `Team ${slug}`, quota: opts.quota ?? DEFAULT_QUOTA });
+  if (res.status !== 201) throw new Error(`create team ${slug}: HTTP ${res.status} ${res.text}`);
+  return ZTeam.parse(res.body).slug;
+}
+
+export interface TTestUser {
+  id: string;
+  email: string;
+  password: string;
+  /** An Api with this user's bearer token. */
+  api: Api;
+  token: string;
+  tokenId: string;
+}
+
+/** Creates a new user as a member of `team` (through the members API) and gives them a token. */
+export async function makeMember(admin: Api, team: string, role: TTeamRole, opts: { email?: string } = {}): Promise<TTestUser> {
+  const email = opts.email ?? uniqueEmail(role.toLowerCase());
+  const password = `pw-${randomBytes(9).toString("base64url")}`;
+  const res = await admin.post(`/api/v1/teams/${team}/members`, { email, role, password, name: email.split("@")[0] });
+  if (res.status !== 201) throw new Error(`add ${email} to ${team}: HTTP ${res.status} ${res.text}`);
+  const member = ZMember.parse(res.body);
+  const t = await createToken(admin.baseUrl, email, password);
+  return { id: member.userId, email, password, token: t.token, tokenId: t.id, api: new Api(admin.baseUrl, { token: t.token }) };
+}
+
+/** A host row as enrollment would leave it; returns its id and name. */
+export async function insertHost(databaseUrl: string, opts: { cordoned?: boolean; status?: "Ready" | "Unreachable"; credential?: string } = {}) {
+  const id = uid("host");
+  const name = `node-${id}`;
+  const credential = opts.credential ?? randomBytes(24).toString("base64url");
+  await sql(
+    databaseUrl,
+    `INSERT INTO "Host" (id, name, zone, status, cordoned, "credentialHash", "cpuCores", "memoryBytes", "diskFreeBytes", "lastSeenAt", "agentVersion", "updatedAt")
+     VALUES ($1, $2, 'zone-a', $3, $4, $5, 16, 68719476736, 500000000000, now(), '0.1.0', now())`,
+    [id, name, opts.status ?? "Ready", opts.cordoned ?? false, createHash("sha256").update(credential).digest("hex")],
+  );
+  return { id, name, credential };
+}

@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ZAuditEvent, type TAuditEvent } from "@/lib/protocol/api";
+import { Api, adminApi, createToken, expectError, expectStatus, uniqueEmail } from "../helpers/api";
+import { consoleInfo } from "../helpers/context";
+import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
+
+const c = consoleInfo();
+const ZAuditList = z.array(ZAuditEvent);
+
+async function auditOf(api: Api, query: string): Promise<TAuditEvent[]> {
+  return ZAuditList.parse(expectStatus(await api.get(`/api/v1/audit?${query}`), 200));
+}
+
+describe("GET /api/v1/audit", () => {
+  let admin: Api;
+  let team: string;
+  let owner: TTestUser;
+  let outsider: TTestUser;
+  let added: TTestUser;
+
+  beforeAll(async () => {
+    admin = await adminApi(c);
+    team = await makeTeam(admin);
+    owner = await makeMember(admin, team, "OWNER");
+    added = await makeMember(owner.api, team, "VIEWER");
+    expectStatus(await owner.api.patch(`/api/v1/teams/${team}/members/${added.id}`, { role: "MEMBER" }), 200);
+    expectStatus(await owner.api.delete(`/api/v1/teams/${team}/members/${added.id}`), 200);
+    outsider = await makeMember(admin, await makeTeam(admin), "OWNER");
+  });
+
+  it("records every team write with actor, target and details, newest first", async () => {
+    const events = await auditOf(owner.api, `team=${team}`);
+    expect(events.map((e) => e.action)).toEqual(["member.remove", "member.update", "member.add", "member.add", "team.create"]);
+    expect(events.every((e) => e.team === team)).toBe(true);
+    const [remove, update, addViewer, addOwner, create] = events;
+    expect(remove).toMatchObject({ actor: `${owner.email} (token)`, targetType: "user", targetId: added.id, details: { email: added.email, role: "MEMBER" } });
+    expect(update).toMatchObject({ targetId: added.id, details: { from: "VIEWER", to: "MEMBER" } });
+    expect(addViewer).toMatchObject({ actor: `${owner.email} (token)`, targetId: added.id, details: { email: added.email, role: "VIEWER", userCreated: true } });
+    expect(addOwner).toMatchObject({ actor: `${c.adminEmail} (token)`, targetId: owner.id, details: { role: "OWNER", userCreated: true } });
+    expect(create).toMatchObject({ action: "team.create", targetType: "team", details: { slug: team } });
+    const times = events.map((e) => Date.parse(e.at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+
+  it("a member of another team gets 404 for this team's audit, as for a missing team", async () => {
+    const res = await outsider.api.get(`/api/v1/audit?team=${team}`);
+    expectError(res, 404, "NOT_FOUND");
+    const missing = await outsider.api.get(`/api/v1/audit?team=no-such-team-${Date.now()}`);
+    expect(res.text).toBe(missing.text);
+  });
+
+  it("without a team filter a member sees their teams' events and their own, never other teams'", async () => {
+    const events = await auditOf(outsider.api, "limit=500");
+    expect(events.some((e) => e.team === team)).toBe(false);
+    expect(events.some((e) => e.action === "token.create")).toBe(true);
+  });
+
+  it("records token and user writes (not tied to a team)", async () => {
+    const user = await makeMember(admin, await makeTeam(admin), "MEMBER");
+    const t = await createToken(c.url, user.email, user.password, { name: "audited" });
+    expectStatus(await user.api.delete(`/api/v1/auth/tokens/${t.id}`), 200);
+    expectStatus(await admin.patch(`/api/v1/users/${user.id}`, { name: "Audited" }), 200);
+    const events = await auditOf(admin, "limit=500");
+    const about = events.filter((e) => e.targetId === t.id || e.targetId === user.id);
+    expect(about.map((e) => e.action)).toEqual(expect.arrayContaining(["token.create", "token.revoke", "user.update", "member.add"]));
+    expect(events.find((e) => e.action === "token.revoke" && e.targetId === t.id)).toMatchObject({ details: { name: "audited" }, team: null });
+    expect(events.find((e) => e.action === "user.update" && e.targetId === user.id)).toMatchObject({ actor: `${c.adminEmail} (token)`, details: { name: "Audited" } });
+  });
+
+  it("a refused write leaves no audit row", async () => {
+    const before = await auditOf(admin, `team=${team}`);
+    expectError(await outsider.api.post(`/api/v1/teams/${team}/members`, { email: uniqueEmail(), role: "OWNER", password: "long-enough" }), 404, "NOT_FOUND");
+    expectError(await admin.post("/api/v1/teams", { slug: team, name: "dup" }), 409, "CONFLICT");
+    expect(await auditOf(admin, `team=${team}`)).toEqual(before);
+  });
+
+  it("limit and before page through events; bad query values are 400; no credentials 401", async () => {
+    const all = await auditOf(owner.api, `team=${team}`);
+    const first = await auditOf(owner.api, `team=${team}&limit=2`);
+    expect(first).toEqual(all.slice(0, 2));
+    const older = await auditOf(owner.api, `team=${team}&before=${encodeURIComponent(all[2].at)}`);
+    expect(older.every((e) => Date.parse(e.at) < Date.parse(all[2].at))).toBe(true);
+    expectError(await owner.api.get(`/api/v1/audit?team=${team}&limit=0`), 400, "VALIDATION");
+    expectError(await owner.api.get(`/api/v1/audit?team=${team}&limit=501`), 400, "VALIDATION");
+    expectError(await owner.api.get(`/api/v1/audit?before=yesterday`), 400, "VALIDATION");
+    expectError(await owner.api.get(`/api/v1/audit?teem=${team}`), 400, "VALIDATION");
+    expectError(await new Api(c.url).get(`/api/v1/audit?team=${team}`), 401, "UNAUTHENTICATED");
+  });
+});

@@ -1,0 +1,28 @@
+import type { TestProject } from "vitest/node";
+import { startConsole } from "../helpers/console";
+import "../helpers/context";
+
+/**
+ * One console per project run (integration, e2e): started before the first file, stopped after
+ * the last. Tests reach it through `inject("console")` and isolate themselves with unique team
+ * slugs and emails.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  const c = await startConsole();
+  console.log(`[${project.name}] console ${c.url} (${c.mode}, pid ${c.pid}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  project.provide("console", {
+    url: c.url,
+    port: c.port,
+    adminEmail: c.adminEmail,
+    adminPassword: c.adminPassword,
+    databaseUrl: c.databaseUrl,
+    dataDir: c.dataDir,
+    pgPort: c.pgPort,
+    pid: c.pid,
+    mode: c.mode,
+  });
+  return async () => {
+    await c.stop();
+  };
+}
