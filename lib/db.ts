@@ -12,7 +12,12 @@ export function db(): PrismaClient {
   if (!holder.berthDb) {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set: the console sets it once Postgres is up");
-    holder.berthDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+    holder.berthDb = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: url, max: 10 }),
+      // Quota reservations queue on a row lock under bursts of creates; Prisma's defaults
+      // (2 s to get a connection, 5 s per transaction) turn that queue into 500s.
+      transactionOptions: { maxWait: 15_000, timeout: 30_000 },
+    });
   }
   return holder.berthDb;
 }

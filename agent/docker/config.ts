@@ -54,7 +54,7 @@ export function containerLimits(spec: TSetSpec, c: Pick<TContainerSpec, "cpuPerc
   };
 }
 
-export function infraConfig(spec: TSetSpec, image: string, volumeSource: string | null): Dockerode.ContainerCreateOptions {
+export function infraConfig(spec: TSetSpec, image: string, volumeSource: string | null, networkId: string): Dockerode.ContainerCreateOptions {
   return {
     name: infraName(spec.setId),
     Image: image,
@@ -65,7 +65,7 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
     HostConfig: {
       ...HARDENING,
       IpcMode: "shareable",
-      NetworkMode: teamNetworkName(spec.teamId),
+      NetworkMode: networkId,
       Sysctls: { ...spec.sysctls } as Record<string, string>,
       CgroupParent: setCgroupParent(spec.setId),
       Memory: INFRA_MEMORY_BYTES,
@@ -77,7 +77,7 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
         ? [{ Type: "volume", Source: volumeSource, Target: spec.volumePath }]
         : [],
     },
-    NetworkingConfig: { EndpointsConfig: { [teamNetworkName(spec.teamId)]: {} } },
+    NetworkingConfig: { EndpointsConfig: { [networkId]: {} } },
   };
 }
 
@@ -91,6 +91,8 @@ export function appConfig(spec: TSetSpec, c: TContainerSpec, infraId: string): D
     HostConfig: {
       ...HARDENING,
       ...containerLimits(spec, c),
+      // tini as PID 1: signals reach the app, so a stop takes a moment instead of the 10 s kill timeout.
+      Init: true,
       NetworkMode: `container:${infraId}`,
       IpcMode: `container:${infraId}`,
       VolumesFrom: [infraId],

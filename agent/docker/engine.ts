@@ -90,13 +90,45 @@ export class DockerEngine {
     });
   }
 
-  async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
-    const existing = await this.docker.listNetworks({ filters: { name: [name] } });
-    if (existing.some((n) => n.Name === name)) return;
-    try {
-      await this.docker.createNetwork({ Name: name, Driver: "bridge", Labels: labels, CheckDuplicate: true });
-    } catch (err) {
-      if (statusCode(err) !== 409) throw err; // created concurrently by another apply
+  /**
+   * Returns the id of the bridge network called `name`, creating it when missing. Docker does not
+   * make concurrent creates of one name exclusive, so when a race left duplicates the oldest wins
+   * and the unused others are removed; callers attach by id, never by the ambiguous name.
+   */
+  async ensureNetwork(name: string, labels: Record<string, string>): Promise<string> {
+    const find = async () =>
+      (await this.docker.listNetworks({ filters: { name: [name] } }))
+        .filter((n) => n.Name === name)
+        .sort((a, b) => (a.Created === b.Created ? (a.Id < b.Id ? -1 : 1) : a.Created < b.Created ? -1 : 1));
+    let found = await find();
+    if (found.length === 0) {
+      try {
+        await this.docker.createNetwork({ Name: name, Driver: "bridge", Labels: labels, CheckDuplicate: true });
+      } catch (err) {
+        if (statusCode(err) !== 409) throw err;
+      }
+      found = await find();
+    }
+    const [keep, ...extra] = found;
+    if (!keep) throw new DockerError(`network ${name} could not be created`);
+    for (const n of extra) {
+      await this.docker.getNetwork(n.Id).remove().catch((err: unknown) => {
+        console.warn(`[agent] duplicate network ${n.Id} not removed: ${(err as Error).message}`);
+      });
+    }
+    return keep.Id;
+  }
+
+  /** Removes every network called `name`; one still in use (a race with a new set) stays. */
+  async removeNetwork(name: string): Promise<void> {
+    const nets = (await this.docker.listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name);
+    for (const n of nets) {
+      try {
+        await this.docker.getNetwork(n.Id).remove();
+      } catch (err) {
+        const code = statusCode(err);
+        if (code !== 404 && code !== 403 && code !== 409) throw err;
+      }
     }
   }
 

@@ -22,7 +22,8 @@ export function volumeName(setId: string): string {
  */
 export class SetManager {
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly knownNetworks = new Set<string>();
+  /** Team network ids, and the in-flight lookups, so concurrent applies create a network once. */
+  private readonly networks = new Map<string, Promise<string>>();
   private readonly knownImages = new Set<string>();
 
   constructor(
@@ -60,20 +61,24 @@ export class SetManager {
     this.knownImages.add(ref);
   }
 
-  private async ensureNetwork(spec: TSetSpec): Promise<void> {
+  private ensureNetwork(spec: TSetSpec): Promise<string> {
     const name = teamNetworkName(spec.teamId);
-    if (this.knownNetworks.has(name)) return;
-    await this.engine.ensureNetwork(name, { [LABEL.team]: spec.teamId, [LABEL.host]: this.hostId });
-    this.knownNetworks.add(name);
+    let pending = this.networks.get(name);
+    if (!pending) {
+      pending = this.engine.ensureNetwork(name, { [LABEL.team]: spec.teamId });
+      this.networks.set(name, pending);
+      pending.catch(() => this.networks.delete(name));
+    }
+    return pending;
   }
 
   private async applyNow(spec: TSetSpec): Promise<TSetStatus> {
     const images = [...new Set(spec.containers.map((c) => c.image))];
     const existingP = this.engine.listByLabels({ [LABEL.set]: spec.setId, [LABEL.host]: this.hostId });
-    await Promise.all([
+    const [networkId] = await Promise.all([
+      this.ensureNetwork(spec),
       this.ensureImage(this.infraImage),
       ...images.map((i) => this.ensureImage(i)),
-      this.ensureNetwork(spec),
       this.engine.ensureVolume(volumeName(spec.setId), { [LABEL.set]: spec.setId, [LABEL.team]: spec.teamId }),
     ]);
     applySetCgroup(spec.setId, spec.cpuMillis, spec.memoryMiB * MIB);
@@ -86,7 +91,7 @@ export class SetManager {
     }
 
     let infraId = infra?.id;
-    if (!infraId) infraId = (await this.engine.createOrAdopt(infraConfig(spec, this.infraImage, volumeName(spec.setId)))).id;
+    if (!infraId) infraId = (await this.engine.createOrAdopt(infraConfig(spec, this.infraImage, volumeName(spec.setId), networkId))).id;
     if (infra?.state !== "running") await this.engine.start(infraId);
 
     const ordered = [...spec.containers].sort((a, b) => a.index - b.index);
@@ -121,6 +126,8 @@ export class SetManager {
         for (const c of infra) await this.engine.remove(c.id);
         await this.engine.removeVolume(volumeName(a.setId));
         removeSetCgroup(a.setId);
+        const teamId = containers[0]?.labels[LABEL.team];
+        if (teamId) await this.removeTeamNetworkIfUnused(teamId);
         return null;
       }
       if (containers.length === 0) throw new SetError("NOT_FOUND", `Set ${a.setId} has no containers on this host`);
@@ -134,6 +141,14 @@ export class SetManager {
       }
       return this.status(a.setId);
     });
+  }
+
+  /** Bridge networks draw from a small address pool: give a team's back when it has no set here. */
+  private async removeTeamNetworkIfUnused(teamId: string): Promise<void> {
+    if ((await this.engine.listByLabels({ [LABEL.team]: teamId })).length > 0) return;
+    const name = teamNetworkName(teamId);
+    this.networks.delete(name);
+    await this.engine.removeNetwork(name);
   }
 
   async status(setId: string): Promise<TSetStatus | null> {

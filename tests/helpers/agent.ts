@@ -91,7 +91,11 @@ export class TestAgent {
     const hostId = this.hostId();
     if (hostId) {
       await admin.delete(`/api/v1/hosts/${hostId}`);
-      for (const c of await engine.listByLabels({ [LABEL.host]: hostId })) await engine.remove(c.id);
+      const left = await engine.listByLabels({ [LABEL.host]: hostId });
+      for (const c of left) await engine.remove(c.id);
+      for (const teamId of new Set(left.map((c) => c.labels[LABEL.team]).filter(Boolean))) {
+        await engine.removeNetwork(`berth-team-${teamId}`);
+      }
     }
     fs.rmSync(this.stateDir, { recursive: true, force: true });
   }
