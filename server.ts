@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const realtime = attachRealtime(httpServer);
   const sweeper = setInterval(() => {
     markSilentHostsUnreachable(s.BERTH_HOST_GRACE_SECONDS).catch((err: unknown) => console.error("host sweep failed", err));
-  }, 5000);
+  }, Math.min(5000, s.BERTH_HOST_GRACE_SECONDS * 500));
 
   const reconciler = startReconcileLoop(s.BERTH_RECONCILE_SECONDS * 1000);
 

@@ -23,6 +23,7 @@ export const ZSettings = z.object({
   BERTH_LOCAL_AGENT: ZBool.default(true),
   BERTH_HOST_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
   BERTH_RECONCILE_SECONDS: z.coerce.number().min(0.5).default(10),
+  BERTH_RESCHEDULE_SECONDS: z.coerce.number().int().min(1).default(300),
   BERTH_SCHEDULER_POLICY: z.enum(["spread", "pack"]).default("spread"),
 });
 export type TSettings = z.infer<typeof ZSettings>;

@@ -10,12 +10,21 @@ import { LABEL, type TContainerSpec, type TSetSpec } from "../../lib/protocol/ag
 export const INFRA_MEMORY_BYTES = 16 * 1024 * 1024;
 const MIB = 1024 * 1024;
 
-export function infraName(setId: string): string {
-  return `berth-${setId}-infra`;
+/**
+ * Names derive from the set and its host, so a retried create on the same host meets Docker's
+ * name conflict and adopts, while several agents sharing one engine (tests, dense hosts) never
+ * collide on a set that moved between them.
+ */
+function hostTag(hostId: string): string {
+  return hostId.slice(-8);
 }
 
-export function appName(setId: string, c: Pick<TContainerSpec, "index" | "name">): string {
-  return `berth-${setId}-${c.index}-${c.name}`;
+export function infraName(spec: Pick<TSetSpec, "setId" | "hostId">): string {
+  return `berth-${hostTag(spec.hostId)}-${spec.setId}-infra`;
+}
+
+export function appName(spec: Pick<TSetSpec, "setId" | "hostId">, c: Pick<TContainerSpec, "index" | "name">): string {
+  return `berth-${hostTag(spec.hostId)}-${spec.setId}-${c.index}-${c.name}`;
 }
 
 export function teamNetworkName(teamId: string): string {
@@ -56,7 +65,7 @@ export function containerLimits(spec: TSetSpec, c: Pick<TContainerSpec, "cpuPerc
 
 export function infraConfig(spec: TSetSpec, image: string, volumeSource: string | null, networkId: string): Dockerode.ContainerCreateOptions {
   return {
-    name: infraName(spec.setId),
+    name: infraName(spec),
     Image: image,
     // PID 1 ignores SIGTERM unless it traps it; trap it so `stop` is quick.
     Cmd: ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"],
@@ -83,7 +92,7 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
 
 export function appConfig(spec: TSetSpec, c: TContainerSpec, infraId: string): Dockerode.ContainerCreateOptions {
   return {
-    name: appName(spec.setId, c),
+    name: appName(spec, c),
     Image: c.image,
     Env: Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
     ...(c.command ? { Cmd: [...c.command] } : {}),

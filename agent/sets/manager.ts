@@ -1,5 +1,5 @@
 import { appConfig, appName, infraConfig, teamNetworkName } from "../docker/config";
-import { DockerEngine, toContainerStatus, type TListedContainer } from "../docker/engine";
+import { DockerEngine, toContainerStatus, type TContainerCreate, type TListedContainer } from "../docker/engine";
 import { LABEL, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus } from "../../lib/protocol/agent";
 import { applySetCgroup, removeSetCgroup } from "./cgroup";
 
@@ -11,8 +11,9 @@ export class SetError extends Error {
   }
 }
 
-export function volumeName(setId: string): string {
-  return `berth-vol-${setId}`;
+/** Per host as well as per set: a set moved between two agents on one engine gets its own. */
+export function volumeName(setId: string, hostId: string): string {
+  return `berth-vol-${hostId.slice(-8)}-${setId}`;
 }
 
 /**
@@ -79,7 +80,7 @@ export class SetManager {
       this.ensureNetwork(spec),
       this.ensureImage(this.infraImage),
       ...images.map((i) => this.ensureImage(i)),
-      this.engine.ensureVolume(volumeName(spec.setId), { [LABEL.set]: spec.setId, [LABEL.team]: spec.teamId }),
+      this.engine.ensureVolume(volumeName(spec.setId, this.hostId), { [LABEL.set]: spec.setId, [LABEL.team]: spec.teamId }),
     ]);
     applySetCgroup(spec.setId, spec.cpuMillis, spec.memoryMiB * MIB);
     const existing = await existingP;
@@ -91,20 +92,20 @@ export class SetManager {
     }
 
     let infraId = infra?.id;
-    if (!infraId) infraId = (await this.engine.createOrAdopt(infraConfig(spec, this.infraImage, volumeName(spec.setId), networkId))).id;
+    if (!infraId) infraId = await this.adopt(spec, infraConfig(spec, this.infraImage, volumeName(spec.setId, this.hostId), networkId));
     if (infra?.state !== "running") await this.engine.start(infraId);
 
     const ordered = [...spec.containers].sort((a, b) => a.index - b.index);
     for (const c of ordered) {
       const current = byIndex.get(c.index);
       byIndex.delete(c.index);
-      const stale = current && (current.labels[LABEL.specVersion] !== String(spec.specVersion) || current.name !== appName(spec.setId, c));
+      const stale = current && (current.labels[LABEL.specVersion] !== String(spec.specVersion) || current.name !== appName(spec, c));
       if (current && !stale) {
         if (current.state !== "running") await this.engine.start(current.id);
         continue;
       }
       if (current) await this.engine.remove(current.id);
-      const { id } = await this.engine.createOrAdopt(appConfig(spec, c, infraId));
+      const id = await this.adopt(spec, appConfig(spec, c, infraId));
       await this.engine.start(id);
     }
     // Containers for slots the spec no longer has.
@@ -112,6 +113,18 @@ export class SetManager {
     const status = await this.status(spec.setId);
     if (!status) throw new SetError("DOCKER", `Set ${spec.setId} vanished while it was applied`);
     return status;
+  }
+
+  /** Create, or adopt the container a killed earlier attempt left under the same name. */
+  private async adopt(spec: TSetSpec, config: TContainerCreate): Promise<string> {
+    const { id, adopted } = await this.engine.createOrAdopt(config);
+    if (adopted) {
+      const existing = await this.engine.inspect(id);
+      if (existing?.labels[LABEL.host] !== this.hostId || existing.labels[LABEL.set] !== spec.setId) {
+        throw new SetError("DOCKER", `Container name ${config.name} is taken by something that is not this set on this host`);
+      }
+    }
+    return id;
   }
 
   action(a: TSetAction): Promise<TSetStatus | null> {
@@ -124,7 +137,7 @@ export class SetManager {
       if (a.action === "remove") {
         for (const c of [...apps].reverse()) await this.engine.remove(c.id);
         for (const c of infra) await this.engine.remove(c.id);
-        await this.engine.removeVolume(volumeName(a.setId));
+        await this.engine.removeVolume(volumeName(a.setId, this.hostId));
         removeSetCgroup(a.setId);
         const teamId = containers[0]?.labels[LABEL.team];
         if (teamId) await this.removeTeamNetworkIfUnused(teamId);

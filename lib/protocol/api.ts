@@ -156,3 +156,28 @@ export const ZEnrollmentTokenCreate = z.strictObject({
   zone: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/).optional(),
 });
 export const ZEnrollmentToken = z.object({ token: z.string(), expiresAt: z.string() });
+
+export const ZQuotaRequestCreate = z.strictObject({
+  cpu: ZQuotaLimits.shape.cpu,
+  memoryMiB: ZQuotaLimits.shape.memoryMiB,
+  diskGiB: ZQuotaLimits.shape.diskGiB,
+  sets: ZQuotaLimits.shape.sets,
+  reason: z.string().trim().min(3).max(2000),
+});
+export type TQuotaRequestCreate = z.infer<typeof ZQuotaRequestCreate>;
+export const ZQuotaDecision = z.strictObject({ note: z.string().trim().max(2000).default("") });
+export const ZQuotaRequestQuery = z.strictObject({ status: z.enum(["PENDING", "APPROVED", "REJECTED"]).optional() });
+export const ZQuotaRequest = z.object({
+  id: z.string(),
+  team: z.string(),
+  requester: z.string(),
+  requested: ZQuotaLimits,
+  current: ZQuotaLimits.nullable(),
+  reason: z.string(),
+  status: z.enum(["PENDING", "APPROVED", "REJECTED"]),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TQuotaRequest = z.infer<typeof ZQuotaRequest>;

@@ -13,6 +13,7 @@ const STUCK_MS = 60_000;
  * deleted apps once all their sets are gone. Nothing stays `Creating` forever.
  */
 export async function reconcileOnce(): Promise<void> {
+  await rescheduleFromLostHosts();
   await scheduleAndDispatch();
   const connected = connectedHostIds();
   const stuck = await db().set.findMany({
@@ -27,6 +28,39 @@ export async function reconcileOnce(): Promise<void> {
   // Sets being deleted whose host is gone for good (revoked) are dropped from the books.
   await db().set.updateMany({ where: { state: "Deleting", deletedAt: null, OR: [{ hostId: null }, { host: { revokedAt: { not: null } } }] }, data: { deletedAt: new Date() } });
   await db().app.deleteMany({ where: { deletedAt: { not: null }, sets: { none: { deletedAt: null } } } });
+}
+
+function rescheduleAfterSeconds(): number {
+  const v = Number(process.env.BERTH_RESCHEDULE_SECONDS ?? 300);
+  return Number.isFinite(v) && v > 0 ? v : 300;
+}
+
+/**
+ * A host silent past the reschedule timeout (much longer than the Unreachable grace) loses its
+ * sets: they go back to Pending and are placed elsewhere. When the host returns, its inventory
+ * still holds the old copies; the reconciler removes them there because no live set of that host
+ * owns them any more. Sets that were being deleted on it are dropped from the books.
+ */
+export async function rescheduleFromLostHosts(): Promise<number> {
+  const cutoff = new Date(Date.now() - rescheduleAfterSeconds() * 1000);
+  const lost = await db().host.findMany({
+    where: { status: "Unreachable", OR: [{ lastSeenAt: { lt: cutoff } }, { revokedAt: { not: null } }] },
+    select: { id: true, name: true },
+  });
+  let moved = 0;
+  for (const host of lost) {
+    await db().set.updateMany({ where: { hostId: host.id, deletedAt: null, state: "Deleting" }, data: { deletedAt: new Date() } });
+    const r = await db().set.updateMany({
+      where: { hostId: host.id, deletedAt: null },
+      data: { hostId: null, state: "Pending", ip: null, infraDockerId: null, reason: `host ${host.name} unreachable; rescheduling` },
+    });
+    if (r.count) {
+      await db().container.updateMany({ where: { set: { hostId: null, deletedAt: null, state: "Pending" }, dockerId: { not: null } }, data: { dockerId: null, state: "Pending" } });
+      console.log(`[reconcile] ${r.count} set(s) of lost host ${host.name} rescheduled`);
+    }
+    moved += r.count;
+  }
+  return moved;
 }
 
 export function startReconcileLoop(intervalMs: number): { close(): void } {

@@ -192,6 +192,12 @@ export async function startConsole(opts: TStartOptions = {}): Promise<TConsole> 
     BERTH_ADMIN_EMAIL: adminEmail,
     BERTH_ADMIN_PASSWORD: adminPassword,
     BERTH_TRUST_PROXY: "1",
+    // Short timers so failover is testable in seconds: Unreachable after 3 s of silence, sets
+    // rescheduled after 8 s, reconciler every second. No local agent: tests start their own.
+    BERTH_HOST_GRACE_SECONDS: "3",
+    BERTH_RESCHEDULE_SECONDS: "8",
+    BERTH_RECONCILE_SECONDS: "1",
+    BERTH_LOCAL_AGENT: "0",
     ...opts.env,
   };
 
