@@ -19,48 +19,92 @@ export async function assignPendingSets(): Promise<string[]> {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SCHEDULER_LOCK})`;
     const pending = await tx.set.findMany({
-      where: { hostId: null, deletedAt: null, state: { in: ["Pending"] } },
+      where: { hostId: null, deletedAt: null, state: "Pending" },
       orderBy: [{ createdAt: "asc" }, { ordinal: "asc" }],
+      select: { id: true, appId: true, cpuMillis: true, memoryMiB: true, diskGiB: true, reason: true },
     });
     if (pending.length === 0) return [];
     const hosts = await tx.host.findMany({
       where: { revokedAt: null },
-      include: { sets: { where: { deletedAt: null }, select: { appId: true, cpuMillis: true, memoryMiB: true, diskGiB: true } } },
+      select: { id: true, zone: true, status: true, cordoned: true, cpuCores: true, memoryBytes: true, volumeFreeBytes: true },
     });
-    const assigned: string[] = [];
+    // Allocation per host and sets per (host, app), summed once and kept current as we place.
+    const live = await tx.set.groupBy({
+      by: ["hostId", "appId"],
+      where: { deletedAt: null, hostId: { not: null } },
+      _sum: { cpuMillis: true, memoryMiB: true, diskGiB: true },
+      _count: { _all: true },
+    });
+    const base = new Map<string, TSchedHost>(
+      hosts.map((h) => [
+        h.id,
+        {
+          id: h.id,
+          zone: h.zone,
+          ready: h.status === "Ready",
+          cordoned: h.cordoned,
+          cpuMillis: Math.floor(h.cpuCores * 1000),
+          memoryMiB: Math.floor(Number(h.memoryBytes) / MIB),
+          diskGiB: Math.floor(Number(h.volumeFreeBytes) / GIB),
+          allocCpuMillis: 0,
+          allocMemoryMiB: 0,
+          allocDiskGiB: 0,
+          appSets: 0,
+        },
+      ]),
+    );
+    const appSets = new Map<string, Map<string, number>>();
+    for (const g of live) {
+      const h = g.hostId ? base.get(g.hostId) : undefined;
+      if (!h) continue;
+      h.allocCpuMillis += g._sum.cpuMillis ?? 0;
+      h.allocMemoryMiB += g._sum.memoryMiB ?? 0;
+      h.allocDiskGiB += g._sum.diskGiB ?? 0;
+      const perApp = appSets.get(h.id) ?? new Map<string, number>();
+      perApp.set(g.appId, (perApp.get(g.appId) ?? 0) + g._count._all);
+      appSets.set(h.id, perApp);
+    }
+
     const byApp = new Map<string, typeof pending>();
     for (const s of pending) byApp.set(s.appId, [...(byApp.get(s.appId) ?? []), s]);
+    const placedIds: string[] = [];
+    const placedHosts: string[] = [];
+    const unplaced = new Map<string, string[]>();
     for (const [appId, sets] of byApp) {
-      const candidates: TSchedHost[] = hosts.map((h) => ({
-        id: h.id,
-        zone: h.zone,
-        ready: h.status === "Ready",
-        cordoned: h.cordoned,
-        cpuMillis: Math.floor(h.cpuCores * 1000),
-        memoryMiB: Math.floor(Number(h.memoryBytes) / MIB),
-        diskGiB: Math.floor(Number(h.volumeFreeBytes) / GIB),
-        allocCpuMillis: h.sets.reduce((a, s) => a + s.cpuMillis, 0),
-        allocMemoryMiB: h.sets.reduce((a, s) => a + s.memoryMiB, 0),
-        allocDiskGiB: h.sets.reduce((a, s) => a + s.diskGiB, 0),
-        appSets: h.sets.filter((s) => s.appId === appId).length,
-      }));
+      const candidates = [...base.values()].map((h) => ({ ...h, appSets: appSets.get(h.id)?.get(appId) ?? 0 }));
       // Sets of one app share a size; place them together so spreading sees all of them.
       const first = sets[0];
-      const placements = placeSets(candidates, { cpuMillis: first.cpuMillis, memoryMiB: first.memoryMiB, diskGiB: first.diskGiB }, sets.length, policy());
-      for (let i = 0; i < sets.length; i++) {
-        const p = placements[i];
+      const request = { cpuMillis: first.cpuMillis, memoryMiB: first.memoryMiB, diskGiB: first.diskGiB };
+      const placements = placeSets(candidates, request, sets.length, policy());
+      placements.forEach((p, i) => {
         const set = sets[i];
         if (p.hostId) {
-          await tx.set.update({ where: { id: set.id }, data: { hostId: p.hostId, state: "Creating", reason: "placed; sending to host" } });
-          const host = hosts.find((h) => h.id === p.hostId);
-          host?.sets.push({ appId, cpuMillis: set.cpuMillis, memoryMiB: set.memoryMiB, diskGiB: set.diskGiB });
-          assigned.push(set.id);
-        } else if ("reason" in p && set.reason !== p.reason) {
-          await tx.set.update({ where: { id: set.id }, data: { reason: p.reason } });
+          placedIds.push(set.id);
+          placedHosts.push(p.hostId);
+          const h = base.get(p.hostId)!;
+          h.allocCpuMillis += request.cpuMillis;
+          h.allocMemoryMiB += request.memoryMiB;
+          h.allocDiskGiB += request.diskGiB;
+          const perApp = appSets.get(h.id) ?? new Map<string, number>();
+          perApp.set(appId, (perApp.get(appId) ?? 0) + 1);
+          appSets.set(h.id, perApp);
+        } else if (p.reason && set.reason !== p.reason) {
+          unplaced.set(p.reason, [...(unplaced.get(p.reason) ?? []), set.id]);
         }
-      }
+      });
     }
-    return assigned;
+    // One statement for every placement: thousands of sets place in one round trip.
+    if (placedIds.length) {
+      await tx.$executeRaw`
+        UPDATE "Set" AS s
+           SET "hostId" = v.host, "state" = 'Creating'::"SetState", "reason" = 'placed; sending to host', "updatedAt" = now()
+          FROM (SELECT unnest(${placedIds}::text[]) AS id, unnest(${placedHosts}::text[]) AS host) AS v
+         WHERE s.id = v.id AND s."hostId" IS NULL`;
+    }
+    for (const [reason, ids] of unplaced) {
+      await tx.set.updateMany({ where: { id: { in: ids } }, data: { reason } });
+    }
+    return placedIds;
   });
 }
 
