@@ -1,0 +1,30 @@
+import type { ReactNode } from "react";
+import { Shell } from "@/components/shell/shell";
+import type { TTone } from "@/components/ui/badge";
+import { health } from "@/lib/health";
+import { consoleContext } from "@/lib/ui/context";
+
+// Every console page reads the session and live data; nothing here may be prerendered.
+export const dynamic = "force-dynamic";
+
+function healthSummary(h: Awaited<ReturnType<typeof health>>): { tone: TTone; text: string } {
+  if (h.database === "down") return { tone: "danger", text: "Database down" };
+  if (h.agents.total === 0) return { tone: "neutral", text: "No hosts enrolled" };
+  if (h.agents.unreachable > 0) return { tone: "danger", text: `${h.agents.unreachable} of ${h.agents.total} hosts unreachable` };
+  return { tone: "success", text: `${h.agents.ready} of ${h.agents.total} hosts ready` };
+}
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const [{ principal, teams, team }, h] = await Promise.all([consoleContext(), health()]);
+  return (
+    <Shell
+      email={principal.email}
+      isAdmin={principal.isAdmin}
+      teams={teams.map((t) => ({ slug: t.slug, name: t.name }))}
+      selectedTeam={team?.slug ?? null}
+      health={healthSummary(h)}
+    >
+      {children}
+    </Shell>
+  );
+}

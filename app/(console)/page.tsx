@@ -1,0 +1,119 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AuditTable } from "@/components/audit/audit-table";
+import { QuotaBars } from "@/components/quota/quota-bars";
+import { Badge } from "@/components/ui/badge";
+import { buttonClass } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { listAudit } from "@/lib/audit";
+import { health } from "@/lib/health";
+import { getQuota } from "@/lib/teams/quota";
+import { consoleContext } from "@/lib/ui/context";
+
+export const metadata: Metadata = { title: "Dashboard" };
+
+const linkClass = "text-sm font-medium text-blue-700 hover:underline dark:text-blue-400";
+
+export default async function DashboardPage() {
+  const { principal, team } = await consoleContext();
+  const [h, quota, events] = await Promise.all([
+    health(),
+    team ? getQuota(principal, team.slug) : null,
+    listAudit(principal, { team: team?.slug, limit: 10 }),
+  ]);
+
+  return (
+    <>
+      <header className="mb-5">
+        <h1 className="text-xl font-semibold tracking-tight">Dashboard</h1>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          {team ? (
+            <>
+              Team <span className="font-medium text-zinc-900 dark:text-zinc-100">{team.name}</span>{" "}
+              <span className="font-mono text-xs">({team.slug})</span>
+            </>
+          ) : (
+            "You are not in any team yet."
+          )}
+        </p>
+      </header>
+
+      <div className="grid gap-4 xl:grid-cols-2">
+        <Card labelledBy="dash-hosts">
+          <CardHeader
+            id="dash-hosts"
+            title="Hosts"
+            description="Machines running the Berth agent"
+            actions={principal.isAdmin ? <Link href="/hosts" className={linkClass}>All hosts</Link> : undefined}
+          />
+          <CardBody>
+            {h.database === "down" ? (
+              <p className="text-sm">
+                <Badge tone="danger">Database down</Badge>{" "}
+                <span className="ml-1 text-zinc-700 dark:text-zinc-300">The console cannot read its database; see the console log.</span>
+              </p>
+            ) : h.agents.total === 0 ? (
+              <EmptyState title="No hosts enrolled yet">
+                The local agent enrolls itself when <code className="font-mono text-xs">npm start</code> runs. Sets stay Pending until a host is Ready.
+              </EmptyState>
+            ) : (
+              <dl className="grid grid-cols-3 gap-3 text-sm">
+                <div>
+                  <dt className="text-zinc-600 dark:text-zinc-400">Ready</dt>
+                  <dd className="mt-1 flex items-center gap-2 text-2xl font-semibold tabular-nums">
+                    {h.agents.ready} <Badge tone={h.agents.ready ? "success" : "neutral"}>Ready</Badge>
+                  </dd>
+                </div>
+                <div>
+                  <dt className="text-zinc-600 dark:text-zinc-400">Unreachable</dt>
+                  <dd className="mt-1 flex items-center gap-2 text-2xl font-semibold tabular-nums">
+                    {h.agents.unreachable} <Badge tone={h.agents.unreachable ? "danger" : "neutral"}>Unreachable</Badge>
+                  </dd>
+                </div>
+                <div>
+                  <dt className="text-zinc-600 dark:text-zinc-400">Total</dt>
+                  <dd className="mt-1 text-2xl font-semibold tabular-nums">{h.agents.total}</dd>
+                </div>
+              </dl>
+            )}
+          </CardBody>
+        </Card>
+
+        <Card labelledBy="dash-quota">
+          <CardHeader
+            id="dash-quota"
+            title={team ? `Quota — ${team.name}` : "Quota"}
+            description="What the team's sets reserve, against its limits"
+            actions={team ? <Link href="/quota" className={linkClass}>Details</Link> : undefined}
+          />
+          <CardBody>
+            {quota ? (
+              <QuotaBars quota={quota} />
+            ) : principal.isAdmin ? (
+              <EmptyState title="No teams yet" action={<Link href="/teams" className={buttonClass("primary")}>Create a team</Link>}>
+                Teams own apps, images and a quota. Create the first one and add its members.
+              </EmptyState>
+            ) : (
+              <EmptyState title="You are not in a team">Ask a team owner or a platform admin to add you to a team.</EmptyState>
+            )}
+          </CardBody>
+        </Card>
+      </div>
+
+      <Card labelledBy="dash-audit" className="mt-4">
+        <CardHeader
+          id="dash-audit"
+          title="Recent activity"
+          description={team ? `The last 10 events in ${team.slug}` : "The last 10 events you can see"}
+          actions={<Link href={team ? `/audit?team=${team.slug}` : "/audit"} className={linkClass}>Audit log</Link>}
+        />
+        {events.length ? (
+          <AuditTable events={events} label="Recent activity" />
+        ) : (
+          <EmptyState title="Nothing has happened here yet">Adding members, creating tokens and every later change show up here.</EmptyState>
+        )}
+      </Card>
+    </>
+  );
+}

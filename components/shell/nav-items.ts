@@ -1,0 +1,21 @@
+export interface TNavItem {
+  href: string;
+  label: string;
+  adminOnly?: boolean;
+}
+
+export const NAV_ITEMS: TNavItem[] = [
+  { href: "/", label: "Dashboard" },
+  { href: "/apps", label: "Apps" },
+  { href: "/hosts", label: "Hosts" },
+  { href: "/images", label: "Images" },
+  { href: "/quota", label: "Quota" },
+  { href: "/audit", label: "Audit" },
+  { href: "/tokens", label: "Tokens" },
+  { href: "/teams", label: "Teams" },
+  { href: "/admin", label: "Admin", adminOnly: true },
+];
+
+export function isActive(pathname: string, href: string): boolean {
+  return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+}

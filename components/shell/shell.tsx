@@ -1,0 +1,105 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOut } from "next-auth/react";
+import { useState, type ReactNode } from "react";
+import { Badge, type TTone } from "../ui/badge";
+import { Button } from "../ui/button";
+import { cx } from "../ui/cx";
+import { isActive, NAV_ITEMS } from "./nav-items";
+import { TeamSwitcher } from "./team-switcher";
+
+export interface TShellProps {
+  email: string;
+  isAdmin: boolean;
+  teams: { slug: string; name: string }[];
+  selectedTeam: string | null;
+  health: { tone: TTone; text: string };
+  children: ReactNode;
+}
+
+export function Shell({ email, isAdmin, teams, selectedTeam, health, children }: TShellProps) {
+  const pathname = usePathname();
+  const [open, setOpen] = useState(false);
+  const [openedAt, setOpenedAt] = useState(pathname);
+  // Following a link on a narrow screen closes the menu again.
+  if (openedAt !== pathname) {
+    setOpenedAt(pathname);
+    setOpen(false);
+  }
+  const items = NAV_ITEMS.filter((i) => !i.adminOnly || isAdmin);
+
+  return (
+    <div className="min-h-screen lg:flex">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm dark:focus:bg-zinc-900"
+      >
+        Skip to content
+      </a>
+      <aside className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900 lg:sticky lg:top-0 lg:flex lg:h-screen lg:w-60 lg:shrink-0 lg:flex-col lg:border-b-0 lg:border-r">
+        <div className="flex h-14 items-center justify-between gap-3 px-4">
+          <Link href="/" className="flex items-center gap-2 rounded font-semibold tracking-tight">
+            <span aria-hidden className="grid size-6 place-items-center rounded bg-blue-600 text-xs font-bold text-white">
+              B
+            </span>
+            Berth
+          </Link>
+          <Button
+            className="lg:hidden"
+            size="sm"
+            aria-expanded={open}
+            aria-controls="console-nav"
+            onClick={() => setOpen((o) => !o)}
+          >
+            {open ? "Close menu" : "Menu"}
+          </Button>
+        </div>
+        <div id="console-nav" className={cx("flex-1 flex-col gap-4 overflow-y-auto px-3 pb-4 lg:flex", open ? "flex" : "hidden")}>
+          <div className="px-1" title="Hosts reporting to this console">
+            <Badge tone={health.tone}>{health.text}</Badge>
+          </div>
+          <div className="px-1">
+            <TeamSwitcher teams={teams} selected={selectedTeam} />
+          </div>
+          <nav aria-label="Console">
+            <ul className="space-y-0.5">
+              {items.map((item) => {
+                const active = isActive(pathname, item.href);
+                return (
+                  <li key={item.href}>
+                    <Link
+                      href={item.href}
+                      aria-current={active ? "page" : undefined}
+                      className={cx(
+                        "block rounded-md px-2.5 py-1.5 text-sm",
+                        active
+                          ? "bg-zinc-100 font-medium text-zinc-900 dark:bg-zinc-800 dark:text-white"
+                          : "text-zinc-700 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800/60 dark:hover:text-white",
+                      )}
+                    >
+                      {item.label}
+                    </Link>
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
+          <div className="mt-auto border-t border-zinc-200 px-1 pt-3 dark:border-zinc-800">
+            <p className="truncate text-sm font-medium" title={email}>
+              {email}
+            </p>
+            <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">{isAdmin ? "Platform admin" : "Team user"}</p>
+            <Button size="sm" onClick={() => void signOut({ callbackUrl: "/login" })}>
+              Log out
+            </Button>
+          </div>
+        </div>
+      </aside>
+      <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
+        {children}
+      </main>
+    </div>
+  );
+}
