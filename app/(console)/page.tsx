@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/audit/audit-table";
 import { QuotaBars } from "@/components/quota/quota-bars";
-import { Badge } from "@/components/ui/badge";
+import { Badge, type TTone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -12,6 +12,14 @@ import { getQuota } from "@/lib/teams/quota";
 import { consoleContext } from "@/lib/ui/context";
 
 export const metadata: Metadata = { title: "Dashboard" };
+
+function hostCounts(a: { ready: number; unreachable: number; total: number }): { state: string; count: number; tone: TTone }[] {
+  return [
+    { state: "Ready", count: a.ready, tone: a.ready ? "success" : "neutral" },
+    { state: "Unreachable", count: a.unreachable, tone: a.unreachable ? "danger" : "neutral" },
+    { state: "Total", count: a.total, tone: "neutral" },
+  ];
+}
 
 const linkClass = "text-sm font-medium text-blue-700 hover:underline dark:text-blue-400";
 
@@ -59,22 +67,16 @@ export default async function DashboardPage() {
               </EmptyState>
             ) : (
               <dl className="grid grid-cols-3 gap-3 text-sm">
-                <div>
-                  <dt className="text-zinc-600 dark:text-zinc-400">Ready</dt>
-                  <dd className="mt-1 flex items-center gap-2 text-2xl font-semibold tabular-nums">
-                    {h.agents.ready} <Badge tone={h.agents.ready ? "success" : "neutral"}>Ready</Badge>
-                  </dd>
-                </div>
-                <div>
-                  <dt className="text-zinc-600 dark:text-zinc-400">Unreachable</dt>
-                  <dd className="mt-1 flex items-center gap-2 text-2xl font-semibold tabular-nums">
-                    {h.agents.unreachable} <Badge tone={h.agents.unreachable ? "danger" : "neutral"}>Unreachable</Badge>
-                  </dd>
-                </div>
-                <div>
-                  <dt className="text-zinc-600 dark:text-zinc-400">Total</dt>
-                  <dd className="mt-1 text-2xl font-semibold tabular-nums">{h.agents.total}</dd>
-                </div>
+                {hostCounts(h.agents).map((s) => (
+                  <div key={s.state}>
+                    <dt>
+                      <Badge tone={s.tone} dot={s.state !== "Total"}>
+                        {s.state}
+                      </Badge>
+                    </dt>
+                    <dd className="mt-1.5 text-2xl font-semibold tabular-nums">{s.count}</dd>
+                  </div>
+                ))}
               </dl>
             )}
           </CardBody>
