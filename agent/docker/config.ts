@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type Dockerode from "dockerode";
 import { LABEL, type TContainerSpec, type TSetSpec } from "../../lib/protocol/agent";
 
@@ -90,13 +91,22 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
   };
 }
 
+/**
+ * What makes a business container what it is: image, env, command. A container whose hash differs
+ * from its spec is replaced (a canary); limits are not in it, they are changed in place.
+ */
+export function containerSpecHash(c: Pick<TContainerSpec, "image" | "env" | "command">): string {
+  const env = Object.entries(c.env).sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash("sha256").update(JSON.stringify([c.image, env, c.command ?? null])).digest("hex").slice(0, 16);
+}
+
 export function appConfig(spec: TSetSpec, c: TContainerSpec, infraId: string): Dockerode.ContainerCreateOptions {
   return {
     name: appName(spec, c),
     Image: c.image,
     Env: Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
     ...(c.command ? { Cmd: [...c.command] } : {}),
-    Labels: labels(spec, "app", c.index, c.name),
+    Labels: { ...labels(spec, "app", c.index, c.name), [LABEL.specHash]: containerSpecHash(c) },
     HostConfig: {
       ...HARDENING,
       ...containerLimits(spec, c),

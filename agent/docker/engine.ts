@@ -207,6 +207,12 @@ export class DockerEngine {
     }
   }
 
+  /** `docker update`: new CPU and memory limits on a running container, no restart. */
+  async updateLimits(id: string, limits: { NanoCpus: number; Memory: number }): Promise<void> {
+    // Docker keeps MemorySwap at twice Memory by default; it must move with Memory.
+    await this.docker.getContainer(id).update({ NanoCpus: limits.NanoCpus, Memory: limits.Memory, MemorySwap: limits.Memory * 2 });
+  }
+
   async start(id: string): Promise<void> {
     try {
       await this.docker.getContainer(id).start();

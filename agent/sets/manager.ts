@@ -1,4 +1,4 @@
-import { appConfig, appName, infraConfig, teamNetworkName } from "../docker/config";
+import { appConfig, appName, containerLimits, containerSpecHash, infraConfig, teamNetworkName } from "../docker/config";
 import { DockerEngine, toContainerStatus, type TContainerCreate, type TListedContainer } from "../docker/engine";
 import { LABEL, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus } from "../../lib/protocol/agent";
 import { applySetCgroup, removeSetCgroup } from "./cgroup";
@@ -99,8 +99,14 @@ export class SetManager {
     for (const c of ordered) {
       const current = byIndex.get(c.index);
       byIndex.delete(c.index);
-      const stale = current && (current.labels[LABEL.specVersion] !== String(spec.specVersion) || current.name !== appName(spec, c));
+      const stale = current && (current.labels[LABEL.specHash] !== containerSpecHash(c) || current.name !== appName(spec, c));
       if (current && !stale) {
+        // Same container, maybe new limits (an online resize): changed in place, never restarted.
+        const want = containerLimits(spec, c);
+        const now = await this.engine.inspect(current.id);
+        if (now && (now.hostConfig.NanoCpus !== want.NanoCpus || now.hostConfig.Memory !== want.Memory)) {
+          await this.engine.updateLimits(current.id, want);
+        }
         if (current.state !== "running") await this.engine.start(current.id);
         continue;
       }

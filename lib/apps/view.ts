@@ -3,7 +3,7 @@ import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
 import { notFound } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
-import type { TAppContainer, TAppView, TSetView } from "../protocol/apps";
+import type { TAppContainer, TAppView, TCanary, TSetView } from "../protocol/apps";
 
 const MIB = 1024 * 1024;
 
@@ -74,6 +74,7 @@ function toAppView(
     size: { cpu: a.cpuMillis / 1000, memoryMiB: a.memoryMiB, diskGiB: a.diskGiB },
     volumePath: a.volumePath,
     containers: a.containers as TAppContainer[],
+    canary: (a.canary ?? null) as TCanary | null,
     sets: a.sets.map(toSetView),
     createdAt: a.createdAt.toISOString(),
   };

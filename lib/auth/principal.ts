@@ -40,13 +40,22 @@ export function readSessionCookie(cookieHeader: string | null): string | null {
   const cookies = new Map<string, string>();
   for (const part of cookieHeader.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0) cookies.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+    if (eq > 0) cookies.set(part.slice(0, eq).trim(), safeDecode(part.slice(eq + 1).trim()));
   }
   for (const name of SESSION_COOKIES) {
     const value = cookies.get(name);
     if (value) return value;
   }
   return null;
+}
+
+/** A malformed %-sequence in some unrelated cookie must not turn a request into a 500. */
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value; // not %-encoded after all: use it as sent
+  }
 }
 
 async function principalFromSession(sessionToken: string, ip: string | null): Promise<TPrincipal> {

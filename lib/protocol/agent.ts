@@ -132,4 +132,5 @@ export const LABEL = {
   index: "berth.index",
   name: "berth.name",
   specVersion: "berth.spec-version",
+  specHash: "berth.spec-hash",
 } as const;

@@ -99,7 +99,24 @@ export type TAppCreate = z.infer<typeof ZAppCreateShape>;
 
 export const ZAppPatch = z.strictObject({
   replicas: z.number().int().min(0).max(100).optional(),
+  size: ZSize.optional().describe("online resize: CPU and memory change in place, disk grows"),
 });
+
+export const ZCanaryStart = z.strictObject({
+  container: ZContainerName,
+  image: ZImageRef,
+  sets: z.union([z.number().int().min(1).max(100), z.array(z.string().min(1).max(64)).min(1).max(100)]),
+});
+export type TCanaryStart = z.infer<typeof ZCanaryStart>;
+
+export const ZCanary = z.object({
+  container: z.string(),
+  image: z.string(),
+  previousImage: z.string(),
+  setIds: z.array(z.string()),
+  startedAt: z.string(),
+});
+export type TCanary = z.infer<typeof ZCanary>;
 
 export const ZSetContainerView = z.object({
   name: z.string(),
@@ -132,6 +149,7 @@ export const ZAppView = z.object({
   size: z.object({ cpu: z.number(), memoryMiB: z.number(), diskGiB: z.number() }),
   volumePath: z.string(),
   containers: z.array(ZAppContainer),
+  canary: ZCanary.nullable(),
   sets: z.array(ZSetView),
   createdAt: z.string(),
 });

@@ -1,4 +1,5 @@
 import { removeSet } from "../apps/delete";
+import { rollbackApp } from "../apps/canary";
 import { db } from "../db";
 import type { TContainerEvent, TSetStatus } from "../protocol/agent";
 import { agentAction, agentSetStatus } from "../realtime/agents";
@@ -59,6 +60,7 @@ export async function onContainerEvent(hostId: string, e: TContainerEvent): Prom
     });
     return;
   }
+  if (e.action === "die" && e.role === "app") await watchCanaryExit(e);
   clearTimeout(pendingStatus.get(e.setId));
   pendingStatus.set(
     e.setId,
@@ -69,4 +71,30 @@ export async function onContainerEvent(hostId: string, e: TContainerEvent): Prom
         .catch((err: unknown) => console.error(`[reconcile] status of set ${e.setId} not read`, err));
     }, 150),
   );
+}
+
+const canaryExits = new Map<string, number[]>();
+
+function canaryPolicy(): { exits: number; windowMs: number } {
+  const exits = Number(process.env.BERTH_CANARY_MAX_EXITS ?? 3);
+  const windowSeconds = Number(process.env.BERTH_CANARY_WINDOW_SECONDS ?? 120);
+  return { exits: exits > 0 ? exits : 3, windowMs: (windowSeconds > 0 ? windowSeconds : 120) * 1000 };
+}
+
+/**
+ * A canary container that keeps exiting (Docker restarts it, it dies again) within the window is
+ * rolled back without waiting for a person: the previous image comes back in the canary's sets.
+ */
+async function watchCanaryExit(e: TContainerEvent): Promise<void> {
+  const set = await db().set.findUnique({ where: { id: e.setId }, select: { app: { select: { id: true, canary: true } } } });
+  const canary = set?.app.canary as { container: string; setIds: string[] } | null | undefined;
+  if (!set || !canary || canary.container !== e.name || !canary.setIds.includes(e.setId)) return;
+  const { exits, windowMs } = canaryPolicy();
+  const key = `${set.app.id}/${e.setId}`;
+  const recent = [...(canaryExits.get(key) ?? []), e.at].filter((t) => t > e.at - windowMs);
+  canaryExits.set(key, recent);
+  if (recent.length < exits) return;
+  canaryExits.delete(key);
+  const rolled = await rollbackApp(set.app.id, { userId: null, label: "system (canary watchdog)", ip: null }, `${e.name} exited ${recent.length} times within ${windowMs / 1000} s`);
+  if (rolled) console.log(`[canary] rolled back app ${set.app.id}: ${e.name} kept exiting`);
 }

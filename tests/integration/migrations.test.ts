@@ -224,6 +224,7 @@ const app = {
   diskGiB: 2,
   volumePath: "/var/lib/web",
   containers: [{ index: 0, name: "app", image: "berth/demo-web:1", cpu: 80, memory: 70, env: { PORT: "8080" }, command: ["httpd", "-f"] }],
+  canary: { container: "app", image: "berth/demo-web:2", previousImage: "berth/demo-web:1", setIds: ["set-1"], startedAt: "2026-11-28T00:00:00.000Z" },
   specVersion: 7,
   createdAt: at(17),
   updatedAt: at(18),
