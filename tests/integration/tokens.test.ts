@@ -164,6 +164,8 @@ describe("/api/v1/auth/tokens and /api/v1/auth/tokens/{id}", () => {
     expect(res.text).not.toContain(alice.token);
     const mine = list.find((t) => t.id === alice.tokenId);
     expect(alice.token.startsWith(mine?.prefix ?? "-")).toBe(true);
+    // This very request used the token.
+    expect(Date.now() - Date.parse(mine?.lastUsedAt ?? "1970-01-01")).toBeLessThan(120_000);
   });
 
   it("POST creates a token for the caller (201) that works", async () => {
