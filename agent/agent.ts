@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import { LABEL, ZSetAction, ZSetApply, type TContainerEvent } from "../lib/protocol/agent";
+import { LABEL, ZSetAction, ZSetApply, ZVolumePurge, ZVolumeRestore, type TContainerEvent } from "../lib/protocol/agent";
 import { PROTOCOL_VERSION, type TAck, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
 import { measureCapacity } from "./capacity";
 import { AGENT_VERSION, type TAgentSettings } from "./config";
@@ -7,11 +7,12 @@ import { DockerEngine } from "./docker/engine";
 import { ensureBusyboxImage } from "./docker/infra-image";
 import { SetError, SetManager } from "./sets/manager";
 import type { TIdentity } from "./transport/identity";
+import { VolumeError, XfsVolumes } from "./volumes/xfs";
 
 type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
 
 function fail(err: unknown): TAck<never> {
-  if (err instanceof SetError) return { ok: false, error: { code: err.code, message: err.message } };
+  if (err instanceof SetError || err instanceof VolumeError) return { ok: false, error: { code: err.code, message: err.message } };
   return { ok: false, error: { code: "DOCKER", message: (err as Error).message ?? String(err) } };
 }
 
@@ -35,7 +36,9 @@ export class Agent {
     private readonly identity: TIdentity,
   ) {
     this.engine = new DockerEngine(settings.DOCKER_HOST);
-    this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE);
+    this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE, new XfsVolumes(settings.BERTH_VOLUME_ROOT), (entry) =>
+      this.socket?.emit("volume:trashed", entry),
+    );
   }
 
   private log(m: string): void {
@@ -117,9 +120,27 @@ export class Agent {
         (err: unknown) => ack(fail(err)),
       );
     });
+    socket.on("volume:restore", (payload, ack) => {
+      const parsed = ZVolumeRestore.safeParse(payload);
+      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+      this.sets.restoreVolume(parsed.data.trashKey, parsed.data.setId).then(
+        (r) => ack({ ok: true, data: r }),
+        (err: unknown) => ack(fail(err)),
+      );
+    });
+    socket.on("volume:purge", (payload, ack) => {
+      const parsed = ZVolumePurge.safeParse(payload);
+      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+      try {
+        this.sets.volumes.purge(parsed.data.trashKey);
+        ack({ ok: true, data: null });
+      } catch (err) {
+        ack(fail(err));
+      }
+    });
     socket.on("inventory:get", (ack) => {
       this.sets.inventory().then(
-        (sets) => ack({ ok: true, data: { sets } }),
+        (sets) => ack({ ok: true, data: { sets, trash: this.sets.volumes.listTrash() } }),
         (err: unknown) => ack(fail(err)),
       );
     });
@@ -159,7 +180,7 @@ export class Agent {
   private async sendInventory(): Promise<void> {
     try {
       const sets = await this.sets.inventory();
-      this.socket?.emit("inventory", { sets }, () => undefined);
+      this.socket?.emit("inventory", { sets, trash: this.sets.volumes.listTrash() }, () => undefined);
     } catch (err) {
       this.log(`inventory failed: ${(err as Error).message}`);
     }

@@ -82,10 +82,9 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
       NanoCpus: 100_000_000,
       PidsLimit: 64,
       RestartPolicy: { Name: "unless-stopped" },
-      // The set's volume: a named Docker volume (or, with a volume manager, its mountpoint).
-      Mounts: volumeSource
-        ? [{ Type: "volume", Source: volumeSource, Target: spec.volumePath }]
-        : [],
+      // The set's capped XFS volume, mounted by the agent at a path of its own choosing (never a
+      // path from a request); business containers get it through VolumesFrom.
+      Mounts: volumeSource ? [{ Type: "bind", Source: volumeSource, Target: spec.volumePath }] : [],
     },
     NetworkingConfig: { EndpointsConfig: { [networkId]: {} } },
   };

@@ -1,20 +1,18 @@
 import { appConfig, appName, containerLimits, containerSpecHash, infraConfig, teamNetworkName } from "../docker/config";
 import { DockerEngine, toContainerStatus, type TContainerCreate, type TListedContainer } from "../docker/engine";
-import { LABEL, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus } from "../../lib/protocol/agent";
+import { LABEL, volumeKey, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus, type TTrashEntry } from "../../lib/protocol/agent";
+import { XfsVolumes, VolumeError } from "../volumes/xfs";
 import { applySetCgroup, removeSetCgroup } from "./cgroup";
 
 const MIB = 1024 * 1024;
 
 export class SetError extends Error {
-  constructor(readonly code: "IMAGE_UNAVAILABLE" | "WRONG_HOST" | "NOT_FOUND" | "DOCKER", message: string) {
+  constructor(readonly code: "IMAGE_UNAVAILABLE" | "WRONG_HOST" | "NOT_FOUND" | "DOCKER" | "VOLUME_TOOLS_MISSING", message: string) {
     super(message);
   }
 }
 
-/** Per host as well as per set: a set moved between two agents on one engine gets its own. */
-export function volumeName(setId: string, hostId: string): string {
-  return `berth-vol-${hostId.slice(-8)}-${setId}`;
-}
+export { volumeKey };
 
 /**
  * Turns set specs into containers, idempotently: everything is found again by labels and
@@ -31,6 +29,8 @@ export class SetManager {
     private readonly engine: DockerEngine,
     private readonly hostId: string,
     private readonly infraImage: string,
+    readonly volumes: XfsVolumes,
+    private readonly onTrashed: (entry: TTrashEntry) => void = () => undefined,
   ) {}
 
   private serial<T>(setId: string, work: () => Promise<T>): Promise<T> {
@@ -76,11 +76,14 @@ export class SetManager {
   private async applyNow(spec: TSetSpec): Promise<TSetStatus> {
     const images = [...new Set(spec.containers.map((c) => c.image))];
     const existingP = this.engine.listByLabels({ [LABEL.set]: spec.setId, [LABEL.host]: this.hostId });
-    const [networkId] = await Promise.all([
+    const key = volumeKey(spec.setId, this.hostId);
+    const [networkId, mountPath] = await Promise.all([
       this.ensureNetwork(spec),
+      spec.diskGiB > 0 ? this.volumes.ensure(key, spec.diskGiB).catch((err: unknown) => {
+        throw new SetError(err instanceof VolumeError && err.code === "VOLUME_TOOLS_MISSING" ? "VOLUME_TOOLS_MISSING" : "DOCKER", (err as Error).message);
+      }) : Promise.resolve(null),
       this.ensureImage(this.infraImage),
       ...images.map((i) => this.ensureImage(i)),
-      this.engine.ensureVolume(volumeName(spec.setId, this.hostId), { [LABEL.set]: spec.setId, [LABEL.team]: spec.teamId }),
     ]);
     applySetCgroup(spec.setId, spec.cpuMillis, spec.memoryMiB * MIB);
     const existing = await existingP;
@@ -92,7 +95,7 @@ export class SetManager {
     }
 
     let infraId = infra?.id;
-    if (!infraId) infraId = await this.adopt(spec, infraConfig(spec, this.infraImage, volumeName(spec.setId, this.hostId), networkId));
+    if (!infraId) infraId = await this.adopt(spec, infraConfig(spec, this.infraImage, mountPath, networkId));
     if (infra?.state !== "running") await this.engine.start(infraId);
 
     const ordered = [...spec.containers].sort((a, b) => a.index - b.index);
@@ -143,8 +146,15 @@ export class SetManager {
       if (a.action === "remove") {
         for (const c of [...apps].reverse()) await this.engine.remove(c.id);
         for (const c of infra) await this.engine.remove(c.id);
-        await this.engine.removeVolume(volumeName(a.setId, this.hostId));
         removeSetCgroup(a.setId);
+        const labels = containers[0]?.labels ?? {};
+        const entry = await this.volumes.trash(volumeKey(a.setId, this.hostId), {
+          setId: a.setId,
+          appId: labels[LABEL.app] ?? "",
+          teamId: labels[LABEL.team] ?? "",
+          sizeGiB: 0,
+        });
+        if (entry) this.onTrashed(entry);
         const teamId = containers[0]?.labels[LABEL.team];
         if (teamId) await this.removeTeamNetworkIfUnused(teamId);
         return null;
@@ -188,7 +198,33 @@ export class SetManager {
       appId: first.labels[LABEL.app] ?? "",
       ip,
       containers: containers.sort((a, b) => a.index - b.index),
+      volume: await this.volumes.usage(volumeKey(setId, this.hostId)),
     };
+  }
+
+  /**
+   * Puts a trashed volume back into one of this host's sets: the set stops, its current volume
+   * goes to the bin, the old one takes its place, the set starts again (infra first).
+   */
+  restoreVolume(trashKey: string, setId: string): Promise<{ displaced: TTrashEntry | null }> {
+    return this.serial(setId, async () => {
+      const containers = await this.engine.listByLabels({ [LABEL.set]: setId, [LABEL.host]: this.hostId });
+      if (containers.length === 0) throw new SetError("NOT_FOUND", `Set ${setId} has no containers on this host`);
+      const infra = containers.filter((c) => c.labels[LABEL.role] === "infra");
+      const apps = containers
+        .filter((c) => c.labels[LABEL.role] !== "infra")
+        .sort((x, y) => Number(x.labels[LABEL.index]) - Number(y.labels[LABEL.index]));
+      for (const c of [...apps].reverse()) await this.engine.stop(c.id, 5);
+      for (const c of infra) await this.engine.stop(c.id, 5);
+      const labels = containers[0].labels;
+      const key = volumeKey(setId, this.hostId);
+      const displaced = await this.volumes.restore(trashKey, key, { setId, appId: labels[LABEL.app] ?? "", teamId: labels[LABEL.team] ?? "", sizeGiB: 0 });
+      await this.volumes.ensure(key, 1);
+      for (const c of infra) await this.engine.start(c.id);
+      for (const c of apps) await this.engine.start(c.id);
+      if (displaced) this.onTrashed(displaced);
+      return { displaced };
+    });
   }
 
   /** Everything this host runs for Berth, grouped by set, from labels alone (cheap: one list). */

@@ -12,6 +12,7 @@ export const SET_INCLUDE = {
   host: { select: { id: true, name: true } },
   app: { select: { name: true, volumePath: true } },
   team: { select: { slug: true } },
+  volume: { select: { usedBytes: true } },
 } satisfies Prisma.SetInclude;
 
 type TSetRow = Prisma.SetGetPayload<{ include: typeof SET_INCLUDE }>;
@@ -37,7 +38,7 @@ export function toSetView(s: TSetRow): TSetView {
         memoryBytes: Math.floor((s.memoryMiB * c.memoryPercent) / 100) * MIB,
       },
     })),
-    volume: { sizeGiB: s.diskGiB, path: s.app.volumePath },
+    volume: s.diskGiB > 0 ? { sizeGiB: s.diskGiB, path: s.app.volumePath, usedBytes: s.volume ? Number(s.volume.usedBytes) : null } : null,
     createdAt: s.createdAt.toISOString(),
   };
 }

@@ -99,16 +99,29 @@ export const ZContainerStatus = z.object({
 });
 export type TContainerStatus = z.infer<typeof ZContainerStatus>;
 
+export const ZVolumeUsage = z.object({ usedBytes: z.number(), sizeBytes: z.number() });
+
 export const ZSetStatus = z.object({
   setId: z.string(),
   teamId: z.string(),
   appId: z.string(),
   ip: z.string().nullable(),
   containers: z.array(ZContainerStatus),
+  volume: ZVolumeUsage.nullable().optional(),
 });
 export type TSetStatus = z.infer<typeof ZSetStatus>;
 
-export const ZInventory = z.object({ sets: z.array(ZSetStatus) });
+export const ZTrashEntry = z.object({
+  key: z.string(),
+  setId: z.string(),
+  appId: z.string(),
+  teamId: z.string(),
+  sizeGiB: z.number(),
+  trashedAt: z.string(),
+});
+export type TTrashEntry = z.infer<typeof ZTrashEntry>;
+
+export const ZInventory = z.object({ sets: z.array(ZSetStatus), trash: z.array(ZTrashEntry).default([]) });
 export type TInventory = z.infer<typeof ZInventory>;
 
 export const ZContainerEvent = z.object({
@@ -134,3 +147,12 @@ export const LABEL = {
   specVersion: "berth.spec-version",
   specHash: "berth.spec-hash",
 } as const;
+
+export const ZVolumeRestore = z.strictObject({ opId: z.string().min(1).max(64), trashKey: z.string().regex(/^[a-z0-9-]{8,80}$/), setId: ZId });
+export type TVolumeRestore = z.infer<typeof ZVolumeRestore>;
+export const ZVolumePurge = z.strictObject({ trashKey: z.string().regex(/^[a-z0-9-]{8,80}$/) });
+
+/** A set's volume on a host: per host as well as per set, so a set moved between two agents on one machine gets its own. */
+export function volumeKey(setId: string, hostId: string): string {
+  return `${hostId.slice(-8)}-${setId}`;
+}

@@ -136,7 +136,7 @@ export const ZSetView = z.object({
   ip: z.string().nullable(),
   size: z.object({ cpu: z.number(), memoryMiB: z.number(), diskGiB: z.number() }),
   containers: z.array(ZSetContainerView),
-  volume: z.object({ sizeGiB: z.number(), path: z.string() }).nullable(),
+  volume: z.object({ sizeGiB: z.number(), path: z.string(), usedBytes: z.number().nullable() }).nullable(),
   createdAt: z.string(),
 });
 export type TSetView = z.infer<typeof ZSetView>;
@@ -154,3 +154,16 @@ export const ZAppView = z.object({
   createdAt: z.string(),
 });
 export type TAppView = z.infer<typeof ZAppView>;
+
+export const ZVolumeView = z.object({
+  id: z.string(),
+  app: z.string().nullable(),
+  setId: z.string().nullable(),
+  host: z.string().nullable(),
+  sizeGiB: z.number(),
+  usedBytes: z.number(),
+  trashedAt: z.string().nullable(),
+  purgeAfter: z.string().nullable(),
+});
+export const ZVolumeQuery = z.strictObject({ trashed: z.enum(["0", "1"]).optional() });
+export const ZVolumeRestoreBody = z.strictObject({ setId: z.string().min(1).max(64) });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TInventory, TSetAction, TSetApply, TSetStatus } from "./agent";
+import type { TInventory, TSetAction, TSetApply, TSetStatus, TTrashEntry, TVolumeRestore } from "./agent";
 
 /** Bumped when console and agent stop understanding each other; checked at handshake. */
 export const PROTOCOL_VERSION = 1;
@@ -94,6 +94,8 @@ export interface TAgentClientToServer {
   /** Full inventory, sent on every (re)connect and when asked. */
   inventory: (payload: unknown, ack: TAckFn<null>) => void;
   "container:event": (payload: unknown) => void;
+  /** A removed set's volume went to this host's recycle bin. */
+  "volume:trashed": (payload: unknown) => void;
 }
 
 export interface TAgentServerToClient {
@@ -102,6 +104,8 @@ export interface TAgentServerToClient {
   "set:action": (payload: TSetAction, ack: TAckFn<TSetStatus | null>) => void;
   "inventory:get": (ack: TAckFn<TInventory>) => void;
   "set:status": (payload: { setId: string }, ack: TAckFn<TSetStatus | null>) => void;
+  "volume:restore": (payload: TVolumeRestore, ack: TAckFn<{ displaced: TTrashEntry | null }>) => void;
+  "volume:purge": (payload: { trashKey: string }, ack: TAckFn<null>) => void;
 }
 
 export const ZEnrollRequest = z.strictObject({

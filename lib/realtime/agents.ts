@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io";
 import { AppError } from "../errors";
-import type { TInventory, TSetAction, TSetApply, TSetStatus } from "../protocol/agent";
+import type { TInventory, TSetAction, TSetApply, TSetStatus, TTrashEntry, TVolumeRestore } from "../protocol/agent";
 import type { TAck, TAgentClientToServer, TAgentServerToClient } from "../protocol/events";
 
 export type TAgentSocket = Socket<TAgentClientToServer, TAgentServerToClient>;
@@ -72,4 +72,14 @@ export async function agentInventory(hostId: string): Promise<TInventory> {
 export async function agentSetStatus(hostId: string, setId: string): Promise<TSetStatus | null> {
   const socket = agentSocket(hostId);
   return unwrap(await untilDisconnect(socket, socket.timeout(30_000).emitWithAck("set:status", { setId })));
+}
+
+export async function agentVolumeRestore(hostId: string, payload: TVolumeRestore): Promise<{ displaced: TTrashEntry | null }> {
+  const socket = agentSocket(hostId);
+  return unwrap(await untilDisconnect(socket, socket.timeout(APPLY_TIMEOUT_MS).emitWithAck("volume:restore", payload)));
+}
+
+export async function agentVolumePurge(hostId: string, trashKey: string): Promise<null> {
+  const socket = agentSocket(hostId);
+  return unwrap(await untilDisconnect(socket, socket.timeout(30_000).emitWithAck("volume:purge", { trashKey })));
 }

@@ -4,7 +4,8 @@ import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
-import { ZContainerEvent, ZInventory } from "../protocol/agent";
+import { ZContainerEvent, ZInventory, ZTrashEntry } from "../protocol/agent";
+import { recordTrashed } from "../volumes/recycle";
 import { registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
 import { setUiNamespace, teamRoom } from "./broadcast";
 import {
@@ -92,7 +93,14 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
         return;
       }
       if (typeof ack === "function") ack({ ok: true, data: null });
-      reconcileHost(hostId, parsed.data.sets).catch((err: unknown) => console.error(`[reconcile] host ${name} failed`, err));
+      Promise.all(parsed.data.trash.map((t) => recordTrashed(hostId, t)))
+        .then(() => reconcileHost(hostId, parsed.data.sets))
+        .catch((err: unknown) => console.error(`[reconcile] host ${name} failed`, err));
+    });
+    socket.on("volume:trashed", (payload) => {
+      const parsed = ZTrashEntry.safeParse(payload);
+      if (!parsed.success) return;
+      recordTrashed(hostId, parsed.data).catch((err: unknown) => console.error("trashed volume not recorded", err));
     });
     socket.on("container:event", (payload) => {
       const parsed = ZContainerEvent.safeParse(payload);

@@ -3,6 +3,7 @@ import { removeSet } from "../apps/delete";
 import { connectedHostIds } from "../realtime/agents";
 import { scheduleAndDispatch } from "../scheduler/assign";
 import { dispatchApply } from "../sets/dispatch";
+import { purgeVolume } from "../volumes/recycle";
 
 /** A set `Creating` for longer than this without progress is sent to its host again. */
 const STUCK_MS = 60_000;
@@ -28,6 +29,9 @@ export async function reconcileOnce(): Promise<void> {
   // Sets being deleted whose host is gone for good (revoked) are dropped from the books.
   await db().set.updateMany({ where: { state: "Deleting", deletedAt: null, OR: [{ hostId: null }, { host: { revokedAt: { not: null } } }] }, data: { deletedAt: new Date() } });
   await db().app.deleteMany({ where: { deletedAt: { not: null }, sets: { none: { deletedAt: null } } } });
+  // The recycle bin keeps volumes BERTH_TRASH_DAYS; past that they are purged on their host.
+  const expired = await db().volume.findMany({ where: { purgeAfter: { lt: new Date() }, hostId: { in: connected } }, select: { id: true } });
+  for (const v of expired) await purgeVolume(null, null, v.id).catch((err: unknown) => console.error(`[reconcile] purge of volume ${v.id} failed`, err));
 }
 
 function rescheduleAfterSeconds(): number {

@@ -1,5 +1,5 @@
 import { db } from "../db";
-import type { TSetStatus } from "../protocol/agent";
+import { volumeKey, type TSetStatus } from "../protocol/agent";
 import { broadcastToTeam } from "../realtime/broadcast";
 import { containerState, deriveSetState, type TSetStateName } from "./state";
 
@@ -29,6 +29,10 @@ export async function recordSetStatus(setId: string, status: TSetStatus | null):
       });
     }),
   ]);
+  if (status?.volume && set.hostId) {
+    const data = { teamId: set.teamId, appId: set.appId, hostId: set.hostId, sizeGiB: set.diskGiB, usedBytes: BigInt(Math.round(status.volume.usedBytes)), path: volumeKey(setId, set.hostId) };
+    await db().volume.upsert({ where: { setId }, create: { setId, ...data }, update: data });
+  }
   broadcastToTeam(set.teamId, "set:state", {
     setId,
     state,

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { DockerEngine } from "@/agent/docker/engine";
 import { ensureBusyboxImage } from "@/agent/docker/infra-image";
+import { XfsVolumes } from "@/agent/volumes/xfs";
 import { LABEL } from "@/lib/protocol/agent";
 import type { Api } from "./api";
 import { REPO_ROOT } from "./console";
@@ -97,6 +98,9 @@ export class TestAgent {
         await engine.removeNetwork(`berth-team-${teamId}`);
       }
     }
+    // Set volumes are loop mounts under the state dir: unmount them before deleting it.
+    const volumes = new XfsVolumes(path.join(this.stateDir, "volumes"));
+    for (const key of fs.readdirSync(path.join(this.stateDir, "volumes", "mnt"))) await volumes.unmount(key);
     fs.rmSync(this.stateDir, { recursive: true, force: true });
   }
 }
@@ -128,4 +132,26 @@ export async function startReadyAgent(admin: Api, consoleUrl: string, name: stri
     return hosts.find((h) => h.id === id && h.status === "Ready");
   });
   return agent;
+}
+
+/** Runs a command in a container through the Docker API (tests only) and returns its exit code and output. */
+export async function execIn(engine: DockerEngine, containerId: string, cmd: string[]): Promise<{ code: number; output: string }> {
+  const exec = await engine.docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", () => resolve());
+    stream.on("error", reject);
+  });
+  const info = await exec.inspect();
+  // Multiplexed stream: 8-byte frame headers around each chunk; strip them for reading.
+  const raw = Buffer.concat(chunks);
+  const parts: Buffer[] = [];
+  for (let i = 0; i + 8 <= raw.length; ) {
+    const size = raw.readUInt32BE(i + 4);
+    parts.push(raw.subarray(i + 8, i + 8 + size));
+    i += 8 + size;
+  }
+  return { code: info.ExitCode ?? -1, output: Buffer.concat(parts).toString("utf8") };
 }

@@ -2,7 +2,9 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@/agent/docker/engine";
 import { readSetCgroup } from "@/agent/sets/cgroup";
-import { volumeName } from "@/agent/sets/manager";
+import { volumeKey } from "@/agent/sets/manager";
+import { XfsVolumes } from "@/agent/volumes/xfs";
+import path from "node:path";
 import { LABEL } from "@/lib/protocol/agent";
 import type { TAppView, TSetView } from "@/lib/protocol/apps";
 import { ensureTestImage, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
@@ -82,9 +84,9 @@ describe("a 3-container set on a real Docker engine", () => {
       expect(a!.hostConfig.NetworkMode).toBe(`container:${infra!.id}`);
     }
     // The sidecar read what the app wrote into the set's volume.
-    const volume = await engine.docker.getVolume(volumeName(set.id, agent.hostId()!)).inspect();
+    const mount = new XfsVolumes(path.join(agent.stateDir, "volumes")).mountPath(volumeKey(set.id, agent.hostId()!));
     const seen = await waitFor("sidecar saw the app's file", async () => {
-      const f = `${volume.Mountpoint}/seen-by-sidecar`;
+      const f = `${mount}/seen-by-sidecar`;
       return fs.existsSync(f) && fs.readFileSync(f, "utf8").trim();
     });
     expect(seen).toBe("hello");

@@ -1,0 +1,164 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const GIB = 1024 ** 3;
+const KEY = /^[a-z0-9-]{8,80}$/;
+
+export class VolumeError extends Error {
+  constructor(
+    readonly code: "VOLUME_TOOLS_MISSING" | "VOLUME_FAILED" | "NOT_FOUND",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TTrashEntry {
+  key: string;
+  setId: string;
+  appId: string;
+  teamId: string;
+  sizeGiB: number;
+  trashedAt: string;
+}
+
+/**
+ * One loop-backed XFS file system per set, hard-capped at its size: writing past it fails inside
+ * the container with ENOSPC and the host's disk is untouched. XFS because it grows online
+ * (`xfs_growfs`); ext4 cannot on these hosts. Every command runs with fixed arguments and paths
+ * built from validated ids, never a shell.
+ */
+export class XfsVolumes {
+  constructor(readonly root: string) {}
+
+  private dirs() {
+    const d = { images: path.join(this.root, "images"), mnt: path.join(this.root, "mnt"), trash: path.join(this.root, "trash") };
+    for (const dir of Object.values(d)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return d;
+  }
+
+  private check(key: string): string {
+    if (!KEY.test(key)) throw new VolumeError("VOLUME_FAILED", `invalid volume key ${key}`);
+    return key;
+  }
+
+  imagePath(key: string): string {
+    return path.join(this.dirs().images, `${this.check(key)}.xfs`);
+  }
+
+  mountPath(key: string): string {
+    return path.join(this.dirs().mnt, this.check(key));
+  }
+
+  private async exec(cmd: string, args: string[]): Promise<string> {
+    try {
+      const { stdout } = await run(cmd, args, { timeout: 60_000 });
+      return stdout;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException & { stderr?: string };
+      if (e.code === "ENOENT") {
+        throw new VolumeError("VOLUME_TOOLS_MISSING", `${cmd} is not installed on this host (install xfsprogs and util-linux)`);
+      }
+      throw new VolumeError("VOLUME_FAILED", `${cmd} ${args.join(" ")} failed: ${(e.stderr ?? e.message).trim()}`);
+    }
+  }
+
+  isMounted(key: string): boolean {
+    const target = this.mountPath(key);
+    return fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").some((l) => l.split(" ")[4] === target);
+  }
+
+  /** Creates (first time) and mounts the set's file system; idempotent. Returns the mount path. */
+  async ensure(key: string, sizeGiB: number): Promise<string> {
+    const image = this.imagePath(key);
+    const mnt = this.mountPath(key);
+    fs.mkdirSync(mnt, { recursive: true });
+    if (!fs.existsSync(image)) {
+      const partial = `${image}.partial`;
+      fs.rmSync(partial, { force: true });
+      // Sparse: blocks are used on the host only as the set writes.
+      fs.closeSync(fs.openSync(partial, "w", 0o600));
+      fs.truncateSync(partial, Math.max(1, sizeGiB) * GIB);
+      await this.exec("mkfs.xfs", ["-q", partial]);
+      fs.renameSync(partial, image);
+    }
+    if (!this.isMounted(key)) await this.exec("mount", ["-o", "loop,nodev,nosuid", image, mnt]);
+    await this.grow(key, sizeGiB);
+    return mnt;
+  }
+
+  /** Grows the file and the mounted file system online; never shrinks. */
+  async grow(key: string, sizeGiB: number): Promise<void> {
+    const image = this.imagePath(key);
+    const want = Math.max(1, sizeGiB) * GIB;
+    if (fs.statSync(image).size >= want) return;
+    fs.truncateSync(image, want);
+    const loop = this.loopDeviceOf(image);
+    if (!loop) throw new VolumeError("VOLUME_FAILED", `no loop device backs ${image}`);
+    await this.exec("losetup", ["-c", loop]);
+    await this.exec("xfs_growfs", [this.mountPath(key)]);
+  }
+
+  /** The loop device backing `image`, read from sysfs rather than from a command's output. */
+  private loopDeviceOf(image: string): string | null {
+    for (const dev of fs.readdirSync("/sys/block").filter((d) => d.startsWith("loop"))) {
+      try {
+        if (fs.readFileSync(`/sys/block/${dev}/loop/backing_file`, "utf8").trim() === image) return `/dev/${dev}`;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      }
+    }
+    return null;
+  }
+
+  async usage(key: string): Promise<{ usedBytes: number; sizeBytes: number } | null> {
+    if (!this.isMounted(key)) return null;
+    const st = await fs.promises.statfs(this.mountPath(key));
+    return { usedBytes: (st.blocks - st.bfree) * st.bsize, sizeBytes: st.blocks * st.bsize };
+  }
+
+  async unmount(key: string): Promise<void> {
+    if (this.isMounted(key)) await this.exec("umount", [this.mountPath(key)]);
+    fs.rmSync(this.mountPath(key), { recursive: true, force: true });
+  }
+
+  /** Moves the set's file system to the recycle bin (unmounted, data intact). */
+  async trash(key: string, meta: Omit<TTrashEntry, "key" | "trashedAt">): Promise<TTrashEntry | null> {
+    const image = this.imagePath(key);
+    await this.unmount(key);
+    if (!fs.existsSync(image)) return null;
+    const entry: TTrashEntry = { ...meta, key: this.check(`${key}-${Date.now().toString(36)}`), trashedAt: new Date().toISOString() };
+    const dir = this.dirs().trash;
+    fs.renameSync(image, path.join(dir, `${entry.key}.xfs`));
+    fs.writeFileSync(path.join(dir, `${entry.key}.json`), JSON.stringify(entry));
+    return entry;
+  }
+
+  listTrash(): TTrashEntry[] {
+    const dir = this.dirs().trash;
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as TTrashEntry);
+  }
+
+  /** Puts a trashed file system back as `key`'s volume; the current one (if any) goes to the bin. */
+  async restore(trashKey: string, key: string, meta: Omit<TTrashEntry, "key" | "trashedAt">): Promise<TTrashEntry | null> {
+    const dir = this.dirs().trash;
+    const from = path.join(dir, `${this.check(trashKey)}.xfs`);
+    if (!fs.existsSync(from)) throw new VolumeError("NOT_FOUND", `volume ${trashKey} is not in the recycle bin`);
+    const displaced = await this.trash(key, meta);
+    fs.renameSync(from, this.imagePath(key));
+    fs.rmSync(path.join(dir, `${trashKey}.json`), { force: true });
+    return displaced;
+  }
+
+  purge(trashKey: string): void {
+    const dir = this.dirs().trash;
+    fs.rmSync(path.join(dir, `${this.check(trashKey)}.xfs`), { force: true });
+    fs.rmSync(path.join(dir, `${trashKey}.json`), { force: true });
+  }
+}
