@@ -49,6 +49,8 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "post", path: "/api/v1/hosts/enroll", summary: "An agent exchanges its enrollment token for a host credential", auth: "none", body: events.ZEnrollRequest, response: events.ZEnrollResponse, status: 201 },
   { method: "delete", path: "/api/v1/hosts/{id}", summary: "Revoke a host: its agent's credential is refused from now on", auth: "admin" },
   { method: "post", path: "/api/v1/hosts/{id}/cordon", summary: "Stop placing new sets on a host", auth: "admin" },
+  { method: "post", path: "/api/v1/hosts/{id}/drain", summary: "Cordon, then move every set elsewhere one at a time (202 with an operation id)", auth: "admin", status: 202 },
+  { method: "get", path: "/api/v1/operations/{id}", summary: "Progress of a long operation (drain)", auth: "user" },
   { method: "post", path: "/api/v1/hosts/{id}/uncordon", summary: "Place sets on a host again", auth: "admin" },
   { method: "get", path: "/api/v1/teams/{team}/apps", summary: "Apps of a team with their sets", auth: "user", response: z.array(apps.ZAppView) },
   { method: "post", path: "/api/v1/teams/{team}/apps", summary: "Create an app: reserves quota, places and creates its sets", auth: "user", body: apps.ZAppCreateShape, response: apps.ZAppView, status: 201 },

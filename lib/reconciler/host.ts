@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { removeSet } from "../apps/delete";
 import { rollbackApp } from "../apps/canary";
 import { db } from "../db";
@@ -34,7 +35,7 @@ export async function reconcileHost(hostId: string, inventory: TSetStatus[]): Pr
   for (const orphan of actual.keys()) {
     removed++;
     work.push(
-      agentAction(hostId, { opId: `orphan-${orphan}-${Date.now()}`, setId: orphan, action: "remove" }).then(
+      agentAction(hostId, { opId: randomUUID(), setId: orphan, action: "remove" }).then(
         () => console.log(`[reconcile] removed orphan set ${orphan} from host ${hostId}`),
         (err: unknown) => console.error(`[reconcile] orphan ${orphan} on ${hostId} not removed`, err),
       ),

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { requireTeam } from "../auth/authorize";
 import type { TPrincipal } from "../auth/principal";
 import { actorOf, recordAudit } from "../audit";
@@ -77,7 +78,7 @@ export async function restoreVolume(p: TPrincipal, teamSlug: string, id: string,
   if (set.hostId !== volume.hostId) {
     throw new AppError("CONFLICT", "The volume lives on another host than this set; pick a set on the same host");
   }
-  const { displaced } = await agentVolumeRestore(volume.hostId, { opId: `restore-${id}-${Date.now()}`, trashKey: volume.path, setId });
+  const { displaced } = await agentVolumeRestore(volume.hostId, { opId: randomUUID(), trashKey: volume.path, setId });
   await db().$transaction(async (tx) => {
     const current = await tx.volume.findUnique({ where: { setId } });
     if (current && displaced) {

@@ -97,3 +97,42 @@ it("spreads 2 replicas one per host, packs new ones on the only uncordoned host,
   });
   await member.delete(`/api/v1/teams/${team}/apps/web`);
 }, 400_000);
+
+it("draining a host moves its sets to the other host, one at a time, and each runs there", async () => {
+  await waitFor("both hosts Ready", async () => {
+    const hosts = (await admin.get("/api/v1/hosts")).body as Array<{ id: string; status: string }>;
+    return [a.hostId(), b.hostId()].every((id) => hosts.find((h) => h.id === id)?.status === "Ready");
+  }, 60_000, 500);
+  expectStatus(
+    await member.post(`/api/v1/teams/${team}/apps`, {
+      name: "drainme",
+      replicas: 2,
+      size: { cpu: 0.25, memoryMiB: 64, diskGiB: 1 },
+      containers: [{ index: 0, name: "app", image: TEST_IMAGE, cpu: 100, memory: 100, command: ["httpd", "-f", "-p", "8080"] }],
+    }),
+    201,
+  );
+  const get = async () => expectStatus(await member.get(`/api/v1/teams/${team}/apps/drainme`), 200) as TAppView;
+  const before = await waitFor("2 Running", async () => {
+    const v = await get();
+    return v.sets.length === 2 && v.sets.every((s) => s.state === "Running") ? v : null;
+  }, 90_000, 500);
+  expect(new Set(before.sets.map((s) => s.host?.id)).size).toBe(2);
+
+  const started = expectStatus(await admin.post(`/api/v1/hosts/${a.hostId()}/drain`), 202) as { operationId: string; sets: number };
+  expect(started.sets).toBeGreaterThanOrEqual(1);
+  const op = await waitFor("drain finished", async () => {
+    const o = expectStatus(await admin.get(`/api/v1/operations/${started.operationId}`), 200) as { status: string; error: string | null };
+    return o.status === "Running" ? null : o;
+  }, 180_000, 500);
+  expect(op).toMatchObject({ status: "Succeeded", error: null });
+  const after = await get();
+  for (const s of after.sets) {
+    expect(s.host?.id).toBe(b.hostId());
+    expect(s.state).toBe("Running");
+  }
+  expect(await engine.listByLabels({ [LABEL.host]: a.hostId()! })).toEqual([]);
+  const hosts = (await admin.get("/api/v1/hosts")).body as Array<{ id: string; status: string }>;
+  expect(hosts.find((h) => h.id === a.hostId())?.status).toBe("Cordoned");
+  await member.delete(`/api/v1/teams/${team}/apps/drainme`);
+}, 300_000);
