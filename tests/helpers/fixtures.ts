@@ -34,7 +34,13 @@ export async function makeMember(admin: Api, team: string, role: TTeamRole, opts
   return { id: member.userId, email, password, token: t.token, tokenId: t.id, api: new Api(admin.baseUrl, { token: t.token }) };
 }
 
-/** A host row as enrollment would leave it; returns its id and name. */
+const insertedHosts: string[] = [];
+
+/**
+ * A host row as enrollment would leave it (Ready, 16 cores), with no agent behind it; returns its
+ * id, name and credential. Call revokeInsertedHosts in afterAll: the scheduler of the shared
+ * console must not place another test's sets on it.
+ */
 export async function insertHost(databaseUrl: string, opts: { cordoned?: boolean; status?: "Ready" | "Unreachable"; credential?: string } = {}) {
   const id = uid("host");
   const name = `node-${id}`;
@@ -45,5 +51,12 @@ export async function insertHost(databaseUrl: string, opts: { cordoned?: boolean
      VALUES ($1, $2, 'zone-a', $3, $4, $5, 16, 68719476736, 500000000000, now(), '0.1.0', now())`,
     [id, name, opts.status ?? "Ready", opts.cordoned ?? false, createHash("sha256").update(credential).digest("hex")],
   );
+  insertedHosts.push(id);
   return { id, name, credential };
+}
+
+/** Revokes every host this test file inserted (revoked hosts are neither listed nor scheduled). */
+export async function revokeInsertedHosts(databaseUrl: string): Promise<void> {
+  const ids = insertedHosts.splice(0);
+  if (ids.length) await sql(databaseUrl, `UPDATE "Host" SET "revokedAt" = now(), status = 'Unreachable' WHERE id = ANY($1)`, [ids]);
 }

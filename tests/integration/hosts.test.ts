@@ -1,12 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ZHost } from "@/lib/protocol/api";
 import { Api, adminApi, expectError, expectStatus } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
 import { sql } from "../helpers/db";
-import { insertHost, makeMember, makeTeam } from "../helpers/fixtures";
+import { insertHost, makeMember, makeTeam, revokeInsertedHosts } from "../helpers/fixtures";
 
 const c = consoleInfo();
+
+afterAll(() => revokeInsertedHosts(c.databaseUrl));
 
 describe("GET /api/v1/hosts", () => {
   it("admins see hosts with capacity; a cordoned Ready host shows Cordoned", async () => {

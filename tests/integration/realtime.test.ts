@@ -1,11 +1,11 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import type { TAck, TWhoAmI } from "@/lib/protocol/events";
 import { PROTOCOL_VERSION } from "@/lib/protocol/events";
 import { adminApi, createToken, expectStatus, sessionLogin } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
 import { sql } from "../helpers/db";
-import { insertHost, makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
+import { insertHost, makeMember, makeTeam, revokeInsertedHosts, type TTestUser } from "../helpers/fixtures";
 
 const c = consoleInfo();
 const open: Socket[] = [];
@@ -52,6 +52,8 @@ async function refusal(p: Promise<Socket>): Promise<{ message: string; code: unk
 afterEach(() => {
   while (open.length) open.pop()?.disconnect();
 });
+
+afterAll(() => revokeInsertedHosts(c.databaseUrl));
 
 describe("Socket.IO /ui", () => {
   let user: TTestUser;

@@ -46,6 +46,12 @@ describe("next-auth cookie session", () => {
     expectError(res, 401, "UNAUTHENTICATED");
   });
 
+  it("a malformed %-sequence in some other cookie does not break a valid session (no 500)", async () => {
+    const res = await new Api(c.url, { cookie: `theme=%E0%A4%A; ${cookie}` }).get("/api/v1/me");
+    expect(ZMe.parse(expectStatus(res, 200)).email).toBe(c.adminEmail);
+    expectError(await new Api(c.url, { cookie: "next-auth.session-token=%E0%A4%A" }).get("/api/v1/me"), 401, "UNAUTHENTICATED");
+  });
+
   it("a cookie POST without Origin is 403 BAD_ORIGIN and changes nothing", async () => {
     const slug = uid("noorigin");
     const res = await session.post("/api/v1/teams", { slug, name: "No origin" });
