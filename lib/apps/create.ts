@@ -3,7 +3,7 @@ import type { TPrincipal } from "../auth/principal";
 import { actorOf, recordAudit } from "../audit";
 import { db, isUniqueViolation } from "../db";
 import { conflict } from "../errors";
-import type { TAppCreate, TAppView } from "../protocol/apps";
+import type { TAppContainer, TAppCreate, TAppView } from "../protocol/apps";
 import { reserveQuota } from "../quota/reserve";
 import { scheduleThenDispatchInBackground } from "../scheduler/assign";
 import { getApp } from "./view";
@@ -47,15 +47,7 @@ export async function createApp(p: TPrincipal, teamSlug: string, input: TAppCrea
             diskGiB: input.size.diskGiB,
             reason: "waiting for a host",
             containers: {
-              create: input.containers.map((c) => ({
-                index: c.index,
-                name: c.name,
-                image: c.image,
-                cpuPercent: c.cpu,
-                memoryPercent: c.memory,
-                env: c.env ?? {},
-                command: c.command ?? undefined,
-              })),
+              create: containerRows(input.containers),
             },
           },
         });
@@ -75,4 +67,17 @@ export async function createApp(p: TPrincipal, teamSlug: string, input: TAppCrea
   // Placement runs after commit; a crash here leaves Pending sets for the reconciler.
   await scheduleThenDispatchInBackground();
   return getApp(p, teamSlug, input.name);
+}
+
+/** A set's container rows from the app's container specs (percents of the set's size). */
+export function containerRows(containers: TAppContainer[]) {
+  return containers.map((c) => ({
+    index: c.index,
+    name: c.name,
+    image: c.image,
+    cpuPercent: c.cpu,
+    memoryPercent: c.memory,
+    env: c.env ?? {},
+    command: c.command ?? undefined,
+  }));
 }

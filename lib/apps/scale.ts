@@ -6,6 +6,7 @@ import { notFound } from "../errors";
 import type { TAppContainer, TAppView } from "../protocol/apps";
 import { reserveQuota } from "../quota/reserve";
 import { scheduleThenDispatchInBackground } from "../scheduler/assign";
+import { containerRows } from "./create";
 import { removeSet } from "./delete";
 import { getApp } from "./view";
 
@@ -42,15 +43,7 @@ export async function scaleApp(p: TPrincipal, teamSlug: string, name: string, re
             specVersion: app.specVersion,
             reason: "waiting for a host",
             containers: {
-              create: containers.map((c) => ({
-                index: c.index,
-                name: c.name,
-                image: c.image,
-                cpuPercent: c.cpu,
-                memoryPercent: c.memory,
-                env: c.env ?? {},
-                command: c.command ?? undefined,
-              })),
+              create: containerRows(containers),
             },
           },
         });
