@@ -31,6 +31,20 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
 
+// The child running now (next build or vitest). When this script is interrupted, the child is
+// told too, and vitest's teardown stops the console it started instead of leaving it orphaned.
+let current = null;
+let interrupted = null;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = signal;
+    log(`${signal}: stopping`);
+    if (current && current.exitCode === null) current.kill("SIGINT");
+    else process.exit(130);
+  });
+}
+
 function finish() {
   for (const p of problems) log(`FAILED: ${p}`);
   log(`total wall time ${seconds(Date.now() - started)}`);
@@ -55,17 +69,44 @@ if (!fs.existsSync(generated) || fs.statSync(generated).mtimeMs < fs.statSync(sc
 }
 
 // ---- 2. next build ----------------------------------------------------------------------------
+/** Runs `next build`, echoing its output; resolves to its exit code, or "locked". */
+function nextBuild() {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    let locked = false;
+    const tee = (out) => (chunk) => {
+      if (/Another next build process is already running/.test(chunk.toString())) locked = true;
+      out.write(chunk);
+    };
+    current = child;
+    child.stdout.on("data", tee(process.stdout));
+    child.stderr.on("data", tee(process.stderr));
+    child.on("exit", (c, signal) => resolve(c !== 0 && locked ? "locked" : (c ?? `signal ${signal}`)));
+  });
+}
+
 const needsConsole = projects.some((p) => p !== "unit");
 if (needsConsole && process.env.BERTH_SKIP_BUILD !== "1") {
   log("next build (BERTH_SKIP_BUILD=1 skips it)");
   const t = Date.now();
-  const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (r.status !== 0) {
-    problems.push(`next build exited ${r.status ?? r.signal}`);
+  // Another build of this directory holds Next's lock (a shared work tree): wait for it.
+  let code = await nextBuild();
+  for (let attempt = 1; code === "locked" && attempt <= 20; attempt++) {
+    log("another next build of this directory is running; retrying in 15 s");
+    await new Promise((r) => setTimeout(r, 15_000));
+    code = await nextBuild();
+  }
+  if (interrupted) {
+    problems.push(`interrupted by ${interrupted} during next build`);
+    totals.failed += 1;
+    finish();
+  }
+  if (code !== 0) {
+    problems.push(`next build ${code === "locked" ? "stayed locked by another build" : `exited ${code}`}`);
     totals.failed += 1;
     finish();
   }
@@ -96,6 +137,7 @@ function runVitest(project, jsonFile) {
       ],
       { cwd: root, stdio: "inherit", env: process.env },
     );
+    current = child;
     // A hung project must not eat CI's budget: SIGINT lets vitest run its teardown (which stops
     // the console it started), SIGKILL follows if that hangs too.
     let killTimer;
@@ -129,6 +171,11 @@ function countReport(jsonFile) {
 }
 
 for (const project of projects) {
+  if (interrupted) {
+    problems.push(`interrupted by ${interrupted}`);
+    totals.failed += 1;
+    break;
+  }
   const jsonFile = path.join(resultsDir, `vitest-${project}.json`);
   fs.rmSync(jsonFile, { force: true });
   log(`project ${project}`);
