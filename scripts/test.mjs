@@ -26,7 +26,9 @@ const selected = args.filter((a) => PROJECTS.includes(a));
 const passthrough = args.filter((a) => !PROJECTS.includes(a));
 const projects = selected.length ? PROJECTS.filter((p) => selected.includes(p)) : PROJECTS;
 
-const log = (m) => console.log(`[test] ${m}`);
+// Written synchronously: process.exit() must not cut off the closing line on a pipe.
+const out = (line) => fs.writeSync(1, `${line}\n`);
+const log = (m) => out(`[test] ${m}`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
@@ -51,7 +53,7 @@ function finish() {
   const ran = totals.passed + totals.failed;
   if (ran === 0 && totals.failed === 0) log("no test ran");
   const skipped = totals.skipped ? `, ${totals.skipped} skipped` : "";
-  console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+  out(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
   process.exit(totals.failed > 0 || ran === 0 ? 1 : 0);
 }
 
@@ -118,9 +120,9 @@ if (needsConsole && process.env.BERTH_SKIP_BUILD !== "1") {
 
 // ---- 3. vitest, one project at a time ---------------------------------------------------------
 fs.mkdirSync(resultsDir, { recursive: true });
-const projectTimeoutMs = Number(process.env.BERTH_TEST_PROJECT_TIMEOUT_S ?? 1200) * 1000;
+const projectTimeoutMs = Number(process.env.BERTH_TEST_PROJECT_TIMEOUT_S ?? 1800) * 1000;
 
-function runVitest(project, jsonFile) {
+function runVitest(project, jsonFile, tallyFile) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -132,16 +134,19 @@ function runVitest(project, jsonFile) {
         "--reporter=default",
         "--reporter=json",
         `--outputFile.json=${jsonFile}`,
+        "--reporter=./tests/setup/tally-reporter.ts",
         "--passWithNoTests",
         ...passthrough,
       ],
-      { cwd: root, stdio: "inherit", env: process.env },
+      { cwd: root, stdio: "inherit", env: { ...process.env, BERTH_TEST_TALLY: tallyFile } },
     );
     current = child;
     // A hung project must not eat CI's budget: SIGINT lets vitest run its teardown (which stops
     // the console it started), SIGKILL follows if that hangs too.
     let killTimer;
+    let timedOut = false;
     const watchdog = setTimeout(() => {
+      timedOut = true;
       problems.push(`${project}: still running after ${seconds(projectTimeoutMs)}; interrupted`);
       child.kill("SIGINT");
       killTimer = setTimeout(() => child.kill("SIGKILL"), 60_000);
@@ -149,9 +154,24 @@ function runVitest(project, jsonFile) {
     child.on("exit", (code, signal) => {
       clearTimeout(watchdog);
       clearTimeout(killTimer);
-      resolve(code ?? (signal ? 128 : 1));
+      resolve({ code: code ?? (signal ? 128 : 1), timedOut });
     });
   });
+}
+
+/** When vitest was interrupted it wrote no JSON report: count what the tally reporter saw. */
+function countTally(tallyFile) {
+  if (!fs.existsSync(tallyFile)) return null;
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const line of fs.readFileSync(tallyFile, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const { state } = JSON.parse(line);
+    if (state === "passed") counts.passed += 1;
+    else if (state === "failed") counts.failed += 1;
+    else counts.skipped += 1;
+  }
+  log(`no JSON report (vitest did not finish); counted from ${path.relative(root, tallyFile)}`);
+  return counts;
 }
 
 function countReport(jsonFile) {
@@ -177,12 +197,16 @@ for (const project of projects) {
     break;
   }
   const jsonFile = path.join(resultsDir, `vitest-${project}.json`);
+  const tallyFile = path.join(resultsDir, `vitest-${project}.tally.jsonl`);
   fs.rmSync(jsonFile, { force: true });
+  fs.rmSync(tallyFile, { force: true });
   log(`project ${project}`);
   const t = Date.now();
-  const code = await runVitest(project, jsonFile);
-  const counts = countReport(jsonFile) ?? { passed: 0, failed: 0, skipped: 0 };
-  if (code !== 0 && counts.failed === 0) {
+  const { code, timedOut } = await runVitest(project, jsonFile, tallyFile);
+  const counts = countReport(jsonFile) ?? countTally(tallyFile) ?? { passed: 0, failed: 0, skipped: 0 };
+  if (timedOut) {
+    counts.failed += 1; // the tests it never reached
+  } else if (code !== 0 && counts.failed === 0) {
     // Unhandled errors, a failed globalSetup, a crash: vitest failed without a failed test.
     problems.push(`${project}: vitest exited ${code} without a failed test (see its output above)`);
     counts.failed = 1;
