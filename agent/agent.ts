@@ -5,6 +5,7 @@ import { measureCapacity } from "./capacity";
 import { AGENT_VERSION, type TAgentSettings } from "./config";
 import { DockerEngine } from "./docker/engine";
 import { ensureBusyboxImage } from "./docker/infra-image";
+import { MetricsService } from "./metrics/service";
 import { SetError, SetManager } from "./sets/manager";
 import type { TIdentity } from "./transport/identity";
 
@@ -22,6 +23,7 @@ function fail(err: unknown): TAck<never> {
 export class Agent {
   readonly engine: DockerEngine;
   readonly sets: SetManager;
+  readonly metrics: MetricsService;
   private socket?: TAgentSocket;
   private heartbeatTimer?: NodeJS.Timeout;
   private eventsHandle?: { close(): void };
@@ -36,6 +38,7 @@ export class Agent {
   ) {
     this.engine = new DockerEngine(settings.DOCKER_HOST);
     this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE);
+    this.metrics = new MetricsService(this.engine, identity.hostId);
   }
 
   private log(m: string): void {
@@ -45,6 +48,7 @@ export class Agent {
   async start(): Promise<void> {
     await this.prepareInfraImage();
     await this.watchDockerEvents();
+    await this.metrics.start();
     this.connect();
   }
 
@@ -72,6 +76,7 @@ export class Agent {
       randomizationFactor: 0.5,
     });
     this.socket = socket;
+    this.metrics.attach(socket);
 
     socket.on("connect", () => {
       this.reconnectAttempts = 0;
@@ -178,6 +183,7 @@ export class Agent {
         if (!setId) return;
         const action = e.action.split(":")[0];
         if (!["start", "die", "oom", "stop", "destroy"].includes(action)) return;
+        this.metrics.invalidate();
         const event: TContainerEvent = {
           setId,
           role: e.labels[LABEL.role] === "infra" ? "infra" : "app",
@@ -199,6 +205,7 @@ export class Agent {
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.reconnectTimer);
     this.eventsHandle?.close();
+    this.metrics.close();
     this.socket?.close();
   }
 }

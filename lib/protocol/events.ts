@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { TInventory, TSetAction, TSetApply, TSetStatus } from "./agent";
+import type { TMetricsWatch } from "./metrics";
 
 /** Bumped when console and agent stop understanding each other; checked at handshake. */
 export const PROTOCOL_VERSION = 1;
@@ -94,6 +95,8 @@ export interface TAgentClientToServer {
   /** Full inventory, sent on every (re)connect and when asked. */
   inventory: (payload: unknown, ack: TAckFn<null>) => void;
   "container:event": (payload: unknown) => void;
+  /** One batched metrics message per tick (lib/protocol/metrics.ts ZMetricsBatch). */
+  "metrics:batch": (payload: unknown) => void;
 }
 
 export interface TAgentServerToClient {
@@ -102,6 +105,8 @@ export interface TAgentServerToClient {
   "set:action": (payload: TSetAction, ack: TAckFn<TSetStatus | null>) => void;
   "inventory:get": (ack: TAckFn<TInventory>) => void;
   "set:status": (payload: { setId: string }, ack: TAckFn<TSetStatus | null>) => void;
+  "metrics:watch": (payload: TMetricsWatch, ack: TAckFn<{ watching: number }>) => void;
+  "metrics:unwatch": (payload: TMetricsWatch, ack: TAckFn<{ watching: number }>) => void;
 }
 
 export const ZEnrollRequest = z.strictObject({
