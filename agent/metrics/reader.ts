@@ -21,8 +21,34 @@ export class KernelFile {
 
   constructor(readonly path: string) {}
 
+  /**
+   * A file holding one decimal integer, parsed from the bytes without building a string: the
+   * per-tick files (cpuacct.usage, memory.usage_in_bytes, pids.current) are read this way.
+   * null when the file is gone; NaN when it holds something else (`max`).
+   */
+  readNumber(): number | null {
+    const n = this.readRaw();
+    if (n === null) return null;
+    let value = 0;
+    let i = 0;
+    while (i < n && scratch[i] === 32) i++;
+    const start = i;
+    for (; i < n; i++) {
+      const d = scratch[i] - 48;
+      if (d < 0 || d > 9) break;
+      value = value * 10 + d;
+    }
+    return i === start || (i < n && scratch[i] !== 10) ? NaN : value;
+  }
+
   /** The file's text, or null when it does not exist (any more). Other errors throw. */
   read(): string | null {
+    const n = this.readRaw();
+    return n === null ? null : scratch.toString("latin1", 0, n);
+  }
+
+  /** Reads the file into the scratch buffer; its length, or null when gone. */
+  private readRaw(): number | null {
     try {
       if (this.fd === null) this.fd = fs.openSync(this.path, "r");
       let n = fs.readSync(this.fd, scratch, 0, scratch.length, 0);
@@ -36,7 +62,7 @@ export class KernelFile {
         this.close();
         return null;
       }
-      return scratch.toString("latin1", 0, n);
+      return n;
     } catch (err) {
       this.close();
       if (isGone(err)) return null;
