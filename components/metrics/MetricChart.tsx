@@ -31,7 +31,7 @@ interface TProps {
 export const MetricChart = memo(function MetricChart({ title, unit, hint, data, lines, range, domain }: TProps) {
   const [from, to] = domain ?? [data[0]?.t ?? 0, data[data.length - 1]?.t ?? 0];
   return (
-    <figure className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+    <figure data-metric={title} className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
       <figcaption className="mb-2 flex items-baseline justify-between gap-2">
         <span className="text-sm font-medium">{title}</span>
         {hint && <span className="text-xs text-zinc-500 dark:text-zinc-400">{hint}</span>}

@@ -74,12 +74,15 @@ function rows(buffer: SeriesBuffer, names: string[], from: number, columns: (nam
   for (const name of names) {
     for (const p of buffer.points.get(name) ?? []) {
       if (p.at < from) continue;
+      // A point without a value here (the first live sample has no rate yet) adds no row.
+      const values = Object.entries(columns(name, p)).filter(([, v]) => Number.isFinite(v));
+      if (values.length === 0) continue;
       let row = byT.get(p.at);
       if (!row) {
         row = { t: p.at } as TRow;
         byT.set(p.at, row);
       }
-      for (const [k, v] of Object.entries(columns(name, p))) if (Number.isFinite(v)) row[k] = v;
+      for (const [k, v] of values) row[k] = v;
     }
   }
   return [...byT.values()].sort((a, b) => a.t - b.t);

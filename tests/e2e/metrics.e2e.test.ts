@@ -28,12 +28,15 @@ let set: TSetView;
 async function signedIn(user: TTestUser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
   expect(await browserLogin(context, c.url, user.email, user.password, { ip: uniqueIp() })).toBe(200);
+  // A dev console compiles the page and its chunks on first use; on a busy machine that takes a while.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(150_000);
   return { context, page: await context.newPage() };
 }
 
-/** The `d` of the first CPU line: it changes when the chart moves. */
+/** The `d` of the first CPU line (read in one step: recharts replaces the element as it redraws). */
 function cpuPath(page: Page): Promise<string | null> {
-  return page.locator('figure:has(figcaption:text-is("CPU")) path.recharts-curve').first().getAttribute("d");
+  return page.evaluate(() => document.querySelector('figure[data-metric="CPU"] path.recharts-curve')?.getAttribute("d") ?? null);
 }
 
 beforeAll(async () => {
@@ -71,38 +74,45 @@ afterAll(async () => {
 describe("the set page", () => {
   it("shows the set's state, containers and limits, and live charts that move every second", async () => {
     const { context, page } = await signedIn(member);
+    const seen: string[] = [];
+    page.on("console", (m) => seen.push(`${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => seen.push(`pageerror: ${e.message}`));
     try {
       await page.goto(`${c.url}/sets/${set.id}`);
-      await expect.poll(() => page.locator("h1").textContent()).toBe(set.id);
+      expect(await page.locator("h1").textContent()).toBe(set.id);
       expect(await page.getByText("Running").first().isVisible()).toBe(true);
       expect(await page.getByRole("link", { name: "Metrics" }).getAttribute("aria-current")).toBe("page");
       expect(await page.locator("tbody tr").count()).toBe(2);
-      await page.getByText("Live · every second").waitFor({ timeout: 15_000 });
-      await expect.poll(() => cpuPath(page), { timeout: 15_000 }).toBeTruthy();
+      await page.getByText("Live · every second").waitFor({ timeout: 60_000 });
+      await expect.poll(() => cpuPath(page), { timeout: 30_000 }).toBeTruthy();
       const before = await cpuPath(page);
       await page.waitForTimeout(2500);
       expect(await cpuPath(page)).not.toBe(before);
       // Four charts, each with its unit on the axis.
-      for (const unit of ["%", "MiB", "KB/s"]) expect(await page.locator(`text.recharts-label:text-is("${unit}")`).count()).toBeGreaterThan(0);
+      const svgTexts = await page.evaluate(() => [...document.querySelectorAll("figure svg text")].map((t) => t.textContent ?? ""));
+      for (const unit of ["%", "MiB", "KB/s"]) expect(svgTexts).toContain(unit);
       await page.screenshot({ path: path.join(SHOTS, "set-live.png"), fullPage: true });
+    } catch (err) {
+      await page.screenshot({ path: path.join(SHOTS, "set-live-failed.png"), fullPage: true, timeout: 60_000 }).catch(() => undefined);
+      throw new Error(`${(err as Error).message}\nbrowser console:\n${seen.slice(-30).join("\n")}`);
     } finally {
       await context.close();
     }
-  });
+  }, 240_000);
 
   it("switches to the last hour of per-minute rollups", async () => {
     const { context, page } = await signedIn(member);
     try {
       await page.goto(`${c.url}/sets/${set.id}`);
-      await page.getByText("Live · every second").waitFor({ timeout: 15_000 });
+      await page.getByText("Live · every second").waitFor({ timeout: 60_000 });
       await page.getByRole("button", { name: "1 h" }).click();
       expect(await page.getByRole("button", { name: "1 h" }).getAttribute("aria-pressed")).toBe("true");
-      await page.getByText("1-minute averages").waitFor({ timeout: 15_000 });
+      await page.getByText("1-minute averages").waitFor({ timeout: 60_000 });
       await page.screenshot({ path: path.join(SHOTS, "set-1h.png"), fullPage: true });
     } finally {
       await context.close();
     }
-  });
+  }, 240_000);
 
   it("another team's set is a not-found page", async () => {
     const outsider = await makeMember(admin, await makeTeam(admin), "OWNER");
@@ -114,5 +124,5 @@ describe("the set page", () => {
     } finally {
       await context.close();
     }
-  });
+  }, 240_000);
 });

@@ -165,3 +165,29 @@ describe("WatchRegistry: one agent watch per set", () => {
     expect(w.subscriptions).toBe(0);
   });
 });
+
+describe("chart helpers", () => {
+  it("time ticks land on round minutes and hours, at most seven", async () => {
+    const { timeTicks } = await import("@/components/metrics/series");
+    const live = timeTicks(T0 + 7_000, T0 + 5 * MINUTE_MS + 7_000);
+    expect(live.length).toBeLessThanOrEqual(7);
+    expect(live.every((t) => t % MINUTE_MS === 0)).toBe(true);
+    const week = timeTicks(T0, T0 + 7 * 24 * 60 * MINUTE_MS);
+    expect(week.length).toBeGreaterThan(0);
+    expect(week.length).toBeLessThanOrEqual(8);
+    expect(timeTicks(5, 5)).toEqual([]);
+  });
+
+  it("live samples become rates per container; a restarted counter gives no rate", async () => {
+    const { SeriesBuffer, chartData } = await import("@/components/metrics/series");
+    const b = new SeriesBuffer();
+    const at = (s: number, rx: number, rd: number) => ({ setId: "s", at: T0 + s * 1000, containers: [sample({ netRxBytes: rx, blkReadBytes: rd, cpuPercent: s })] });
+    b.add(at(0, 0, 0));
+    b.add(at(1, 2000, 5000));
+    b.add(at(2, 1000, 6000));
+    const d = chartData(b, ["app"], 0);
+    expect(d.cpu.map((r) => r["cpu:app"])).toEqual([0, 1, 2]);
+    expect(d.network.map((r) => r.rx)).toEqual([2, undefined]); // rx went back: no rate that second
+    expect(d.blockIo.map((r) => r["read:app"])).toEqual([5, 1]);
+  });
+});
