@@ -125,7 +125,31 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
         continue;
       }
       prom.samples.inc();
+      // A watched set first seen on this host (placed after its first viewer came): watch it here.
+      if (state.watches.rehost(sample.setId, hostId)) tellAgent(hostId, "metrics:watch", [sample.setId]);
       keep(sample);
+    }
+  }
+
+  /**
+   * Access can be lost while watching (removed from the team, user disabled): every minute each
+   * subscription is authorized again, and one that fails is dropped like an unsubscribe.
+   */
+  async function reauthorize(): Promise<void> {
+    for (const { socketId, setId } of state.watches.pairs()) {
+      const socket = ui.sockets.get(socketId);
+      if (!socket) {
+        release(state.watches.removeSocket(socketId));
+        continue;
+      }
+      try {
+        await loadSetFor(socket.data.principal, setId);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        void socket.leave(metricsRoom(setId));
+        const change = state.watches.remove(socketId, setId);
+        if (change) release([change]);
+      }
     }
   }
 
@@ -154,12 +178,14 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
   const flushTimer = setInterval(flush, settings.BERTH_METRICS_FLUSH_SECONDS * 1000);
   const pruneTimer = setInterval(prune, 60 * 60 * 1000);
   const firstPrune = setTimeout(prune, 30_000);
-  for (const t of [flushTimer, pruneTimer, firstPrune]) t.unref();
+  const authTimer = setInterval(() => reauthorize().catch((err: unknown) => console.error("[metrics] re-authorization failed", err)), 60_000);
+  for (const t of [flushTimer, pruneTimer, firstPrune, authTimer]) t.unref();
 
   return {
     close: async () => {
       clearInterval(flushTimer);
       clearInterval(pruneTimer);
+      clearInterval(authTimer);
       clearTimeout(firstPrune);
       // The open minutes reach Postgres before the console exits.
       await flush();

@@ -47,6 +47,22 @@ export class WatchRegistry {
     return mine.map((setId) => this.remove(socketId, setId)).filter((c): c is TWatchChange => c !== null);
   }
 
+  /**
+   * The host a watched set's samples now come from, when it differs from the one recorded (the set
+   * was placed after its first subscriber came, or moved): true when the agent must be asked.
+   */
+  rehost(setId: string, hostId: string): boolean {
+    const entry = this.sets.get(setId);
+    if (!entry || entry.hostId === hostId) return false;
+    entry.hostId = hostId;
+    return true;
+  }
+
+  /** Every (socket, set) pair, for re-checking access. */
+  pairs(): Array<{ socketId: string; setId: string }> {
+    return [...this.bySocket].flatMap(([socketId, sets]) => [...sets].map((setId) => ({ socketId, setId })));
+  }
+
   has(setId: string): boolean {
     return this.sets.has(setId);
   }

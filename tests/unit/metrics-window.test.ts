@@ -149,6 +149,20 @@ describe("WatchRegistry: one agent watch per set", () => {
     expect(w.remove("sock2", "set1")).toBeNull();
   });
 
+  it("records a host for a set placed after its first subscriber, once; lists every pair for re-checks", () => {
+    const w = new WatchRegistry();
+    w.add("a", "set1", null);
+    w.add("b", "set1", null);
+    expect(w.rehost("set1", "h1")).toBe(true);
+    expect(w.rehost("set1", "h1")).toBe(false);
+    expect(w.rehost("unknown", "h1")).toBe(false);
+    expect(w.setsOnHost("h1")).toEqual(["set1"]);
+    expect(w.pairs()).toEqual([
+      { socketId: "a", setId: "set1" },
+      { socketId: "b", setId: "set1" },
+    ]);
+  });
+
   it("a disconnect releases every set whose last subscriber it was", () => {
     const w = new WatchRegistry();
     w.add("a", "set1", "h1");
