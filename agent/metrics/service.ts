@@ -11,6 +11,30 @@ import { startAgentPrometheus, type TPromServer } from "./prometheus";
 
 type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
 
+/**
+ * The console refuses messages over 1 MB (Socket.IO maxHttpBufferSize) and drops the connection;
+ * a container is about 250 bytes of JSON, so a host past a few thousand containers sends its tick
+ * in several messages instead of one.
+ */
+export const MAX_CONTAINERS_PER_MESSAGE = 2000;
+
+export function chunks(sets: TMetricsBatch["sets"], max = MAX_CONTAINERS_PER_MESSAGE): Array<TMetricsBatch["sets"]> {
+  const out: Array<TMetricsBatch["sets"]> = [];
+  let current: TMetricsBatch["sets"] = [];
+  let count = 0;
+  for (const s of sets) {
+    if (current.length > 0 && count + s.containers.length > max) {
+      out.push(current);
+      current = [];
+      count = 0;
+    }
+    current.push(s);
+    count += s.containers.length;
+  }
+  if (current.length) out.push(current);
+  return out.length === 1 ? [sets] : out;
+}
+
 export function hostCgroupLayout(mountinfo = "/proc/self/mountinfo"): TCgroupLayout {
   return parseMountinfo(fs.readFileSync(mountinfo, "utf8"));
 }
@@ -147,7 +171,9 @@ export class MetricsService {
     if (sets.length === 0) return null;
     const batch: TMetricsBatch = { at: Date.now(), kind, sets };
     // Only while connected: socket.io-client would otherwise buffer every tick until reconnect.
-    if (this.socket?.connected) this.socket.emit("metrics:batch", batch);
+    if (this.socket?.connected) {
+      for (const part of chunks(sets)) this.socket.emit("metrics:batch", part === sets ? batch : { ...batch, sets: part });
+    }
     return batch;
   }
 

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MetricsCollector } from "@/agent/metrics/collector";
+import { chunks } from "@/agent/metrics/service";
 import type { TCgroupLayout } from "@/agent/metrics/parse";
 import type { TListedContainer } from "@/agent/docker/engine";
 import { LABEL } from "@/lib/protocol/agent";
@@ -184,5 +185,15 @@ describe("MetricsCollector on cgroup v2", () => {
     });
     expect(s.net).toBeDefined();
     collector.close();
+  });
+});
+
+describe("batches past the console's message size", () => {
+  it("split by container count, whole sets only, one message when small", () => {
+    const set = (id: string, n: number) => ({ setId: id, at: 1, containers: Array.from({ length: n }, (_, i) => ({ name: `c${i}`, cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0, netRxBytes: 0, netTxBytes: 0, blkReadBytes: 0, blkWriteBytes: 0, pids: 0 })) });
+    const small = [set("a", 3), set("b", 3)];
+    expect(chunks(small, 10)).toEqual([small]);
+    const parts = chunks([set("a", 4), set("b", 4), set("c", 4), set("d", 12)], 10);
+    expect(parts.map((p) => p.map((s) => s.setId))).toEqual([["a", "b"], ["c"], ["d"]]);
   });
 });
