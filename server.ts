@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     realtime.io.close();
     httpServer.closeAllConnections();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    await realtime.metrics.close();
     await closeDb();
     await booted.embedded?.stop();
     process.exit(0);

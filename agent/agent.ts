@@ -5,6 +5,7 @@ import { measureCapacity } from "./capacity";
 import { AGENT_VERSION, type TAgentSettings } from "./config";
 import { DockerEngine } from "./docker/engine";
 import { ensureBusyboxImage } from "./docker/infra-image";
+import { MetricsService } from "./metrics/service";
 import { SetError, SetManager } from "./sets/manager";
 import type { TIdentity } from "./transport/identity";
 import { VolumeError, XfsVolumes } from "./volumes/xfs";
@@ -23,6 +24,7 @@ function fail(err: unknown): TAck<never> {
 export class Agent {
   readonly engine: DockerEngine;
   readonly sets: SetManager;
+  readonly metrics: MetricsService;
   private socket?: TAgentSocket;
   private heartbeatTimer?: NodeJS.Timeout;
   private eventsHandle?: { close(): void };
@@ -39,6 +41,7 @@ export class Agent {
     this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE, new XfsVolumes(settings.BERTH_VOLUME_ROOT), (entry) =>
       this.socket?.emit("volume:trashed", entry),
     );
+    this.metrics = new MetricsService(this.engine, identity.hostId);
   }
 
   private log(m: string): void {
@@ -48,6 +51,7 @@ export class Agent {
   async start(): Promise<void> {
     await this.prepareInfraImage();
     await this.watchDockerEvents();
+    await this.metrics.start();
     this.connect();
   }
 
@@ -75,6 +79,7 @@ export class Agent {
       randomizationFactor: 0.5,
     });
     this.socket = socket;
+    this.metrics.attach(socket);
 
     socket.on("connect", () => {
       this.reconnectAttempts = 0;
@@ -199,6 +204,7 @@ export class Agent {
         if (!setId) return;
         const action = e.action.split(":")[0];
         if (!["start", "die", "oom", "stop", "destroy"].includes(action)) return;
+        this.metrics.invalidate();
         const event: TContainerEvent = {
           setId,
           role: e.labels[LABEL.role] === "infra" ? "infra" : "app",
@@ -220,6 +226,7 @@ export class Agent {
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.reconnectTimer);
     this.eventsHandle?.close();
+    this.metrics.close();
     this.socket?.close();
   }
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { TInventory, TSetAction, TSetApply, TSetStatus, TTrashEntry, TVolumeRestore } from "./agent";
+import type { TMetricsWatch } from "./metrics";
 
 /** Bumped when console and agent stop understanding each other; checked at handshake. */
 export const PROTOCOL_VERSION = 1;
@@ -96,6 +97,8 @@ export interface TAgentClientToServer {
   "container:event": (payload: unknown) => void;
   /** A removed set's volume went to this host's recycle bin. */
   "volume:trashed": (payload: unknown) => void;
+  /** One batched metrics message per tick (lib/protocol/metrics.ts ZMetricsBatch). */
+  "metrics:batch": (payload: unknown) => void;
 }
 
 export interface TAgentServerToClient {
@@ -106,6 +109,8 @@ export interface TAgentServerToClient {
   "set:status": (payload: { setId: string }, ack: TAckFn<TSetStatus | null>) => void;
   "volume:restore": (payload: TVolumeRestore, ack: TAckFn<{ displaced: TTrashEntry | null }>) => void;
   "volume:purge": (payload: { trashKey: string }, ack: TAckFn<null>) => void;
+  "metrics:watch": (payload: TMetricsWatch, ack: TAckFn<{ watching: number }>) => void;
+  "metrics:unwatch": (payload: TMetricsWatch, ack: TAckFn<{ watching: number }>) => void;
 }
 
 export const ZEnrollRequest = z.strictObject({

@@ -2,6 +2,7 @@ import { z, type ZodType } from "zod";
 import * as api from "./api";
 import * as apps from "./apps";
 import * as events from "./events";
+import * as metrics from "./metrics";
 
 type TMethod = "get" | "post" | "patch" | "delete";
 
@@ -67,6 +68,8 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "post", path: "/api/v1/sets/{id}/start", summary: "Start a set (infra first)", auth: "user", response: apps.ZSetView },
   { method: "post", path: "/api/v1/sets/{id}/stop", summary: "Stop a set (infra last)", auth: "user", response: apps.ZSetView },
   { method: "post", path: "/api/v1/sets/{id}/restart", summary: "Restart a set", auth: "user", response: apps.ZSetView },
+  { method: "get", path: "/api/v1/sets/{id}/metrics", summary: "CPU, memory, network and block IO per container: 15m from the live 1 s window, 1h/24h/7d from per-minute rollups", auth: "user", query: metrics.ZMetricsQuery, response: metrics.ZMetricsHistory },
+  { method: "get", path: "/api/metrics", summary: "The console's own Prometheus metrics (text exposition format)", auth: "admin" },
 ];
 
 function schemaOf(s: ZodType, io: "input" | "output") {

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server, type Namespace } from "socket.io";
 import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
+import { attachMetrics } from "../metrics/realtime";
 import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
 import { ZContainerEvent, ZInventory, ZTrashEntry } from "../protocol/agent";
@@ -41,7 +42,7 @@ export function failAck(err: unknown): TAck<never> {
   return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
 }
 
-export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNamespace; agent: TAgentNamespace } {
+export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNamespace; agent: TAgentNamespace; metrics: { close(): Promise<void> } } {
   const io = new Server(httpServer, {
     path: "/socket.io",
     maxHttpBufferSize: 1_000_000,
@@ -135,7 +136,9 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
     });
   });
 
-  return { io, ui, agent };
+  const metrics = attachMetrics(ui, agent);
+
+  return { io, ui, agent, metrics };
 }
 
 /** Hosts whose agent has been silent past the grace period are shown Unreachable. */

@@ -16,6 +16,7 @@ import {
   type Host,
   type Image,
   type Membership,
+  type MetricRollup,
   type Operation,
   type Quota,
   type QuotaRequest,
@@ -316,6 +317,23 @@ const operation = {
   updatedAt: at(36),
 } satisfies Operation;
 
+const metricRollup = {
+  setId: set.id,
+  container: "sidecar",
+  at: at(37),
+  samples: 60,
+  cpuAvg: 12.5,
+  cpuMax: 250.25,
+  memoryAvg: 2n ** 33n + 1n,
+  memoryMax: 2n ** 53n + 5n,
+  memoryLimit: 9_223_372_036_854_775_807n,
+  netRxRate: 1234.5,
+  netTxRate: 0.25,
+  blkReadRate: 4096,
+  blkWriteRate: 1e9,
+  pidsMax: 17,
+} satisfies MetricRollup;
+
 interface TRoundTrip {
   written: Record<string, unknown>;
   read: unknown;
@@ -389,6 +407,11 @@ function roundTrips(db: PrismaClient): Record<TModel, () => Promise<TRoundTrip>>
       await db.operation.create({ data: operation });
       return { written: operation, read: await db.operation.findUniqueOrThrow({ where: { id: operation.id } }) };
     },
+    MetricRollup: async () => {
+      await db.metricRollup.create({ data: metricRollup });
+      const { setId, container, at: minute } = metricRollup;
+      return { written: metricRollup, read: await db.metricRollup.findUniqueOrThrow({ where: { setId_container_at: { setId, container, at: minute } } }) };
+    },
   };
 }
 
@@ -414,6 +437,10 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
     ApiToken: () => db.apiToken.create({ data: { userId: user.id, name: "min", tokenHash: "min", prefix: "berth_min" } }),
     AuditEvent: () => db.auditEvent.create({ data: { actorLabel: "system", action: "a", targetType: "t" } }),
     Operation: () => db.operation.create({ data: { kind: "min" } }),
+    MetricRollup: () =>
+      db.metricRollup.create({
+        data: { setId: set.id, container: "min", at: at(41), samples: 1, cpuAvg: 0, cpuMax: 0, memoryAvg: 0n, memoryMax: 0n, memoryLimit: 0n, netRxRate: 0, netTxRate: 0, blkReadRate: 0, blkWriteRate: 0, pidsMax: 0 },
+      }),
   };
 }
 

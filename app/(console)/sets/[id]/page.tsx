@@ -1,0 +1,160 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { SetCharts } from "@/components/metrics/SetCharts";
+import { SetStateBadge } from "@/components/sets/SetStateBadge";
+import { getSet } from "@/lib/apps/view";
+import { exactTime, formatBytes, formatCores, formatMiB } from "@/lib/ui/format";
+import { orNotFound } from "@/lib/ui/or-not-found";
+import { requirePrincipal } from "@/lib/ui/session";
+
+// Reads the session and live state on every request.
+export const dynamic = "force-dynamic";
+
+const TABS = [
+  { id: "metrics", label: "Metrics" },
+  { id: "logs", label: "Logs" },
+  { id: "terminal", label: "Terminal" },
+] as const;
+type TTab = (typeof TABS)[number]["id"];
+
+interface TProps {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ tab?: string | string[] }>;
+}
+
+export async function generateMetadata({ params }: TProps): Promise<Metadata> {
+  return { title: `Set ${(await params).id}` };
+}
+
+/** A set: is it healthy (state, reason), where it runs, its containers and limits, then its tabs. */
+export default async function SetPage({ params, searchParams }: TProps) {
+  const principal = await requirePrincipal();
+  const { id } = await params;
+  // Another team's set is "not found", exactly like a missing one (and like the API's 404).
+  const set = await orNotFound(getSet(principal, id));
+  const asked = (await searchParams).tab;
+  const tab: TTab = TABS.find((t) => t.id === asked)?.id ?? "metrics";
+  const names = set.containers.map((c) => c.name);
+
+  return (
+    <div className="space-y-6">
+      <header className="space-y-3">
+        <div className="text-sm text-zinc-600 dark:text-zinc-400">
+          <span>{set.team}</span> <span aria-hidden>/</span> <span>{set.app}</span> <span aria-hidden>/</span> set
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="font-mono text-lg font-semibold tracking-tight">{set.id}</h1>
+          <SetStateBadge state={set.state} />
+        </div>
+        {set.reason && set.state !== "Running" && (
+          <p className="text-sm text-amber-800 dark:text-amber-300" role="status">
+            {set.reason}
+          </p>
+        )}
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-5">
+          <Fact label="Host">{set.host ? set.host.name : <span className="text-zinc-500">not placed yet</span>}</Fact>
+          <Fact label="IP">{set.ip ? <span className="font-mono">{set.ip}</span> : <span className="text-zinc-500">none</span>}</Fact>
+          <Fact label="Size">
+            {formatCores(set.size.cpu)} · {formatMiB(set.size.memoryMiB)}
+          </Fact>
+          <Fact label="Volume">{set.volume ? `${set.volume.sizeGiB} GiB at ${set.volume.path}` : "none"}</Fact>
+          <Fact label="Created">
+            <time dateTime={set.createdAt} title={exactTime(set.createdAt)}>
+              {exactTime(set.createdAt)}
+            </time>
+          </Fact>
+        </dl>
+      </header>
+
+      <section aria-labelledby="containers-heading">
+        <h2 id="containers-heading" className="mb-2 text-sm font-semibold">
+          Containers
+        </h2>
+        <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+          <table className="min-w-full text-sm">
+            <thead className="bg-zinc-50 text-left text-xs text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
+              <tr>
+                <th className="px-3 py-2 font-medium">#</th>
+                <th className="px-3 py-2 font-medium">Name</th>
+                <th className="px-3 py-2 font-medium">Image</th>
+                <th className="px-3 py-2 font-medium">State</th>
+                <th className="px-3 py-2 text-right font-medium">CPU limit</th>
+                <th className="px-3 py-2 text-right font-medium">Memory limit</th>
+                <th className="px-3 py-2 font-medium">Docker id</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+              {set.containers.map((c) => (
+                <tr key={c.name}>
+                  <td className="px-3 py-2 tabular-nums text-zinc-500">{c.index}</td>
+                  <td className="px-3 py-2 font-medium">{c.name}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{c.image}</td>
+                  <td className="px-3 py-2">
+                    <SetStateBadge state={c.state} />
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">{formatCores(c.limits.cpu)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{formatBytes(c.limits.memoryBytes)}</td>
+                  <td className="px-3 py-2 font-mono text-xs text-zinc-600 dark:text-zinc-400" title={c.dockerId ?? undefined}>
+                    {c.dockerId ? c.dockerId.slice(0, 12) : "–"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section>
+        <nav aria-label="Set views" className="mb-4 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+          {TABS.map((t) => (
+            <Link
+              key={t.id}
+              href={`/sets/${set.id}?tab=${t.id}`}
+              aria-current={tab === t.id ? "page" : undefined}
+              className={`-mb-px border-b-2 px-3 py-2 text-sm ${
+                tab === t.id
+                  ? "border-zinc-900 font-medium text-zinc-900 dark:border-zinc-100 dark:text-zinc-100"
+                  : "border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+              }`}
+            >
+              {t.label}
+            </Link>
+          ))}
+        </nav>
+
+        {tab === "metrics" && <SetCharts setId={set.id} containers={names} />}
+
+        {/* ── LOGS TAB ─────────────────────────────────────────────────────────────────────────
+            Filled by the logs + terminal branch: replace the placeholder below with
+              import { LogViewer } from "@/components/logs/LogViewer";
+              <LogViewer setId={set.id} containers={names} />
+            ───────────────────────────────────────────────────────────────────────────────────── */}
+        {tab === "logs" && <Placeholder what="Logs" />}
+
+        {/* ── TERMINAL TAB ─────────────────────────────────────────────────────────────────────
+            Filled by the logs + terminal branch: replace the placeholder below with
+              import { Terminal } from "@/components/terminal/Terminal";
+              <Terminal setId={set.id} containers={names} />
+            ───────────────────────────────────────────────────────────────────────────────────── */}
+        {tab === "terminal" && <Placeholder what="Terminal" />}
+      </section>
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd className="truncate">{children}</dd>
+    </div>
+  );
+}
+
+function Placeholder({ what }: { what: string }) {
+  return (
+    <div className="rounded-lg border border-dashed border-zinc-300 p-8 text-center text-sm text-zinc-500 dark:border-zinc-700">
+      {what} for this set arrive with the logs and terminal work.
+    </div>
+  );
+}

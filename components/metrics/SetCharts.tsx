@@ -1,0 +1,212 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useState } from "react";
+import { io } from "socket.io-client";
+import type { TAck } from "@/lib/protocol/events";
+import type { TMetricsHistory, TSetMetrics } from "@/lib/protocol/metrics";
+import { MetricChart, type TLine } from "./MetricChart";
+import { LIVE_WINDOW_MS, SeriesBuffer, chartData, colourOf } from "./series";
+
+type TRange = "live" | "1h" | "24h" | "7d";
+const RANGES: Array<{ value: TRange; label: string }> = [
+  { value: "live", label: "Live" },
+  { value: "1h", label: "1 h" },
+  { value: "24h", label: "24 h" },
+  { value: "7d", label: "7 d" },
+];
+
+type TStatus =
+  | { kind: "loading" }
+  | { kind: "live" }
+  | { kind: "history"; stepSeconds: number }
+  | { kind: "reconnecting"; message?: string }
+  | { kind: "error"; message: string };
+
+const NET_COLOUR = "#64748b";
+const RANGE_MS: Record<Exclude<TRange, "live">, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000 };
+
+async function fetchHistory(setId: string, range: "15m" | "1h" | "24h" | "7d"): Promise<TMetricsHistory> {
+  const res = await fetch(`/api/v1/sets/${encodeURIComponent(setId)}/metrics?range=${range}`, {
+    credentials: "same-origin",
+    headers: { accept: "application/json" },
+  });
+  const body = (await res.json()) as TMetricsHistory | { error?: { message?: string } };
+  if (!res.ok || !("containers" in body)) {
+    throw new Error(("error" in body && body.error?.message) || `Metrics could not be loaded (HTTP ${res.status})`);
+  }
+  return body;
+}
+
+/**
+ * Live and historical charts of one set: CPU, memory against its limit, the set's network and
+ * block IO per container. Live samples arrive once a second over the /ui socket and go into a
+ * buffer held in a ref; only this component re-renders, and each chart only when its rows change.
+ */
+export function SetCharts({ setId, containers }: { setId: string; containers: string[] }) {
+  const [range, setRange] = useState<TRange>("live");
+  const [version, setVersion] = useState(0);
+  const [status, setStatus] = useState<TStatus>({ kind: "loading" });
+  const buffer = useRef(new SeriesBuffer());
+  const newest = useRef(0);
+  const fetchedAt = useRef(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    const b = buffer.current;
+    const bump = () => setVersion((v) => v + 1);
+    b.reset();
+    newest.current = 0;
+    bump();
+    setStatus({ kind: "loading" });
+
+    if (range !== "live") {
+      fetchHistory(setId, range).then(
+        (h) => {
+          if (cancelled) return;
+          b.reset(h);
+          fetchedAt.current = Date.now();
+          bump();
+          setStatus({ kind: "history", stepSeconds: h.stepSeconds });
+        },
+        (err: unknown) => !cancelled && setStatus({ kind: "error", message: (err as Error).message }),
+      );
+      return () => {
+        cancelled = true;
+      };
+    }
+
+    // Live: the console's last 15 minutes first, then the socket. Samples that arrive before the
+    // backfill are held so the two never interleave out of order.
+    let early: TSetMetrics[] | null = [];
+    const take = (s: TSetMetrics) => {
+      b.add(s);
+      newest.current = Math.max(newest.current, s.at);
+    };
+    fetchHistory(setId, "15m")
+      .then((h) => {
+        if (cancelled) return;
+        b.reset(h);
+        for (const c of h.containers) for (const p of c.points) newest.current = Math.max(newest.current, p.at);
+      })
+      .catch((err: unknown) => console.warn("metrics backfill failed", err))
+      .finally(() => {
+        if (cancelled) return;
+        for (const s of early ?? []) take(s);
+        early = null;
+        bump();
+      });
+
+    const socket = io("/ui", { path: "/socket.io", withCredentials: true, transports: ["websocket"] });
+    socket.on("connect", () => {
+      // Subscriptions belong to a connection: after a reconnect, ask again.
+      socket.emit("metrics:subscribe", { setId }, (ack: TAck<null>) => {
+        if (cancelled) return;
+        setStatus(ack.ok ? { kind: "live" } : { kind: "error", message: ack.error.message });
+      });
+    });
+    socket.on("disconnect", () => !cancelled && setStatus({ kind: "reconnecting" }));
+    socket.on("connect_error", (err: Error) => !cancelled && setStatus({ kind: "reconnecting", message: err.message }));
+    socket.on("metrics:sample", (s: TSetMetrics) => {
+      if (s.setId !== setId) return;
+      if (early) {
+        early.push(s);
+        return;
+      }
+      take(s);
+      bump();
+    });
+    return () => {
+      cancelled = true;
+      // The console releases the agent's watch when the last subscriber's socket goes.
+      socket.disconnect();
+    };
+  }, [setId, range]);
+
+  const liveFrom = range === "live" ? (newest.current || Date.now()) - LIVE_WINDOW_MS : 0;
+  // `version` changes when the buffer (a ref) did: rebuild the rows then, and only then.
+  const data = useMemo(() => chartData(buffer.current, containers, liveFrom), [version, containers, liveFrom]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Live scrolls with the newest sample; history spans the whole range asked for, so a set that
+  // is only ten minutes old shows ten minutes of line in an hour-wide chart.
+  let domain: [number, number] | undefined;
+  if (range === "live") domain = newest.current ? [liveFrom, newest.current] : undefined;
+  else domain = fetchedAt.current ? [fetchedAt.current - RANGE_MS[range], fetchedAt.current] : undefined;
+
+  const lines = useMemo(() => {
+    const per = (prefix: string, suffix = "", dashed = false): TLine[] =>
+      containers.map((n, i) => ({ key: `${prefix}:${n}`, name: `${n}${suffix}`, colour: colourOf(i), dashed }));
+    return {
+      cpu: per("cpu"),
+      memory: containers.flatMap((n, i): TLine[] => [
+        { key: `mem:${n}`, name: n, colour: colourOf(i) },
+        { key: `limit:${n}`, name: `${n} limit`, colour: colourOf(i), dashed: true },
+      ]),
+      network: [
+        { key: "rx", name: "received", colour: NET_COLOUR },
+        { key: "tx", name: "sent", colour: NET_COLOUR, dashed: true },
+      ] satisfies TLine[],
+      blockIo: containers.flatMap((n, i): TLine[] => [
+        { key: `read:${n}`, name: `${n} read`, colour: colourOf(i) },
+        { key: `write:${n}`, name: `${n} write`, colour: colourOf(i), dashed: true },
+      ]),
+    };
+  }, [containers]);
+
+  return (
+    <section aria-label="Metrics" className="space-y-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div role="group" aria-label="Time range" className="inline-flex rounded-md border border-zinc-300 p-0.5 dark:border-zinc-700">
+          {RANGES.map((r) => (
+            <button
+              key={r.value}
+              type="button"
+              aria-pressed={range === r.value}
+              onClick={() => setRange(r.value)}
+              className={`rounded px-3 py-1 text-sm ${
+                range === r.value
+                  ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900"
+                  : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+              }`}
+            >
+              {r.label}
+            </button>
+          ))}
+        </div>
+        <StatusLine status={status} />
+      </div>
+      <div className="grid gap-3 lg:grid-cols-2">
+        <MetricChart title="CPU" unit="%" hint="percent of one core" data={data.cpu} lines={lines.cpu} range={range} domain={domain} />
+        <MetricChart title="Memory" unit="MiB" hint="dashed: the container's limit" data={data.memory} lines={lines.memory} range={range} domain={domain} />
+        <MetricChart title="Network" unit="KB/s" hint="the set's network, shared by its containers" data={data.network} lines={lines.network} range={range} domain={domain} />
+        <MetricChart title="Block IO" unit="KB/s" hint="solid: read · dashed: write" data={data.blockIo} lines={lines.blockIo} range={range} domain={domain} />
+      </div>
+    </section>
+  );
+}
+
+function StatusLine({ status }: { status: TStatus }) {
+  const base = "inline-flex items-center gap-1.5 text-xs";
+  switch (status.kind) {
+    case "live":
+      return (
+        <span className={`${base} text-emerald-700 dark:text-emerald-400`} role="status">
+          <span aria-hidden className="size-2 animate-pulse rounded-full bg-emerald-500" /> Live · every second
+        </span>
+      );
+    case "history":
+      return <span className={`${base} text-zinc-600 dark:text-zinc-400`}>{status.stepSeconds >= 60 ? `${status.stepSeconds / 60}-minute` : `${status.stepSeconds}-second`} averages</span>;
+    case "reconnecting":
+      return (
+        <span className={`${base} text-amber-700 dark:text-amber-400`} role="status">
+          Connection lost; reconnecting…{status.message ? ` (${status.message})` : ""}
+        </span>
+      );
+    case "error":
+      return (
+        <span className={`${base} text-red-700 dark:text-red-400`} role="alert">
+          {status.message}
+        </span>
+      );
+    default:
+      return <span className={`${base} text-zinc-500`}>Loading…</span>;
+  }
+}

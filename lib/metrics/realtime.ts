@@ -1,0 +1,194 @@
+import { loadSetFor } from "../apps/view";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { ZSetRef, type TAck } from "../protocol/events";
+import { ZMetricsBatch, metricsRoom, type TMetricsBatch, type TSetMetrics } from "../protocol/metrics";
+import type { TAgentNamespace, TUiNamespace } from "../realtime/io";
+import { consoleProm } from "./prom";
+import { ringFor, metricsState } from "./state";
+import { consoleMetricsSettings, flushRollups, pruneRollups } from "./store";
+import type { TWatchChange } from "./watch-registry";
+
+const AGENT_ACK_MS = 10_000;
+/** Which host a set is on, as the console's books say; re-read after this long. */
+const OWNER_TTL_MS = 60_000;
+
+function ackError(err: unknown): TAck<never> {
+  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
+  console.error("[metrics] command failed", err);
+  return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
+}
+
+/**
+ * Live metrics over Socket.IO, both sides:
+ * - /ui: `metrics:subscribe {setId}` (authorized like GET /sets/{id}: another team's set is
+ *   NOT_FOUND) joins the set's room; the first subscriber of a set makes the console ask the set's
+ *   agent to watch it, the last one to leave or disconnect releases the watch.
+ * - /agent: `metrics:batch` is parsed, checked against the console's books (a host may only
+ *   report its own sets), kept (15-minute window + per-minute rollups) and fanned out per set.
+ * Registers its own `connection` listeners, so io.ts needs only the one call.
+ */
+export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { close(): Promise<void> } {
+  const state = metricsState();
+  const prom = consoleProm();
+  const settings = consoleMetricsSettings();
+  const owners = new Map<string, { hostId: string | null; until: number }>();
+
+  function agentFor(hostId: string) {
+    for (const s of agents.sockets.values()) {
+      if (s.data.host.hostId === hostId && s.connected) return s;
+    }
+    return null;
+  }
+
+  /** Fire-and-log: a missing agent is not an error here; its reconnect sends the watches again. */
+  function tellAgent(hostId: string | null, event: "metrics:watch" | "metrics:unwatch", setIds: string[]): void {
+    if (!hostId || setIds.length === 0) return;
+    const socket = agentFor(hostId);
+    if (!socket) return;
+    socket
+      .timeout(AGENT_ACK_MS)
+      .emitWithAck(event, { setIds })
+      .then((ack) => {
+        if (!ack.ok) console.warn(`[metrics] agent of host ${hostId} refused ${event}: ${ack.error.message}`);
+      })
+      .catch((err: unknown) => console.warn(`[metrics] ${event} to host ${hostId}: ${(err as Error).message}`));
+  }
+
+  function release(changes: TWatchChange[]): void {
+    const byHost = new Map<string, string[]>();
+    for (const c of changes) {
+      if (!c.hostId) continue;
+      byHost.set(c.hostId, [...(byHost.get(c.hostId) ?? []), c.setId]);
+    }
+    for (const [hostId, setIds] of byHost) tellAgent(hostId, "metrics:unwatch", setIds);
+  }
+
+  ui.on("connection", (socket) => {
+    socket.on("metrics:subscribe", (payload, ack) => {
+      if (typeof ack !== "function") return;
+      const parsed = ZSetRef.safeParse(payload);
+      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+      const { setId } = parsed.data;
+      loadSetFor(socket.data.principal, setId)
+        .then(async (set) => {
+          // Gone while the set was looked up: subscribing now would leak a watch nobody releases.
+          if (socket.disconnected) return;
+          await socket.join(metricsRoom(set.id));
+          if (state.watches.add(socket.id, set.id, set.hostId)) tellAgent(set.hostId, "metrics:watch", [set.id]);
+          ack({ ok: true, data: null });
+        })
+        .catch((err: unknown) => ack(ackError(err)));
+    });
+    socket.on("metrics:unsubscribe", (payload, ack) => {
+      const parsed = ZSetRef.safeParse(payload);
+      if (!parsed.success) {
+        if (typeof ack === "function") ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+        return;
+      }
+      void socket.leave(metricsRoom(parsed.data.setId));
+      const change = state.watches.remove(socket.id, parsed.data.setId);
+      if (change) release([change]);
+      if (typeof ack === "function") ack({ ok: true, data: null });
+    });
+    socket.on("disconnect", () => release(state.watches.removeSocket(socket.id)));
+  });
+
+  /** Sets of `setIds` that the books place on `hostId`; one query for the ones not cached. */
+  async function ownedBy(hostId: string, setIds: string[]): Promise<Set<string>> {
+    const now = Date.now();
+    const missing = setIds.filter((id) => (owners.get(id)?.until ?? 0) < now);
+    if (missing.length) {
+      const rows = await db().set.findMany({ where: { id: { in: missing }, deletedAt: null }, select: { id: true, hostId: true } });
+      const found = new Map(rows.map((r) => [r.id, r.hostId]));
+      // Unknown sets are remembered too, so a stray agent container cannot make us query every tick.
+      for (const id of missing) owners.set(id, { hostId: found.get(id) ?? null, until: now + OWNER_TTL_MS });
+    }
+    return new Set(setIds.filter((id) => owners.get(id)?.hostId === hostId));
+  }
+
+  function keep(sample: TSetMetrics): void {
+    for (const c of sample.containers) {
+      ringFor(sample.setId, c.name).push(sample.at, c);
+      state.rollups.add(sample.setId, sample.at, c);
+    }
+    // Only watched sets fan out: with a cross-replica adapter every emit is a publish.
+    if (state.watches.has(sample.setId)) ui.to(metricsRoom(sample.setId)).emit("metrics:sample", sample);
+  }
+
+  async function ingest(hostId: string, batch: TMetricsBatch): Promise<void> {
+    prom.batches.inc({ kind: batch.kind });
+    const mine = await ownedBy(hostId, batch.sets.map((s) => s.setId));
+    for (const sample of batch.sets) {
+      if (!mine.has(sample.setId)) {
+        prom.dropped.inc({ reason: "not_on_host" });
+        continue;
+      }
+      prom.samples.inc();
+      // A watched set first seen on this host (placed after its first viewer came): watch it here.
+      if (state.watches.rehost(sample.setId, hostId)) tellAgent(hostId, "metrics:watch", [sample.setId]);
+      keep(sample);
+    }
+  }
+
+  /**
+   * Access can be lost while watching (removed from the team, user disabled): every minute each
+   * subscription is authorized again, and one that fails is dropped like an unsubscribe.
+   */
+  async function reauthorize(): Promise<void> {
+    for (const { socketId, setId } of state.watches.pairs()) {
+      const socket = ui.sockets.get(socketId);
+      if (!socket) {
+        release(state.watches.removeSocket(socketId));
+        continue;
+      }
+      try {
+        await loadSetFor(socket.data.principal, setId);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        void socket.leave(metricsRoom(setId));
+        const change = state.watches.remove(socketId, setId);
+        if (change) release([change]);
+      }
+    }
+  }
+
+  agents.on("connection", (socket) => {
+    const hostId = socket.data.host.hostId;
+    // The agent drops its watches when it loses the console: give back the ones still wanted.
+    tellAgent(hostId, "metrics:watch", state.watches.setsOnHost(hostId));
+    // Batches of one host are handled in order, so the window and rates never see time go back.
+    let chain = Promise.resolve();
+    socket.on("metrics:batch", (payload: unknown) => {
+      const parsed = ZMetricsBatch.safeParse(payload);
+      if (!parsed.success) {
+        prom.dropped.inc({ reason: "invalid" });
+        return;
+      }
+      chain = chain.then(() => ingest(hostId, parsed.data)).catch((err: unknown) => console.error(`[metrics] batch from host ${hostId} not kept`, err));
+    });
+  });
+
+  let flushing: Promise<unknown> = Promise.resolve();
+  const flush = () => {
+    flushing = flushing.then(() => flushRollups()).catch((err: unknown) => console.error("[metrics] rollup flush failed; retried next round", err));
+    return flushing;
+  };
+  const prune = () => pruneRollups(settings.BERTH_METRICS_RETENTION_DAYS).catch((err: unknown) => console.error("[metrics] rollup prune failed", err));
+  const flushTimer = setInterval(flush, settings.BERTH_METRICS_FLUSH_SECONDS * 1000);
+  const pruneTimer = setInterval(prune, 60 * 60 * 1000);
+  const firstPrune = setTimeout(prune, 30_000);
+  const authTimer = setInterval(() => reauthorize().catch((err: unknown) => console.error("[metrics] re-authorization failed", err)), 60_000);
+  for (const t of [flushTimer, pruneTimer, firstPrune, authTimer]) t.unref();
+
+  return {
+    close: async () => {
+      clearInterval(flushTimer);
+      clearInterval(pruneTimer);
+      clearInterval(authTimer);
+      clearTimeout(firstPrune);
+      // The open minutes reach Postgres before the console exits.
+      await flush();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { DockerEngine } from "@/agent/docker/engine";
+import type { TAppView, TSetView } from "@/lib/protocol/apps";
+import { ensureTestImage, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
+import { adminApi, expectStatus, uniqueIp, type Api } from "../helpers/api";
+import { browserLogin, launchBrowser } from "../helpers/browser";
+import { REPO_ROOT } from "../helpers/console";
+import { consoleInfo } from "../helpers/context";
+import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
+
+/**
+ * The set page in a real Chromium against a real agent: the charts draw and move every second,
+ * the range switch reads the rollups, and another team's set is a not-found page.
+ */
+const c = consoleInfo();
+const SHOTS = path.join(REPO_ROOT, "test-results", "metrics");
+let browser: Browser;
+let admin: Api;
+let engine: DockerEngine;
+let agent: TestAgent;
+let team: string;
+let member: TTestUser;
+let set: TSetView;
+
+async function signedIn(user: TTestUser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+  expect(await browserLogin(context, c.url, user.email, user.password, { ip: uniqueIp() })).toBe(200);
+  // A dev console compiles the page and its chunks on first use; on a busy machine that takes a while.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(150_000);
+  return { context, page: await context.newPage() };
+}
+
+/** The `d` of the first CPU line (read in one step: recharts replaces the element as it redraws). */
+function cpuPath(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.querySelector('figure[data-metric="CPU"] path.recharts-curve')?.getAttribute("d") ?? null);
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
+  admin = await adminApi(c);
+  engine = await ensureTestImage();
+  agent = await startReadyAgent(admin, c.url, "metrics-e2e");
+  team = await makeTeam(admin, { quota: { cpu: 2, memoryMiB: 1024, diskGiB: 4, sets: 2 } });
+  member = await makeMember(admin, team, "MEMBER");
+  const app = expectStatus(
+    await member.api.post(`/api/v1/teams/${team}/apps`, {
+      name: "charts",
+      replicas: 1,
+      size: { cpu: 1, memoryMiB: 256, diskGiB: 1 },
+      containers: [
+        { index: 0, name: "busy", image: TEST_IMAGE, cpu: 40, memory: 50, command: ["sh", "-c", "while :; do :; done"] },
+        { index: 1, name: "idle", image: TEST_IMAGE, cpu: 60, memory: 50, command: ["sleep", "1000000"] },
+      ],
+    }),
+    201,
+  ) as TAppView;
+  set = await waitFor("set Running", async () => {
+    const s = (await member.api.get(`/api/v1/sets/${app.sets[0].id}`)).body as TSetView;
+    return s.state === "Running" ? s : null;
+  }, 90_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (set) await member.api.delete(`/api/v1/teams/${team}/apps/charts`);
+  await agent?.destroy(engine, admin);
+});
+
+describe("the set page", () => {
+  it("shows the set's state, containers and limits, and live charts that move every second", async () => {
+    const { context, page } = await signedIn(member);
+    const seen: string[] = [];
+    page.on("console", (m) => seen.push(`${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => seen.push(`pageerror: ${e.message}`));
+    try {
+      await page.goto(`${c.url}/sets/${set.id}`);
+      expect(await page.locator("h1").textContent()).toBe(set.id);
+      expect(await page.getByText("Running").first().isVisible()).toBe(true);
+      expect(await page.getByRole("link", { name: "Metrics" }).getAttribute("aria-current")).toBe("page");
+      expect(await page.locator("tbody tr").count()).toBe(2);
+      await page.getByText("Live · every second").waitFor({ timeout: 60_000 });
+      await expect.poll(() => cpuPath(page), { timeout: 30_000 }).toBeTruthy();
+      const before = await cpuPath(page);
+      await page.waitForTimeout(2500);
+      expect(await cpuPath(page)).not.toBe(before);
+      // Four charts, each with its unit on the axis.
+      const svgTexts = await page.evaluate(() => [...document.querySelectorAll("figure svg text")].map((t) => t.textContent ?? ""));
+      for (const unit of ["%", "MiB", "KB/s"]) expect(svgTexts).toContain(unit);
+      await page.screenshot({ path: path.join(SHOTS, "set-live.png"), fullPage: true });
+    } catch (err) {
+      await page.screenshot({ path: path.join(SHOTS, "set-live-failed.png"), fullPage: true, timeout: 60_000 }).catch(() => undefined);
+      throw new Error(`${(err as Error).message}\nbrowser console:\n${seen.slice(-30).join("\n")}`);
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+
+  it("switches to the last hour of per-minute rollups", async () => {
+    const { context, page } = await signedIn(member);
+    try {
+      await page.goto(`${c.url}/sets/${set.id}`);
+      await page.getByText("Live · every second").waitFor({ timeout: 60_000 });
+      await page.getByRole("button", { name: "1 h" }).click();
+      expect(await page.getByRole("button", { name: "1 h" }).getAttribute("aria-pressed")).toBe("true");
+      await page.getByText("1-minute averages").waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: path.join(SHOTS, "set-1h.png"), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+
+  it("another team's set is a not-found page", async () => {
+    const outsider = await makeMember(admin, await makeTeam(admin), "OWNER");
+    const { context, page } = await signedIn(outsider);
+    try {
+      const res = await page.goto(`${c.url}/sets/${set.id}`);
+      expect(res?.status()).toBe(404);
+      expect(await page.locator("h1").textContent()).not.toBe(set.id);
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+});
