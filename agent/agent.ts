@@ -6,6 +6,7 @@ import { AGENT_VERSION, type TAgentSettings } from "./config";
 import { DockerEngine } from "./docker/engine";
 import { ensureBusyboxImage } from "./docker/infra-image";
 import { SetError, SetManager } from "./sets/manager";
+import { attachStreams, type TAgentStreams } from "./transport/streams";
 import type { TIdentity } from "./transport/identity";
 
 type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
@@ -29,6 +30,8 @@ export class Agent {
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectAttempts = 0;
+  /** Terminal sessions and log streams (agent/transport/streams.ts). */
+  streams?: TAgentStreams;
 
   constructor(
     private readonly settings: TAgentSettings,
@@ -72,6 +75,7 @@ export class Agent {
       randomizationFactor: 0.5,
     });
     this.socket = socket;
+    this.streams = attachStreams(socket, this.engine, this.identity.hostId, this.settings.BERTH_AGENT_STATE_DIR);
 
     socket.on("connect", () => {
       this.reconnectAttempts = 0;
@@ -199,6 +203,7 @@ export class Agent {
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.reconnectTimer);
     this.eventsHandle?.close();
+    void this.streams?.closeAll("the agent is stopping");
     this.socket?.close();
   }
 }

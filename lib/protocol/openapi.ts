@@ -2,6 +2,7 @@ import { z, type ZodType } from "zod";
 import * as api from "./api";
 import * as apps from "./apps";
 import * as events from "./events";
+import * as streams from "./streams";
 
 type TMethod = "get" | "post" | "patch" | "delete";
 
@@ -53,6 +54,7 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "post", path: "/api/v1/sets/{id}/start", summary: "Start a set (infra first)", auth: "user", response: apps.ZSetView },
   { method: "post", path: "/api/v1/sets/{id}/stop", summary: "Stop a set (infra last)", auth: "user", response: apps.ZSetView },
   { method: "post", path: "/api/v1/sets/{id}/restart", summary: "Restart a set", auth: "user", response: apps.ZSetView },
+  { method: "get", path: "/api/v1/sets/{id}/containers/{name}/logs", summary: "A business container's logs as text/plain lines `<timestamp> <stdout|stderr> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
 ];
 
 function schemaOf(s: ZodType, io: "input" | "output") {
