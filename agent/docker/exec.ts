@@ -12,8 +12,9 @@ import type { DockerEngine } from "./engine";
 /** Marks every process of one terminal session (inherited by its children) so it can be ended. */
 export const SESSION_ENV = "BERTH_EXEC_SESSION";
 
-// Finds the shell without user input: bash when the image has it, else sh.
-const PICK_SHELL = "command -v bash 2>/dev/null || command -v sh 2>/dev/null || echo /bin/sh";
+// Finds the shell without user input: bash when the image has it, else sh. (BusyBox answers
+// `command -v` with a bare applet name, hence the absolute-path test.)
+const PICK_SHELL = 'b=$(command -v bash 2>/dev/null); case "$b" in /*) echo "$b" ;; *) echo /bin/sh ;; esac';
 
 // Docker has no "kill exec" call and keeps an exec running after its client detached, so a closed
 // session is ended from inside the container: HUP (what a terminal hangup sends) to every process

@@ -93,8 +93,7 @@ export class ExecSessions {
     try {
       const info = await inspectExec(this.engine, s.execId);
       code = info?.code ?? null;
-      const c = await this.engine.inspect(s.containerId);
-      if (!c || c.state !== "running") reason = "The container stopped";
+      if (await this.containerStopping(s.containerId, code)) reason = "The container stopped";
       // The shell is gone but something it started may still hold the terminal: end those too.
       else if (info?.running) await killSession(this.engine, s.containerId, s.execId, s.id);
     } catch (err) {
@@ -102,6 +101,21 @@ export class ExecSessions {
     }
     this.journal.remove(s.id);
     this.sink.exit({ sessionId: s.id, code, reason });
+  }
+
+  /**
+   * Whether the shell ended because its container is stopping. A stopping container's processes
+   * die before Docker reports it exited, so a shell killed by a signal (code ≥ 128, or none)
+   * waits a moment for the container's state; a shell that exited by itself answers at once.
+   */
+  private async containerStopping(containerId: string, code: number | null): Promise<boolean> {
+    const killed = code === null || code >= 128;
+    for (let i = 0; i < (killed ? 8 : 1); i++) {
+      const c = await this.engine.inspect(containerId);
+      if (!c || c.state !== "running") return true;
+      if (killed) await new Promise((r) => setTimeout(r, 250));
+    }
+    return false;
   }
 
   input(req: TExecInput, done: (err?: Error) => void): void {
