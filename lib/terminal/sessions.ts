@@ -21,6 +21,11 @@ interface TSession {
   startedAt: number;
   bytesIn: number;
   bytesOut: number;
+  /**
+   * Output that arrived before the browser had the session id (the first prompt races the open
+   * ack): held until the ack is out, then sent in order. Bounded by the agent's output window.
+   */
+  early: Array<[Buffer, () => void]> | null;
   /** Input accepted here and not yet written to Docker by the agent. */
   inputInFlight: number;
   lastDropNotice: number;
@@ -124,7 +129,7 @@ export function attachTerminal(socket: TUiSocket): void {
     s.resizeTimer = setTimeout(() => sendResize(s), RESIZE_EVERY_MS);
   }
 
-  async function open(payload: unknown): Promise<{ sessionId: string }> {
+  async function open(payload: unknown): Promise<TSession> {
     const parsed = ZTerminalOpen.safeParse(payload);
     if (!parsed.success) throw new AppError("VALIDATION", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
     const req = parsed.data;
@@ -135,7 +140,7 @@ export function attachTerminal(socket: TUiSocket): void {
     const target = await authorizeContainer(principal, req.setId, req.container, "MEMBER");
     const id = randomBytes(16).toString("base64url");
     const s: TSession = {
-      id, socket, principal, target, shell: "", startedAt: Date.now(), bytesIn: 0, bytesOut: 0, inputInFlight: 0, lastDropNotice: 0,
+      id, socket, principal, target, shell: "", startedAt: Date.now(), bytesIn: 0, bytesOut: 0, early: [], inputInFlight: 0, lastDropNotice: 0,
       pendingResize: null, resizeTimer: null, recheck: setInterval(() => void stillAllowed(s), recheckMs()), unregister: () => undefined, ended: false,
     };
     // The sink exists before the agent is asked, so the shell's first prompt is not lost.
@@ -144,6 +149,7 @@ export function attachTerminal(socket: TUiSocket): void {
       hostId: target.hostId,
       output: (data, ack) => {
         if (s.ended || !socket.connected) return ack();
+        if (s.early) return void s.early.push([data, ack]);
         s.bytesOut += data.length;
         // Acked by the browser once xterm has drawn it: the agent's window spans the whole path.
         socket.emit("terminal:output", { sessionId: id, data }, ack);
@@ -174,13 +180,23 @@ export function attachTerminal(socket: TUiSocket): void {
       throw new AppError("UNAVAILABLE", "The connection closed");
     }
     await audit(s, "terminal.start", { shell: s.shell });
-    return { sessionId: id };
+    return s;
   }
 
   socket.on("terminal:open", (payload, ack) => {
     if (typeof ack !== "function") return;
     open(payload).then(
-      (data) => ack({ ok: true, data }),
+      (s) => {
+        // `shell` is extra to API.md's `{sessionId}`: the UI shows which one runs.
+        const data: { sessionId: string; shell: string } = { sessionId: s.id, shell: s.shell };
+        ack({ ok: true, data });
+        const early = s.early ?? [];
+        s.early = null;
+        for (const [data, agentAck] of early) {
+          s.bytesOut += data.length;
+          socket.emit("terminal:output", { sessionId: s.id, data }, agentAck);
+        }
+      },
       (err: unknown) => ack(fail(err)),
     );
   });
