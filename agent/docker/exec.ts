@@ -105,6 +105,11 @@ export interface TShellExec {
   execId: string;
   /** The hijacked connection: raw TTY bytes both ways. */
   stream: Duplex;
+  /**
+   * Detaches from the exec. Docker keeps a detached exec running, so this alone does not end the
+   * shell: callers end it with killSession.
+   */
+  close(): void;
 }
 
 export async function startShell(
@@ -122,7 +127,7 @@ export async function startShell(
     Tty: true,
   });
   const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
-  return { execId: exec.id, stream };
+  return { execId: exec.id, stream, close: () => stream.destroy() };
 }
 
 export async function resizeExec(engine: DockerEngine, execId: string, cols: number, rows: number): Promise<void> {

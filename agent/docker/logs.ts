@@ -8,24 +8,38 @@ export interface TLogRequest {
   follow: boolean;
 }
 
+export interface TLogHandle {
+  stream: Readable;
+  /** Ends the request to Docker (and with it Docker's follow). */
+  close(): void;
+}
+
 /**
  * A container's log stream (always a stream: dockerode's `logs()` buffers the whole answer in
- * memory unless it follows). The caller destroys the stream to stop it; `signal` does the same.
+ * memory unless it follows).
  */
-export function openContainerLogs(engine: DockerEngine, containerId: string, req: TLogRequest, signal: AbortSignal): Promise<Readable> {
-  return new Promise((resolve, reject) => {
+export async function openContainerLogs(engine: DockerEngine, containerId: string, req: TLogRequest): Promise<TLogHandle> {
+  const abort = new AbortController();
+  const stream = await new Promise<Readable>((resolve, reject) => {
     engine.docker.modem.dial(
       {
         path: `/containers/${encodeURIComponent(containerId)}/logs?`,
         method: "GET",
         isStream: true,
-        abortSignal: signal,
+        abortSignal: abort.signal,
         statusCodes: { 200: true, 404: "no such container", 500: "server error" },
         options: { stdout: true, stderr: true, timestamps: true, follow: req.follow, tail: String(req.tail), since: req.since },
       },
       (err, result) => (err ? reject(err) : resolve(result as Readable)),
     );
   });
+  return {
+    stream,
+    close: () => {
+      abort.abort();
+      stream.destroy();
+    },
+  };
 }
 
 /** Whether the container was created with a TTY: then its logs are raw bytes, not frames. */

@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import { STREAM_LIMITS, type TExecExit, type TExecInput, type TExecOpen, type TExecOpened, type TExecResize } from "../../lib/protocol/streams";
-import { inspectExec, killSession, pickShell, resizeExec, startShell } from "../docker/exec";
+import { inspectExec, killSession, pickShell, resizeExec, startShell, type TShellExec } from "../docker/exec";
 import type { DockerEngine } from "../docker/engine";
 import { findBusinessContainer, StreamError } from "../sets/target";
 import type { ExecJournal } from "./journal";
@@ -16,13 +16,19 @@ interface TSession {
   containerId: string;
   execId: string;
   stream: Duplex;
+  exec: TShellExec;
   /** Output bytes sent and not yet acknowledged end to end. */
   unacked: number;
   paused: boolean;
+  /** Output waiting for the end of this event-loop turn; null while the session is quiet. */
+  batch: Buffer[] | null;
+  batchBytes: number;
   /** Set when the console (or the agent) ends the session, so the exit is not reported twice. */
   closedBy: string | null;
 }
 
+/** One output message at most; a turn's output beyond it is split. */
+const MAX_BATCH_BYTES = 64 * 1024;
 /** Sessions per agent: a runaway console cannot make the agent hold unbounded execs. */
 const MAX_SESSIONS = 256;
 
@@ -51,8 +57,9 @@ export class ExecSessions {
     const target = await findBusinessContainer(this.engine, this.hostId, req.setId, req.container, { mustRun: true });
     const shell = await pickShell(this.engine, target.id);
     if (!shell) throw new StreamError("NO_SHELL", `Container ${req.container} has no /bin/sh to open a terminal with`);
-    const { execId, stream } = await startShell(this.engine, target.id, shell, req.sessionId);
-    const s: TSession = { id: req.sessionId, containerId: target.id, execId, stream, unacked: 0, paused: false, closedBy: null };
+    const exec = await startShell(this.engine, target.id, shell, req.sessionId);
+    const { execId, stream } = exec;
+    const s: TSession = { id: req.sessionId, containerId: target.id, execId, stream, exec, unacked: 0, paused: false, batch: null, batchBytes: 0, closedBy: null };
     this.sessions.set(s.id, s);
     this.journal.add({ sessionId: s.id, containerId: s.containerId, execId });
     stream.on("data", (chunk: Buffer) => this.onOutput(s, chunk));
@@ -67,8 +74,43 @@ export class ExecSessions {
     return { shell: shell.split("/").pop() ?? shell };
   }
 
+  /**
+   * A keystroke's echo goes out at once; while output keeps coming, what arrives within one
+   * event-loop turn travels as one message (fewer packets on both hops, same bytes, same order).
+   */
   private onOutput(s: TSession, chunk: Buffer): void {
     if (s.closedBy) return;
+    if (s.batch) {
+      s.batch.push(chunk);
+      s.batchBytes += chunk.length;
+      if (s.batchBytes >= MAX_BATCH_BYTES) this.flushBatch(s);
+      return;
+    }
+    this.send(s, chunk);
+    s.batch = [];
+    s.batchBytes = 0;
+    setImmediate(() => this.endOfTurn(s));
+  }
+
+  private endOfTurn(s: TSession): void {
+    if (!s.batch || s.closedBy) return;
+    if (s.batch.length === 0) {
+      s.batch = null;
+      return;
+    }
+    this.flushBatch(s);
+    setImmediate(() => this.endOfTurn(s));
+  }
+
+  private flushBatch(s: TSession): void {
+    if (!s.batch || s.batch.length === 0) return;
+    const data = s.batch.length === 1 ? s.batch[0] : Buffer.concat(s.batch);
+    s.batch = [];
+    s.batchBytes = 0;
+    this.send(s, data);
+  }
+
+  private send(s: TSession, chunk: Buffer): void {
     s.unacked += chunk.length;
     this.sink.output(s.id, chunk, () => {
       s.unacked -= chunk.length;
@@ -88,6 +130,9 @@ export class ExecSessions {
     if (this.sessions.get(s.id) !== s) return;
     this.sessions.delete(s.id);
     if (s.closedBy) return;
+    // The shell's last words go out before its exit.
+    this.flushBatch(s);
+    s.batch = null;
     let code: number | null = null;
     let reason = "The shell exited";
     try {
@@ -142,7 +187,7 @@ export class ExecSessions {
     if (!s || s.closedBy) return;
     s.closedBy = why;
     this.sessions.delete(sessionId);
-    s.stream.destroy();
+    s.exec.close();
     try {
       await killSession(this.engine, s.containerId, s.execId, s.id);
     } catch (err) {

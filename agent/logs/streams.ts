@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { STREAM_LIMITS, type TLogsOpen } from "../../lib/protocol/streams";
 import type { DockerEngine } from "../docker/engine";
-import { containerHasTty, openContainerLogs } from "../docker/logs";
+import { containerHasTty, openContainerLogs, type TLogHandle } from "../docker/logs";
 import { findBusinessContainer, StreamError } from "../sets/target";
 import { FrameDemuxer, formatLogLine, lineFilter, LogLineParser } from "./lines";
 
@@ -13,8 +13,7 @@ export interface TLogsSink {
 
 interface TLogStream {
   id: string;
-  abort: AbortController;
-  docker?: Readable;
+  docker?: TLogHandle;
   unacked: number;
   paused: boolean;
   closed: boolean;
@@ -48,16 +47,14 @@ export class LogStreams {
     if (this.streams.has(req.streamId)) throw new StreamError("LIMIT", "Stream id already in use");
     if (this.streams.size >= MAX_STREAMS) throw new StreamError("LIMIT", `This host already serves ${MAX_STREAMS} log streams`);
     const target = await findBusinessContainer(this.engine, this.hostId, req.setId, req.container, { mustRun: false });
-    const s: TLogStream = { id: req.streamId, abort: new AbortController(), unacked: 0, paused: false, closed: false };
+    const s: TLogStream = { id: req.streamId, unacked: 0, paused: false, closed: false };
     this.streams.set(s.id, s);
     try {
       const tty = await containerHasTty(this.engine, target.id);
-      s.docker = await openContainerLogs(this.engine, target.id, { tail: req.tail, since: req.since, follow: req.follow }, s.abort.signal);
-      if (s.closed) {
-        s.docker.destroy();
-        return;
-      }
-      this.pump(s, s.docker, tty, req.q);
+      s.docker = await openContainerLogs(this.engine, target.id, { tail: req.tail, since: req.since, follow: req.follow });
+      // Closed by the console while Docker was still answering.
+      if (s.closed) return s.docker.close();
+      this.pump(s, s.docker.stream, tty, req.q);
     } catch (err) {
       this.streams.delete(s.id);
       throw err;
@@ -121,8 +118,7 @@ export class LogStreams {
     if (!s) return;
     s.closed = true;
     this.streams.delete(streamId);
-    s.abort.abort();
-    s.docker?.destroy();
+    s.docker?.close();
     console.log(`[agent] log stream ${streamId} closed by the console`);
   }
 

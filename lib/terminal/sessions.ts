@@ -42,8 +42,18 @@ function recheckMs(): number {
   return Math.max(0.2, Number.isFinite(v) ? v : 30) * 1000;
 }
 
+/** Open sessions per user across all their connections (this console process). */
+const SESSIONS_PER_USER = 32;
+const openPerUser = new Map<string, number>();
+
 /** Resizes coalesce: a dragged window sends dozens; the agent sees at most one per this. */
 const RESIZE_EVERY_MS = 50;
+
+function countUser(userId: string, delta: 1 | -1): void {
+  const n = (openPerUser.get(userId) ?? 0) + delta;
+  if (n > 0) openPerUser.set(userId, n);
+  else openPerUser.delete(userId);
+}
 
 function fail(err: unknown): TAck<never> {
   if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
@@ -80,6 +90,7 @@ export function attachTerminal(socket: TUiSocket): void {
     if (s.ended) return;
     s.ended = true;
     sessions.delete(s.id);
+    countUser(s.principal.userId, -1);
     clearInterval(s.recheck);
     if (s.resizeTimer) clearTimeout(s.resizeTimer);
     s.unregister();
@@ -137,6 +148,9 @@ export function attachTerminal(socket: TUiSocket): void {
       throw new AppError("RATE_LIMITED", `At most ${STREAM_LIMITS.sessionsPerSocket} terminal sessions per connection`);
     }
     const principal = socket.data.principal;
+    if ((openPerUser.get(principal.userId) ?? 0) >= SESSIONS_PER_USER) {
+      throw new AppError("RATE_LIMITED", `At most ${SESSIONS_PER_USER} open terminal sessions per user`);
+    }
     const target = await authorizeContainer(principal, req.setId, req.container, "MEMBER");
     const id = randomBytes(16).toString("base64url");
     const s: TSession = {
@@ -158,6 +172,7 @@ export function attachTerminal(socket: TUiSocket): void {
       agentGone: () => end(s, "The host's agent disconnected", null, false),
     });
     sessions.set(id, s);
+    countUser(principal.userId, 1);
     let opened: TExecOpened;
     try {
       opened = await callAgent<TExecOpened>(
@@ -168,6 +183,7 @@ export function attachTerminal(socket: TUiSocket): void {
     } catch (err) {
       s.ended = true;
       sessions.delete(id);
+      countUser(principal.userId, -1);
       clearInterval(s.recheck);
       s.unregister();
       // The agent's own refusal of an infra or missing container reads like the console's.

@@ -20,12 +20,17 @@ export class TermClient {
   holdAcks = false;
   readonly held: Array<() => void> = [];
   received = 0;
+  /** Sessions whose open ack has arrived; output for any other session is counted as early. */
+  private readonly known = new Set<string>();
+  /** Output chunks that arrived before their session's open ack (the browser would drop them). */
+  earlyOutput = 0;
   /** Called for every output chunk with its arrival time (for the bench). */
   onOutput?: (data: Buffer, at: number) => void;
 
   private constructor(readonly socket: Socket) {
     socket.on("terminal:output", (p: { sessionId: string; data: ArrayBuffer | Buffer | string }, ack?: () => void) => {
       const at = performance.now();
+      if (!this.known.has(p.sessionId)) this.earlyOutput++;
       const buf = typeof p.data === "string" ? Buffer.from(p.data) : Buffer.from(p.data as ArrayBuffer);
       this.received += buf.length;
       this.onOutput?.(buf, at);
@@ -55,7 +60,14 @@ export class TermClient {
   }
 
   open(setId: string, container: string, cols = 80, rows = 24): Promise<TAck<{ sessionId: string }>> {
-    return this.socket.timeout(30_000).emitWithAck("terminal:open", { setId, container, cols, rows }) as Promise<TAck<{ sessionId: string }>>;
+    return new Promise((resolve, reject) => {
+      // The callback form runs in packet order, before any output that follows the ack.
+      this.socket.timeout(30_000).emit("terminal:open", { setId, container, cols, rows }, (err: Error | null, ack: TAck<{ sessionId: string }>) => {
+        if (err) return reject(err);
+        if (ack.ok) this.known.add(ack.data.sessionId);
+        resolve(ack);
+      });
+    });
   }
 
   async openOk(setId: string, container: string, cols = 80, rows = 24): Promise<string> {

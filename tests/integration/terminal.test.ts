@@ -94,6 +94,8 @@ describe("terminal sessions over /ui", () => {
     const t = await client(member);
     const id = await t.openOk(set.id, "app");
     await t.expectOutput(id, PROMPT);
+    // The shell's first prompt never reaches the browser before the session id does.
+    expect(t.earlyOutput).toBe(0);
     t.send(id, "echo hello\n");
     await t.expectOutput(id, /\nhello\r?\n/);
     t.send(id, Buffer.from("echo b$((1+1))n\n"));
