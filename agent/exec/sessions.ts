@@ -6,8 +6,8 @@ import { findBusinessContainer, StreamError } from "../sets/target";
 import type { ExecJournal } from "./journal";
 
 export interface TExecSink {
-  /** Sends output to the console; `ack` runs once the browser consumed it. */
-  output(sessionId: string, data: Buffer, ack: () => void): void;
+  /** Sends output to the console; what the browser consumed comes back through `consumed`. */
+  output(sessionId: string, data: Buffer): void;
   exit(e: TExecExit): void;
 }
 
@@ -112,16 +112,21 @@ export class ExecSessions {
 
   private send(s: TSession, chunk: Buffer): void {
     s.unacked += chunk.length;
-    this.sink.output(s.id, chunk, () => {
-      s.unacked -= chunk.length;
-      if (s.paused && s.unacked <= STREAM_LIMITS.outputResumeBytes) {
-        s.paused = false;
-        s.stream.resume();
-      }
-    });
+    this.sink.output(s.id, chunk);
     if (!s.paused && s.unacked >= STREAM_LIMITS.outputWindowBytes) {
       s.paused = true;
       s.stream.pause();
+    }
+  }
+
+  /** The browser consumed `bytes` of the session's output: the window opens again. */
+  consumed(sessionId: string, bytes: number): void {
+    const s = this.sessions.get(sessionId);
+    if (!s) return;
+    s.unacked = Math.max(0, s.unacked - bytes);
+    if (s.paused && s.unacked <= STREAM_LIMITS.outputResumeBytes) {
+      s.paused = false;
+      s.stream.resume();
     }
   }
 

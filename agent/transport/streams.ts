@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io-client";
 import type { TAck, TAgentClientToServer, TAgentServerToClient } from "../../lib/protocol/events";
-import { ZExecInput, ZExecOpen, ZExecResize, ZLogsClose, ZLogsOpen, ZStreamClose } from "../../lib/protocol/streams";
+import { ZExecAck, ZExecInput, ZExecOpen, ZExecResize, ZLogsClose, ZLogsOpen, ZStreamClose } from "../../lib/protocol/streams";
 import type { DockerEngine } from "../docker/engine";
 import { ExecJournal } from "../exec/journal";
 import { ExecSessions } from "../exec/sessions";
@@ -16,6 +16,9 @@ function failed(err: unknown): TAck<never> {
   if (status === 409) return { ok: false, error: { code: "NOT_RUNNING", message: "The container is not running" } };
   return { ok: false, error: { code: "DOCKER", message: (err as Error).message ?? String(err) } };
 }
+
+const WRITTEN_REPORT_BYTES = 16 * 1024;
+const WRITTEN_REPORT_MS = 50;
 
 function invalid(message: string): TAck<never> {
   return { ok: false, error: { code: "VALIDATION", message } };
@@ -37,7 +40,7 @@ export function attachStreams(socket: TAgentSocket, engine: DockerEngine, hostId
   // Emitting on a disconnected socket.io client queues the packet for the next connection; a
   // stream's data is meaningless there, so it is dropped instead (the stream is ending anyway).
   const exec = new ExecSessions(engine, hostId, journal, {
-    output: (sessionId, data, ack) => (socket.connected ? socket.emit("exec:output", { sessionId, data }, ack) : ack()),
+    output: (sessionId, data) => socket.connected && socket.emit("exec:output", { sessionId, data }),
     exit: (e) => socket.connected && socket.emit("exec:exit", e),
   });
   const logs = new LogStreams(engine, hostId, {
@@ -55,11 +58,32 @@ export function attachStreams(socket: TAgentSocket, engine: DockerEngine, hostId
       (err: unknown) => ack(failed(err)),
     );
   });
-  socket.on("exec:input", (payload, ack) => {
-    const done = typeof ack === "function" ? ack : () => undefined;
+  // Written input is reported in sums, so a keystroke costs no message of its own on the way back.
+  const written = new Map<string, { bytes: number; timer: NodeJS.Timeout | null }>();
+  const flushWritten = (sessionId: string) => {
+    const w = written.get(sessionId);
+    if (!w) return;
+    written.delete(sessionId);
+    if (w.timer) clearTimeout(w.timer);
+    if (socket.connected) socket.emit("exec:written", { sessionId, bytes: w.bytes });
+  };
+  socket.on("exec:input", (payload) => {
     const parsed = ZExecInput.safeParse(payload);
-    if (!parsed.success) return done(invalid(parsed.error.message));
-    exec.input(parsed.data, (err) => done(err ? failed(err) : { ok: true, data: null }));
+    if (!parsed.success) return;
+    const { sessionId, data } = parsed.data;
+    const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+    // Written or failed (session gone), the console may count these bytes as no longer in flight.
+    exec.input(parsed.data, () => {
+      const w = written.get(sessionId) ?? { bytes: 0, timer: null };
+      written.set(sessionId, w);
+      w.bytes += bytes;
+      if (w.bytes >= WRITTEN_REPORT_BYTES) flushWritten(sessionId);
+      else w.timer ??= setTimeout(() => flushWritten(sessionId), WRITTEN_REPORT_MS);
+    });
+  });
+  socket.on("exec:ack", (payload) => {
+    const parsed = ZExecAck.safeParse(payload);
+    if (parsed.success) exec.consumed(parsed.data.sessionId, parsed.data.bytes);
   });
   socket.on("exec:resize", (payload) => {
     const parsed = ZExecResize.safeParse(payload);
@@ -83,6 +107,8 @@ export function attachStreams(socket: TAgentSocket, engine: DockerEngine, hostId
     if (parsed.success) logs.close(parsed.data.streamId);
   });
   socket.on("disconnect", () => {
+    for (const w of written.values()) if (w.timer) clearTimeout(w.timer);
+    written.clear();
     void exec.closeAll("the console connection dropped");
     logs.closeAll();
   });

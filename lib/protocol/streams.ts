@@ -54,6 +54,8 @@ export type TExecInput = z.infer<typeof ZExecInput>;
 export const ZExecResize = z.strictObject({ sessionId: ZStreamId, cols: ZCols, rows: ZRows });
 export type TExecResize = z.infer<typeof ZExecResize>;
 export const ZStreamClose = z.strictObject({ sessionId: ZStreamId });
+/** `exec:ack` (console → agent, output consumed) and `exec:written` (agent → console, input written). */
+export const ZExecAck = z.strictObject({ sessionId: ZStreamId, bytes: z.number().int().min(1).max(1 << 30) });
 
 export const ZLogsOpen = z.strictObject({
   streamId: ZStreamId,
@@ -88,19 +90,23 @@ export interface TExecOpened {
 /** Merged into TAgentServerToClient (lib/protocol/events.ts). */
 export interface TAgentStreamServerToClient {
   "exec:open": (payload: TExecOpen, ack: TAckFn<TExecOpened>) => void;
-  /** Acked once the agent has written the bytes to Docker (input flow control). */
-  "exec:input": (payload: TExecInput, ack: TAckFn<null>) => void;
+  /** Written bytes come back as `exec:written` (input flow control). */
+  "exec:input": (payload: TExecInput) => void;
   "exec:resize": (payload: TExecResize) => void;
   "exec:close": (payload: { sessionId: string }) => void;
+  /** Output bytes the browser has consumed, summed up (one message per ~16 KiB or 50 ms). */
+  "exec:ack": (payload: { sessionId: string; bytes: number }) => void;
   "logs:open": (payload: TLogsOpen, ack: TAckFn<null>) => void;
   "logs:close": (payload: { streamId: string }) => void;
 }
 
 /** Merged into TAgentClientToServer (lib/protocol/events.ts). */
 export interface TAgentStreamClientToServer {
-  /** Acked by the console once the browser has consumed the bytes (output flow control). */
-  "exec:output": (payload: unknown, ack: () => void) => void;
+  /** Consumed bytes come back as `exec:ack` (output flow control). */
+  "exec:output": (payload: unknown) => void;
   "exec:exit": (payload: unknown) => void;
+  /** Input bytes handed to Docker, summed up (one message per ~16 KiB or 50 ms). */
+  "exec:written": (payload: unknown) => void;
   /** Acked by the console once the HTTP client has taken the text. */
   "logs:chunk": (payload: unknown, ack: () => void) => void;
   "logs:end": (payload: unknown) => void;

@@ -1,6 +1,6 @@
 import { AppError } from "../errors";
 import type { TAck } from "../protocol/events";
-import { ZExecExit, ZExecOutput, ZLogsChunk, ZLogsEnd, type TExecExit } from "../protocol/streams";
+import { ZExecAck, ZExecExit, ZExecOutput, ZLogsChunk, ZLogsEnd, type TExecExit } from "../protocol/streams";
 import { agentSocket, type TAgentSocket } from "./agents";
 
 /**
@@ -13,6 +13,8 @@ export type TStreamSink =
       kind: "exec";
       hostId: string;
       output(data: Buffer, ack: () => void): void;
+      /** The agent handed `bytes` of input to Docker. */
+      written(bytes: number): void;
       exit(e: TExecExit): void;
       agentGone(): void;
     }
@@ -50,15 +52,40 @@ function sinkFor<K extends TStreamSink["kind"]>(id: string, hostId: string, kind
   return sink && sink.kind === kind && sink.hostId === hostId ? (sink as Extract<TStreamSink, { kind: K }>) : null;
 }
 
+/** Consumed output is reported to the agent in sums, not per chunk: a keystroke's echo then costs no extra message. */
+const CREDIT_BYTES = 16 * 1024;
+const CREDIT_DELAY_MS = 50;
+
 /** One line in io.ts: the agent → console half of terminals and logs. */
 export function attachAgentStreams(socket: TAgentSocket, hostId: string): void {
-  socket.on("exec:output", (payload, ack) => {
-    const done = typeof ack === "function" ? ack : () => undefined;
+  const credit = new Map<string, { bytes: number; timer: NodeJS.Timeout | null }>();
+  const flushCredit = (sessionId: string) => {
+    const c = credit.get(sessionId);
+    if (!c) return;
+    credit.delete(sessionId);
+    if (c.timer) clearTimeout(c.timer);
+    if (socket.connected) socket.emit("exec:ack", { sessionId, bytes: c.bytes });
+  };
+  const consumed = (sessionId: string, bytes: number) => {
+    const c = credit.get(sessionId) ?? { bytes: 0, timer: null };
+    credit.set(sessionId, c);
+    c.bytes += bytes;
+    if (c.bytes >= CREDIT_BYTES) flushCredit(sessionId);
+    else c.timer ??= setTimeout(() => flushCredit(sessionId), CREDIT_DELAY_MS);
+  };
+
+  socket.on("exec:output", (payload) => {
     const parsed = ZExecOutput.safeParse(payload);
-    const sink = parsed.success ? sinkFor(parsed.data.sessionId, hostId, "exec") : null;
-    // Unknown session (already ended): ack so the agent's window does not stay full.
-    if (!parsed.success || !sink) return done();
-    sink.output(Buffer.from(parsed.data.data.buffer, parsed.data.data.byteOffset, parsed.data.data.byteLength), done);
+    if (!parsed.success) return;
+    const { sessionId, data } = parsed.data;
+    const sink = sinkFor(sessionId, hostId, "exec");
+    // Unknown session (already ended): credit it anyway so the agent's window does not stay full.
+    if (!sink) return consumed(sessionId, data.byteLength);
+    sink.output(Buffer.from(data.buffer, data.byteOffset, data.byteLength), () => consumed(sessionId, data.byteLength));
+  });
+  socket.on("exec:written", (payload) => {
+    const parsed = ZExecAck.safeParse(payload);
+    if (parsed.success) sinkFor(parsed.data.sessionId, hostId, "exec")?.written(parsed.data.bytes);
   });
   socket.on("exec:exit", (payload) => {
     const parsed = ZExecExit.safeParse(payload);
@@ -76,6 +103,8 @@ export function attachAgentStreams(socket: TAgentSocket, hostId: string): void {
     if (parsed.success) sinkFor(parsed.data.streamId, hostId, "logs")?.end(parsed.data.reason);
   });
   socket.on("disconnect", () => {
+    for (const c of credit.values()) if (c.timer) clearTimeout(c.timer);
+    credit.clear();
     for (const sink of [...sinks().values()]) if (sink.hostId === hostId) sink.agentGone();
   });
 }

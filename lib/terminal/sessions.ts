@@ -168,6 +168,9 @@ export function attachTerminal(socket: TUiSocket): void {
         // Acked by the browser once xterm has drawn it: the agent's window spans the whole path.
         socket.emit("terminal:output", { sessionId: id, data }, ack);
       },
+      written: (bytes) => {
+        s.inputInFlight = Math.max(0, s.inputInFlight - bytes);
+      },
       exit: (e) => end(s, e.reason, e.code, false),
       agentGone: () => end(s, "The host's agent disconnected", null, false),
     });
@@ -241,9 +244,7 @@ export function attachTerminal(socket: TUiSocket): void {
     }
     s.inputInFlight += size;
     s.bytesIn += size;
-    agent.timeout(30_000).emit("exec:input", { sessionId: s.id, data }, () => {
-      s.inputInFlight -= size;
-    });
+    agent.emit("exec:input", { sessionId: s.id, data });
   });
 
   socket.on("terminal:resize", (payload) => {
