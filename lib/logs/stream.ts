@@ -19,6 +19,8 @@ export async function containerLogs(p: TPrincipal, setId: string, container: str
   const since = sinceSeconds(q.since);
   if (since === null) throw new AppError("VALIDATION", "since: unix seconds, a duration like 15m, or an ISO time");
   const target = await authorizeContainer(p, setId, container, "VIEWER");
+  // The client left while we authorized: nothing to open.
+  if (signal.aborted) throw new AppError("VALIDATION", "The request was aborted");
   const streamId = randomBytes(16).toString("base64url");
 
   let controller!: ReadableStreamDefaultController<Uint8Array>;
