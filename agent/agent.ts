@@ -7,6 +7,7 @@ import { DockerEngine } from "./docker/engine";
 import { ensureBusyboxImage } from "./docker/infra-image";
 import { MetricsService } from "./metrics/service";
 import { SetError, SetManager } from "./sets/manager";
+import { attachStreams, type TAgentStreams } from "./transport/streams";
 import type { TIdentity } from "./transport/identity";
 import { VolumeError, XfsVolumes } from "./volumes/xfs";
 
@@ -32,6 +33,8 @@ export class Agent {
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectAttempts = 0;
+  /** Terminal sessions and log streams (agent/transport/streams.ts). */
+  streams?: TAgentStreams;
 
   constructor(
     private readonly settings: TAgentSettings,
@@ -80,6 +83,7 @@ export class Agent {
     });
     this.socket = socket;
     this.metrics.attach(socket);
+    this.streams = attachStreams(socket, this.engine, this.identity.hostId, this.settings.BERTH_AGENT_STATE_DIR);
 
     socket.on("connect", () => {
       this.reconnectAttempts = 0;
@@ -227,6 +231,7 @@ export class Agent {
     clearTimeout(this.reconnectTimer);
     this.eventsHandle?.close();
     this.metrics.close();
+    void this.streams?.closeAll("the agent is stopping");
     this.socket?.close();
   }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { TInventory, TSetAction, TSetApply, TSetStatus, TTrashEntry, TVolumeRestore } from "./agent";
 import type { TMetricsWatch } from "./metrics";
+import type { TAgentStreamClientToServer, TAgentStreamServerToClient } from "./streams";
 
 /** Bumped when console and agent stop understanding each other; checked at handshake. */
 export const PROTOCOL_VERSION = 1;
@@ -60,7 +61,8 @@ export interface TUiClientToServer {
 }
 
 export interface TUiServerToClient {
-  "terminal:output": (payload: { sessionId: string; data: Uint8Array | string }) => void;
+  /** The client acks once it has consumed the data (xterm write callback): output flow control. */
+  "terminal:output": (payload: { sessionId: string; data: Uint8Array | string }, ack: () => void) => void;
   "terminal:exit": (payload: { sessionId: string; code: number | null; reason: string }) => void;
   "metrics:sample": (payload: TMetricsSample) => void;
   "set:state": (payload: { setId: string; state: string; containers: unknown[] }) => void;
@@ -90,7 +92,7 @@ export const ZAgentHeartbeat = z.object({
 });
 export type TAgentHeartbeat = z.infer<typeof ZAgentHeartbeat>;
 
-export interface TAgentClientToServer {
+export interface TAgentClientToServer extends TAgentStreamClientToServer {
   heartbeat: (payload: unknown, ack: TAckFn<{ hostId: string }>) => void;
   /** Full inventory, sent on every (re)connect and when asked. */
   inventory: (payload: unknown, ack: TAckFn<null>) => void;
@@ -101,7 +103,7 @@ export interface TAgentClientToServer {
   "metrics:batch": (payload: unknown) => void;
 }
 
-export interface TAgentServerToClient {
+export interface TAgentServerToClient extends TAgentStreamServerToClient {
   hello: (payload: { hostId: string; name: string }) => void;
   "set:apply": (payload: TSetApply, ack: TAckFn<TSetStatus>) => void;
   "set:action": (payload: TSetAction, ack: TAckFn<TSetStatus | null>) => void;

@@ -3,6 +3,7 @@ import * as api from "./api";
 import * as apps from "./apps";
 import * as events from "./events";
 import * as metrics from "./metrics";
+import * as streams from "./streams";
 
 type TMethod = "get" | "post" | "patch" | "delete";
 
@@ -70,6 +71,7 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "post", path: "/api/v1/sets/{id}/restart", summary: "Restart a set", auth: "user", response: apps.ZSetView },
   { method: "get", path: "/api/v1/sets/{id}/metrics", summary: "CPU, memory, network and block IO per container: 15m from the live 1 s window, 1h/24h/7d from per-minute rollups", auth: "user", query: metrics.ZMetricsQuery, response: metrics.ZMetricsHistory },
   { method: "get", path: "/api/metrics", summary: "The console's own Prometheus metrics (text exposition format)", auth: "admin" },
+  { method: "get", path: "/api/v1/sets/{id}/containers/{name}/logs", summary: "A business container's logs as text/plain lines `<timestamp> <stdout|stderr> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
 ];
 
 function schemaOf(s: ZodType, io: "input" | "output") {

@@ -27,7 +27,7 @@ export function connectedHostIds(): string[] {
   return [...registry().keys()];
 }
 
-function agentSocket(hostId: string): TAgentSocket {
+export function agentSocket(hostId: string): TAgentSocket {
   const socket = registry().get(hostId);
   if (!socket?.connected) throw new AppError("UNAVAILABLE", `The agent of host ${hostId} is not connected`);
   return socket;

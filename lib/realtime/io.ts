@@ -8,6 +8,8 @@ import { reconcileHost, onContainerEvent } from "../reconciler/host";
 import { ZContainerEvent, ZInventory, ZTrashEntry } from "../protocol/agent";
 import { recordTrashed } from "../volumes/recycle";
 import { registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
+import { attachAgentStreams } from "./agent-streams";
+import { attachTerminal } from "../terminal/sessions";
 import { setUiNamespace, teamRoom } from "./broadcast";
 import {
   ZAgentHeartbeat,
@@ -71,6 +73,7 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
       const p = socket.data.principal;
       ack({ ok: true, data: { userId: p.userId, email: p.email, isAdmin: p.isAdmin } });
     });
+    attachTerminal(socket);
   });
 
   const agent = io.of("/agent") as unknown as TAgentNamespace;
@@ -87,6 +90,7 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
     registerAgent(hostId, socket as unknown as TAgentSocket);
     socket.on("disconnect", () => unregisterAgent(hostId, socket as unknown as TAgentSocket));
     socket.emit("hello", { hostId, name });
+    attachAgentStreams(socket as unknown as TAgentSocket, hostId);
     socket.on("inventory", (payload, ack) => {
       const parsed = ZInventory.safeParse(payload);
       if (!parsed.success) {

@@ -1,0 +1,32 @@
+import { LABEL } from "../../lib/protocol/agent";
+import type { DockerEngine } from "../docker/engine";
+
+export class StreamError extends Error {
+  constructor(readonly code: "NOT_FOUND" | "NOT_RUNNING" | "NO_SHELL" | "LIMIT" | "DOCKER", message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The business container `name` of set `setId` on this host, found by labels. `role=app` is part
+ * of the lookup, so the infra container cannot be reached whatever name is asked for (a business
+ * container may even be called "infra").
+ */
+export async function findBusinessContainer(
+  engine: DockerEngine,
+  hostId: string,
+  setId: string,
+  name: string,
+  opts: { mustRun: boolean },
+): Promise<{ id: string }> {
+  const found = await engine.listByLabels({
+    [LABEL.set]: setId,
+    [LABEL.host]: hostId,
+    [LABEL.role]: "app",
+    [LABEL.name]: name,
+  });
+  const c = found[0];
+  if (!c) throw new StreamError("NOT_FOUND", "Container not found");
+  if (opts.mustRun && c.state !== "running") throw new StreamError("NOT_RUNNING", `Container ${name} is ${c.state}, not running`);
+  return { id: c.id };
+}

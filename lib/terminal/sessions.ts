@@ -1,0 +1,268 @@
+import { randomBytes } from "node:crypto";
+import type { Socket } from "socket.io";
+import { actorOf, recordAudit } from "../audit";
+import type { TPrincipal } from "../auth/principal";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { ZTerminalClose, ZTerminalInput, ZTerminalOpen, ZTerminalResize, type TAck, type TUiClientToServer, type TUiServerToClient } from "../protocol/events";
+import { STREAM_LIMITS, type TExecOpened } from "../protocol/streams";
+import { callAgent, registerSink } from "../realtime/agent-streams";
+import { agentSocket } from "../realtime/agents";
+import { authorizeContainer, refreshPrincipal, type TContainerTarget } from "../streams/access";
+
+type TUiSocket = Socket<TUiClientToServer, TUiServerToClient, Record<string, never>, { principal: TPrincipal }>;
+
+interface TSession {
+  id: string;
+  socket: TUiSocket;
+  principal: TPrincipal;
+  target: TContainerTarget;
+  shell: string;
+  startedAt: number;
+  bytesIn: number;
+  bytesOut: number;
+  /**
+   * Output that arrived before the browser had the session id (the first prompt races the open
+   * ack): held until the ack is out, then sent in order. Bounded by the agent's output window.
+   */
+  early: Array<[Buffer, () => void]> | null;
+  /** Input accepted here and not yet written to Docker by the agent. */
+  inputInFlight: number;
+  lastDropNotice: number;
+  pendingResize: { cols: number; rows: number } | null;
+  resizeTimer: NodeJS.Timeout | null;
+  recheck: NodeJS.Timeout;
+  unregister: () => void;
+  ended: boolean;
+}
+
+/** How often an open session re-checks that its user may still use it (env for tests). */
+function recheckMs(): number {
+  const v = Number(process.env.BERTH_TERMINAL_RECHECK_SECONDS ?? 30);
+  return Math.max(0.2, Number.isFinite(v) ? v : 30) * 1000;
+}
+
+/** Open sessions per user across all their connections (this console process). */
+const SESSIONS_PER_USER = 32;
+const openPerUser = new Map<string, number>();
+
+/** Resizes coalesce: a dragged window sends dozens; the agent sees at most one per this. */
+const RESIZE_EVERY_MS = 50;
+
+function countUser(userId: string, delta: 1 | -1): void {
+  const n = (openPerUser.get(userId) ?? 0) + delta;
+  if (n > 0) openPerUser.set(userId, n);
+  else openPerUser.delete(userId);
+}
+
+function fail(err: unknown): TAck<never> {
+  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
+  console.error("[terminal] command failed", err);
+  return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
+}
+
+async function audit(s: TSession, action: "terminal.start" | "terminal.end", details: Record<string, string | number | null>): Promise<void> {
+  try {
+    await db().$transaction((tx) =>
+      recordAudit(tx, actorOf(s.principal), {
+        teamId: s.target.teamId,
+        action,
+        targetType: "container",
+        targetId: s.target.setId,
+        details: { sessionId: s.id, app: s.target.appName, container: s.target.container, ...details },
+      }),
+    );
+  } catch (err) {
+    console.error(`[terminal] audit ${action} of session ${s.id} failed`, err);
+  }
+}
+
+/**
+ * Terminal sessions over `/ui`: `terminal:open` authorizes (MEMBER and above, business containers
+ * of the caller's team), asks the set's agent for a TTY exec and relays bytes both ways with flow
+ * control. A session ends, and its exec with it, when the browser closes it or leaves, the agent
+ * drops, the shell or container stops, or a periodic re-check finds the user lost access.
+ */
+export function attachTerminal(socket: TUiSocket): void {
+  const sessions = new Map<string, TSession>();
+
+  function end(s: TSession, reason: string, code: number | null, tellAgent: boolean): void {
+    if (s.ended) return;
+    s.ended = true;
+    sessions.delete(s.id);
+    countUser(s.principal.userId, -1);
+    clearInterval(s.recheck);
+    if (s.resizeTimer) clearTimeout(s.resizeTimer);
+    s.unregister();
+    if (tellAgent) {
+      try {
+        agentSocket(s.target.hostId).emit("exec:close", { sessionId: s.id });
+      } catch (err) {
+        // The agent is gone: it ends its sessions itself when its connection drops.
+        console.warn(`[terminal] session ${s.id}: close not sent: ${(err as Error).message}`);
+      }
+    }
+    if (socket.connected) socket.emit("terminal:exit", { sessionId: s.id, code, reason });
+    void audit(s, "terminal.end", { reason, code, durationMs: Date.now() - s.startedAt, bytesIn: s.bytesIn, bytesOut: s.bytesOut });
+  }
+
+  function notice(s: TSession, text: string): void {
+    socket.emit("terminal:output", { sessionId: s.id, data: `\r\n\x1b[33m[berth] ${text}\x1b[0m\r\n` }, () => undefined);
+  }
+
+  async function stillAllowed(s: TSession): Promise<void> {
+    if (s.ended) return;
+    try {
+      const p = await refreshPrincipal(s.principal);
+      const now = await authorizeContainer(p, s.target.setId, s.target.container, "MEMBER");
+      if (now.hostId !== s.target.hostId) end(s, "The set moved to another host", null, true);
+    } catch (err) {
+      if (err instanceof AppError && ["NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED"].includes(err.code)) {
+        end(s, `Access revoked: ${err.message}`, null, true);
+      } else {
+        // A database hiccup is not a revocation; the next check decides.
+        console.warn(`[terminal] session ${s.id}: access re-check failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  function sendResize(s: TSession): void {
+    s.resizeTimer = null;
+    const size = s.pendingResize;
+    if (!size || s.ended) return;
+    s.pendingResize = null;
+    try {
+      agentSocket(s.target.hostId).emit("exec:resize", { sessionId: s.id, ...size });
+    } catch (err) {
+      console.warn(`[terminal] session ${s.id}: resize not sent: ${(err as Error).message}`);
+      return;
+    }
+    s.resizeTimer = setTimeout(() => sendResize(s), RESIZE_EVERY_MS);
+  }
+
+  async function open(payload: unknown): Promise<TSession> {
+    const parsed = ZTerminalOpen.safeParse(payload);
+    if (!parsed.success) throw new AppError("VALIDATION", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    const req = parsed.data;
+    if (sessions.size >= STREAM_LIMITS.sessionsPerSocket) {
+      throw new AppError("RATE_LIMITED", `At most ${STREAM_LIMITS.sessionsPerSocket} terminal sessions per connection`);
+    }
+    const principal = socket.data.principal;
+    if ((openPerUser.get(principal.userId) ?? 0) >= SESSIONS_PER_USER) {
+      throw new AppError("RATE_LIMITED", `At most ${SESSIONS_PER_USER} open terminal sessions per user`);
+    }
+    const target = await authorizeContainer(principal, req.setId, req.container, "MEMBER");
+    const id = randomBytes(16).toString("base64url");
+    const s: TSession = {
+      id, socket, principal, target, shell: "", startedAt: Date.now(), bytesIn: 0, bytesOut: 0, early: [], inputInFlight: 0, lastDropNotice: 0,
+      pendingResize: null, resizeTimer: null, recheck: setInterval(() => void stillAllowed(s), recheckMs()), unregister: () => undefined, ended: false,
+    };
+    // The sink exists before the agent is asked, so the shell's first prompt is not lost.
+    s.unregister = registerSink(id, {
+      kind: "exec",
+      hostId: target.hostId,
+      output: (data, ack) => {
+        if (s.ended || !socket.connected) return ack();
+        if (s.early) return void s.early.push([data, ack]);
+        s.bytesOut += data.length;
+        // Acked by the browser once xterm has drawn it: the agent's window spans the whole path.
+        socket.emit("terminal:output", { sessionId: id, data }, ack);
+      },
+      written: (bytes) => {
+        s.inputInFlight = Math.max(0, s.inputInFlight - bytes);
+      },
+      exit: (e) => end(s, e.reason, e.code, false),
+      agentGone: () => end(s, "The host's agent disconnected", null, false),
+    });
+    sessions.set(id, s);
+    countUser(principal.userId, 1);
+    let opened: TExecOpened;
+    try {
+      opened = await callAgent<TExecOpened>(
+        target.hostId,
+        (a) => a.timeout(20_000).emitWithAck("exec:open", { sessionId: id, setId: target.setId, container: target.container, cols: req.cols, rows: req.rows }),
+        "terminal open",
+      );
+    } catch (err) {
+      s.ended = true;
+      sessions.delete(id);
+      countUser(principal.userId, -1);
+      clearInterval(s.recheck);
+      s.unregister();
+      // The agent's own refusal of an infra or missing container reads like the console's.
+      if (err instanceof AppError && err.code === "NOT_FOUND") throw new AppError("NOT_FOUND", "Container not found");
+      throw err;
+    }
+    s.shell = opened.shell;
+    if (!socket.connected) {
+      end(s, "The browser left", null, true);
+      throw new AppError("UNAVAILABLE", "The connection closed");
+    }
+    await audit(s, "terminal.start", { shell: s.shell });
+    return s;
+  }
+
+  socket.on("terminal:open", (payload, ack) => {
+    if (typeof ack !== "function") return;
+    open(payload).then(
+      (s) => {
+        // `shell` is extra to API.md's `{sessionId}`: the UI shows which one runs.
+        const data: { sessionId: string; shell: string } = { sessionId: s.id, shell: s.shell };
+        ack({ ok: true, data });
+        const early = s.early ?? [];
+        s.early = null;
+        for (const [data, agentAck] of early) {
+          s.bytesOut += data.length;
+          socket.emit("terminal:output", { sessionId: s.id, data }, agentAck);
+        }
+      },
+      (err: unknown) => ack(fail(err)),
+    );
+  });
+
+  socket.on("terminal:input", (payload) => {
+    const parsed = ZTerminalInput.safeParse(payload);
+    if (!parsed.success) return;
+    const s = sessions.get(parsed.data.sessionId);
+    if (!s) return;
+    const data = parsed.data.data;
+    const size = typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+    if (size > STREAM_LIMITS.inputBytes) return notice(s, "Input too large for one message; it was dropped");
+    if (s.inputInFlight + size > STREAM_LIMITS.inputInFlightBytes) {
+      // The process is not reading its terminal: dropping input keeps the console's memory bounded.
+      if (Date.now() - s.lastDropNotice > 1000) {
+        s.lastDropNotice = Date.now();
+        notice(s, "Input dropped: the program in the container is not reading it");
+      }
+      return;
+    }
+    let agent;
+    try {
+      agent = agentSocket(s.target.hostId);
+    } catch (err) {
+      return end(s, (err as Error).message, null, false);
+    }
+    s.inputInFlight += size;
+    s.bytesIn += size;
+    agent.emit("exec:input", { sessionId: s.id, data });
+  });
+
+  socket.on("terminal:resize", (payload) => {
+    const parsed = ZTerminalResize.safeParse(payload);
+    if (!parsed.success) return;
+    const s = sessions.get(parsed.data.sessionId);
+    if (!s) return;
+    s.pendingResize = { cols: parsed.data.cols, rows: parsed.data.rows };
+    if (!s.resizeTimer) sendResize(s);
+  });
+
+  socket.on("terminal:close", (payload) => {
+    const parsed = ZTerminalClose.safeParse(payload);
+    const s = parsed.success ? sessions.get(parsed.data.sessionId) : undefined;
+    if (s) end(s, "Closed by the user", null, true);
+  });
+
+  socket.on("disconnect", () => {
+    for (const s of [...sessions.values()]) end(s, "The browser disconnected", null, true);
+  });
+}
