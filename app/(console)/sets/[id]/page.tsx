@@ -5,7 +5,10 @@ import { SetStateBadge } from "@/components/sets/SetStateBadge";
 import { getSet } from "@/lib/apps/view";
 import { exactTime, formatBytes, formatCores, formatMiB } from "@/lib/ui/format";
 import { orNotFound } from "@/lib/ui/or-not-found";
-import { requirePrincipal } from "@/lib/ui/session";
+import { LogViewer } from "@/components/logs/LogViewer";
+import { Terminal } from "@/components/terminal/Terminal";
+import { roleAtLeast } from "@/lib/auth/authorize";
+import { consoleContext } from "@/lib/ui/context";
 
 // Reads the session and live state on every request.
 export const dynamic = "force-dynamic";
@@ -19,7 +22,7 @@ type TTab = (typeof TABS)[number]["id"];
 
 interface TProps {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ tab?: string | string[] }>;
+  searchParams: Promise<{ tab?: string | string[]; container?: string | string[] }>;
 }
 
 export async function generateMetadata({ params }: TProps): Promise<Metadata> {
@@ -28,13 +31,18 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
 
 /** A set: is it healthy (state, reason), where it runs, its containers and limits, then its tabs. */
 export default async function SetPage({ params, searchParams }: TProps) {
-  const principal = await requirePrincipal();
+  const { principal, teams } = await consoleContext();
   const { id } = await params;
   // Another team's set is "not found", exactly like a missing one (and like the API's 404).
   const set = await orNotFound(getSet(principal, id));
-  const asked = (await searchParams).tab;
-  const tab: TTab = TABS.find((t) => t.id === asked)?.id ?? "metrics";
+  const query = await searchParams;
+  const tab: TTab = TABS.find((t) => t.id === query.tab)?.id ?? "metrics";
   const names = set.containers.map((c) => c.name);
+  const askedContainer = typeof query.container === "string" ? query.container : undefined;
+  const container = askedContainer && names.includes(askedContainer) ? askedContainer : (names[0] ?? "");
+  const current = set.containers.find((c) => c.name === container);
+  const role = teams.find((t) => t.slug === set.team)?.role ?? null;
+  const canShell = principal.isAdmin || roleAtLeast(role, "MEMBER");
 
   return (
     <div className="space-y-6">
@@ -124,19 +132,38 @@ export default async function SetPage({ params, searchParams }: TProps) {
 
         {tab === "metrics" && <SetCharts setId={set.id} containers={names} />}
 
-        {/* ── LOGS TAB ─────────────────────────────────────────────────────────────────────────
-            Filled by the logs + terminal branch: replace the placeholder below with
-              import { LogViewer } from "@/components/logs/LogViewer";
-              <LogViewer setId={set.id} containers={names} />
-            ───────────────────────────────────────────────────────────────────────────────────── */}
-        {tab === "logs" && <Placeholder what="Logs" />}
+        {tab === "logs" && <LogViewer key={container} setId={set.id} containers={names} initialContainer={container} />}
 
-        {/* ── TERMINAL TAB ─────────────────────────────────────────────────────────────────────
-            Filled by the logs + terminal branch: replace the placeholder below with
-              import { Terminal } from "@/components/terminal/Terminal";
-              <Terminal setId={set.id} containers={names} />
-            ───────────────────────────────────────────────────────────────────────────────────── */}
-        {tab === "terminal" && <Placeholder what="Terminal" />}
+        {tab === "terminal" && (
+          <div className="flex flex-col gap-3">
+            <nav aria-label="Containers" className="flex flex-wrap gap-1">
+              {set.containers.map((c) => (
+                <Link
+                  key={c.name}
+                  href={`/sets/${set.id}?tab=terminal&container=${encodeURIComponent(c.name)}`}
+                  aria-current={c.name === container ? "page" : undefined}
+                  className={`rounded px-2 py-1 font-mono text-sm ${
+                    c.name === container ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
+                  }`}
+                >
+                  {c.name}
+                </Link>
+              ))}
+            </nav>
+            <Terminal
+              key={container}
+              setId={set.id}
+              container={container}
+              disabledReason={
+                !canShell
+                  ? "Terminals need the MEMBER role in this team; viewers can read logs."
+                  : current?.state !== "Running"
+                    ? `Container ${container} is ${current?.state ?? "missing"}; start the set to open a terminal.`
+                    : undefined
+              }
+            />
+          </div>
+        )}
       </section>
     </div>
   );
@@ -151,10 +178,4 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function Placeholder({ what }: { what: string }) {
-  return (
-    <div className="rounded-lg border border-dashed border-zinc-300 p-8 text-center text-sm text-zinc-500 dark:border-zinc-700">
-      {what} for this set arrive with the logs and terminal work.
-    </div>
-  );
-}
+
