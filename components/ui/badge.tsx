@@ -40,21 +40,32 @@ const STATE_TONES: Record<string, TTone> = {
   Ready: "success",
   Running: "success",
   Enabled: "success",
+  Approved: "success",
   Pending: "info",
   Creating: "info",
+  Created: "info",
   Expired: "warning",
   Cordoned: "warning",
   Degraded: "warning",
+  Unknown: "warning",
   Revoked: "neutral",
   Stopped: "neutral",
   Deleting: "neutral",
   Disabled: "danger",
   Failed: "danger",
   Unreachable: "danger",
+  // Container states: a business container that exited or died is why its set is Degraded.
+  Exited: "danger",
+  Dead: "danger",
+  Rejected: "danger",
 };
 
+export function stateTone(state: string): TTone {
+  return STATE_TONES[state] ?? "neutral";
+}
+
 export function StateBadge({ state }: { state: string }) {
-  return <Badge tone={STATE_TONES[state] ?? "neutral"}>{state}</Badge>;
+  return <Badge tone={stateTone(state)}>{state}</Badge>;
 }
 
 const ROLE_TONES: Record<string, TTone> = { OWNER: "info", MEMBER: "neutral", VIEWER: "neutral", ADMIN: "warning" };

@@ -29,7 +29,8 @@ export function summaryText(states: readonly string[]): string {
 /** States a set passes through on its way somewhere; while any set is in one, the page polls faster. */
 export const TRANSIENT_STATES = new Set(["Pending", "Creating", "Deleting"]);
 
-/** "0.5 cores · 256 MiB · 1 GiB": one set's size. */
+/** "0.5 cores · 256 MiB · 1 GiB disk": one set's size. */
 export function sizeText(size: { cpu: number; memoryMiB: number; diskGiB: number }): string {
-  return `${formatNumber(size.cpu, 3)} ${size.cpu === 1 ? "core" : "cores"} · ${formatMiB(size.memoryMiB)} · ${formatNumber(size.diskGiB)} GiB disk`;
+  const disk = size.diskGiB > 0 ? `${formatNumber(size.diskGiB)} GiB disk` : "no volume";
+  return `${formatNumber(size.cpu, 3)} ${size.cpu === 1 ? "core" : "cores"} · ${formatMiB(size.memoryMiB)} · ${disk}`;
 }
