@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AppDetail } from "@/components/apps/app-detail";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { getApp } from "@/lib/apps/view";
+import { consoleContext } from "@/lib/ui/context";
+import { orNotFound } from "@/lib/ui/or-not-found";
+import { canDeploy, VIEWER_REASON } from "@/lib/ui/roles";
+
+type TProps = { params: Promise<{ name: string }> };
+
+export async function generateMetadata({ params }: TProps): Promise<Metadata> {
+  return { title: `App ${decodeURIComponent((await params).name)}` };
+}
+
+export default async function AppPage({ params }: TProps) {
+  const name = decodeURIComponent((await params).name);
+  const { principal, team } = await consoleContext();
+  if (!team) {
+    return (
+      <Card>
+        <EmptyState title="No team selected">Apps belong to a team; pick one in the team switcher.</EmptyState>
+      </Card>
+    );
+  }
+  const app = await orNotFound(getApp(principal, team.slug, name));
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href="/apps" className="text-blue-700 hover:underline dark:text-blue-400">
+          Apps
+        </Link>
+        <span aria-hidden className="mx-1.5 text-zinc-400">
+          /
+        </span>
+        <span className="font-mono text-xs">{app.name}</span>
+        <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">in {team.name}</span>
+      </nav>
+      <AppDetail initial={app} disabledReason={canDeploy(principal.isAdmin, team.role) ? undefined : VIEWER_REASON} />
+    </>
+  );
+}

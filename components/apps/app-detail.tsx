@@ -1,0 +1,162 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { ZAppView, type TAppView } from "@/lib/protocol/apps";
+import { formatMiB, formatNumber } from "@/lib/ui/format";
+import { sizeText, TRANSIENT_STATES } from "@/lib/ui/sets";
+import { useLive } from "../realtime/use-live";
+import { Card, CardHeader } from "../ui/card";
+import { EmptyState } from "../ui/empty-state";
+import { RelativeTime } from "../ui/relative-time";
+import { CanaryBanner } from "./canary-banner";
+import { CanaryDialog } from "./canary-dialog";
+import { DeleteApp } from "./delete-app";
+import { LiveStatus } from "./live-status";
+import { OperationStatus, type TOperation } from "./operation-status";
+import { ResizeDialog } from "./resize-dialog";
+import { ScaleControl } from "./scale-control";
+import { SetsTable } from "./sets-table";
+import { CanaryBadge, SetStateSummary } from "./state-summary";
+
+/**
+ * The app page below its breadcrumb: everything re-read live (socket events, then polling), the
+ * day-2 controls, and the progress of the last action until its sets settle.
+ */
+export function AppDetail({ initial, disabledReason }: { initial: TAppView; disabledReason?: string }) {
+  const live = useLive({
+    initial,
+    url: `/api/v1/teams/${encodeURIComponent(initial.team)}/apps/${encodeURIComponent(initial.name)}`,
+    schema: ZAppView,
+    relevant: (e, app) => app.sets.some((s) => s.id === e.setId),
+    busy: (app) => app.sets.some((s) => TRANSIENT_STATES.has(s.state)) || app.sets.length !== app.replicas,
+  });
+  const [op, setOp] = useState<TOperation | null>(null);
+  const app = live.data;
+
+  if (live.error?.status === 404) {
+    return (
+      <Card>
+        <EmptyState title={`${initial.name} no longer exists`} action={<Link href="/apps" className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-400">Back to apps</Link>}>
+          It was deleted, from another tab, by a teammate or by a script.
+        </EmptyState>
+      </Card>
+    );
+  }
+
+  const landed = (next: TAppView, operation: TOperation) => {
+    live.setData(next);
+    setOp(operation);
+  };
+
+  return (
+    <>
+      <header className="mb-4 flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0 space-y-1.5">
+          <div className="flex flex-wrap items-center gap-2">
+            <h1 className="font-mono text-xl font-semibold tracking-tight">{app.name}</h1>
+            <SetStateSummary states={app.sets.map((s) => s.state)} />
+            {app.canary && <CanaryBadge />}
+          </div>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="app-size">
+            {app.replicas} {app.replicas === 1 ? "replica" : "replicas"} · {sizeText(app.size)} per set · volume at{" "}
+            <code className="font-mono text-xs">{app.volumePath}</code> · created <RelativeTime iso={app.createdAt} />
+          </p>
+        </div>
+        <LiveStatus connected={live.connected} error={live.error} />
+      </header>
+
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-lg border border-zinc-200 bg-white px-4 py-3 dark:border-zinc-800 dark:bg-zinc-900">
+        <ScaleControl
+          app={app}
+          disabledReason={disabledReason}
+          onScaled={(next, target) => landed(next, { label: `Scaling to ${target}`, doneLabel: `Scaled to ${target}.` })}
+        />
+        <div className="flex flex-wrap gap-2">
+          <ResizeDialog
+            app={app}
+            disabledReason={disabledReason}
+            onResized={(next) => landed(next, { label: `Resizing to ${sizeText(next.size)}`, doneLabel: `Resized to ${sizeText(next.size)}, in place.` })}
+          />
+          <CanaryDialog
+            app={app}
+            disabledReason={disabledReason}
+            onStarted={(next) =>
+              landed(next, {
+                label: `Starting canary ${next.canary?.image ?? ""}`,
+                doneLabel: `Canary ${next.canary?.image ?? ""} running in ${next.canary?.setIds.length ?? 0} of ${next.sets.length} sets.`,
+              })
+            }
+          />
+          <DeleteApp app={app} disabledReason={disabledReason} />
+        </div>
+      </div>
+
+      <div className="mb-4 space-y-3 empty:hidden">
+        {app.canary && (
+          <CanaryBanner
+            app={app}
+            canary={app.canary}
+            disabledReason={disabledReason}
+            onChanged={(next, what) =>
+              landed(
+                next,
+                what === "promote"
+                  ? { label: "Promoting the canary", doneLabel: "Canary promoted: every set runs the new image." }
+                  : { label: "Rolling back the canary", doneLabel: "Canary rolled back: every set runs the previous image." },
+              )
+            }
+          />
+        )}
+        {op && <OperationStatus app={app} op={op} onDismiss={() => setOp(null)} />}
+      </div>
+
+      <Card labelledBy="app-sets" className="mb-4">
+        <CardHeader
+          id="app-sets"
+          title={`Sets (${app.sets.length})`}
+          description="Each set is the containers below on one host, sharing one IP and one volume. Open a set by its id for charts, logs and a terminal."
+        />
+        <SetsTable app={app} />
+      </Card>
+
+      <Card labelledBy="app-template">
+        <CardHeader id="app-template" title="Template" description="What every new set of this app starts with" />
+        <div className="relative overflow-x-auto">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Containers of the template</caption>
+            <thead>
+              <tr className="border-b border-zinc-200 text-left text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+                {["Index", "Name", "Image", "CPU", "Memory", "Command", "Env"].map((h) => (
+                  <th key={h} scope="col" className="whitespace-nowrap px-4 py-2 font-medium">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {app.containers.map((c) => (
+                <tr key={c.name} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/70">
+                  <td className="px-4 py-2 tabular-nums">{c.index}</td>
+                  <td className="px-4 py-2 font-mono text-xs font-medium">{c.name}</td>
+                  <td className="px-4 py-2 font-mono text-xs">{c.image}</td>
+                  <td className="whitespace-nowrap px-4 py-2 tabular-nums" title={`${c.cpu} % of the set's CPU`}>
+                    {c.cpu} % <span className="text-xs text-zinc-600 dark:text-zinc-400">({formatNumber((app.size.cpu * c.cpu) / 100, 3)} cores)</span>
+                  </td>
+                  <td className="whitespace-nowrap px-4 py-2 tabular-nums" title={`${c.memory} % of the set's memory`}>
+                    {c.memory} % <span className="text-xs text-zinc-600 dark:text-zinc-400">({formatMiB(Math.floor((app.size.memoryMiB * c.memory) / 100))})</span>
+                  </td>
+                  <td className="px-4 py-2 font-mono text-xs">{c.command?.join(" ") ?? <span className="font-sans text-zinc-500 dark:text-zinc-400">image default</span>}</td>
+                  {/* Only the names: values often hold credentials, and this page is open on shared screens. */}
+                  <td className="px-4 py-2 font-mono text-xs">
+                    {c.env && Object.keys(c.env).length ? Object.keys(c.env).join(", ") : <span className="font-sans text-zinc-500 dark:text-zinc-400">—</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+"use client";
+
+import Link from "next/link";
+import type { TAppView } from "@/lib/protocol/apps";
+import { Badge, StateBadge } from "../ui/badge";
+import { CopyButton } from "../ui/copy-button";
+import { DataTable } from "../ui/data-table";
+import { EmptyState } from "../ui/empty-state";
+
+/** The image part after the repository, so a badge stays short; the full reference is its title. */
+function shortImage(image: string): string {
+  const slash = image.lastIndexOf("/");
+  return slash >= 0 ? image.slice(slash + 1) : image;
+}
+
+/**
+ * One row per set: where it runs, its address, its state with the reason, and each container's
+ * state and image. Images the canary put in place are marked, so "which sets run what" reads at
+ * a glance.
+ */
+export function SetsTable({ app }: { app: TAppView }) {
+  const canary = app.canary;
+  return (
+    <DataTable
+      label={`Sets of ${app.name}`}
+      columns={[
+        // State right after the id: on a phone the table scrolls sideways and the state must be in view first.
+        { key: "id", label: "Set" },
+        { key: "state", label: "State", sortable: true },
+        { key: "containers", label: "Containers" },
+        { key: "host", label: "Host", sortable: true },
+        { key: "ip", label: "IP", sortable: true },
+      ]}
+      rows={app.sets.map((s) => ({
+        id: s.id,
+        values: { id: s.id, host: s.host?.name ?? null, ip: s.ip, state: s.state },
+        cells: {
+          id: (
+            <span className="flex items-center gap-1.5">
+              {/* The id opens the set (charts, logs, terminal). Shortened on a phone; the title and the copy button keep the whole id. */}
+              <Link
+                href={`/sets/${encodeURIComponent(s.id)}`}
+                title={`Open set ${s.id}`}
+                data-testid="set-id"
+                className="block max-w-24 truncate font-mono text-xs text-blue-700 hover:underline sm:max-w-none dark:text-blue-400"
+              >
+                {s.id}
+              </Link>
+              <CopyButton value={s.id} label="Copy" />
+            </span>
+          ),
+          host: s.host ? (
+            <span className="font-mono text-xs">{s.host.name}</span>
+          ) : (
+            <span className="text-xs text-zinc-600 dark:text-zinc-400">not placed yet</span>
+          ),
+          ip: s.ip ? <code className="font-mono text-xs">{s.ip}</code> : <span className="text-zinc-500 dark:text-zinc-400">—</span>,
+          state: (
+            <div className="min-w-28" data-testid="set-state">
+              <StateBadge state={s.state} />
+              {s.reason && s.state !== "Running" && (
+                <span className="mt-0.5 block max-w-56 whitespace-normal text-xs text-zinc-600 dark:text-zinc-400">{s.reason}</span>
+              )}
+            </div>
+          ),
+          containers: (
+            <ul className="space-y-1">
+              {s.containers.map((c) => {
+                const isCanary = canary !== null && c.name === canary.container && c.image === canary.image;
+                return (
+                  <li key={c.name} className="flex items-center gap-1.5 whitespace-nowrap">
+                    <span className="font-mono text-xs font-medium">{c.name}</span>
+                    <StateBadge state={c.state} />
+                    <span title={c.image} data-testid="image-badge">
+                      <Badge tone={isCanary ? "warning" : "neutral"} dot={false}>
+                        <span className="font-mono">{shortImage(c.image)}</span>
+                        {isCanary && <span className="ml-1 font-sans font-semibold">canary</span>}
+                      </Badge>
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          ),
+        },
+      }))}
+      empty={<EmptyState title="No sets">This app has 0 replicas. Scale it up to run a set.</EmptyState>}
+    />
+  );
+}
