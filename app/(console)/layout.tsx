@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Shell } from "@/components/shell/shell";
 import type { TTone } from "@/components/ui/badge";
 import { health } from "@/lib/health";
+import { listQuotaRequests } from "@/lib/quota/requests";
 import { consoleContext } from "@/lib/ui/context";
 
 // Every console page reads the session and live data; nothing here may be prerendered.
@@ -16,6 +17,8 @@ function healthSummary(h: Awaited<ReturnType<typeof health>>): { tone: TTone; te
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const [{ principal, teams, team }, h] = await Promise.all([consoleContext(), health()]);
+  // Rendered with every page, so a decision (which re-renders) updates the count in the navigation.
+  const pending = principal.isAdmin ? (await listQuotaRequests(principal, "PENDING")).length : 0;
   return (
     <Shell
       email={principal.email}
@@ -23,6 +26,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       teams={teams.map((t) => ({ slug: t.slug, name: t.name }))}
       selectedTeam={team?.slug ?? null}
       health={healthSummary(h)}
+      pendingApprovals={pending}
     >
       {children}
     </Shell>

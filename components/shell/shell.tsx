@@ -16,10 +16,12 @@ export interface TShellProps {
   teams: { slug: string; name: string }[];
   selectedTeam: string | null;
   health: { tone: TTone; text: string };
+  /** Quota requests waiting for an admin; shown next to Admin (admins only, 0 hides it). */
+  pendingApprovals?: number;
   children: ReactNode;
 }
 
-export function Shell({ email, isAdmin, teams, selectedTeam, health, children }: TShellProps) {
+export function Shell({ email, isAdmin, teams, selectedTeam, health, pendingApprovals = 0, children }: TShellProps) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
   const [openedAt, setOpenedAt] = useState(pathname);
@@ -54,6 +56,13 @@ export function Shell({ email, isAdmin, teams, selectedTeam, health, children }:
             onClick={() => setOpen((o) => !o)}
           >
             {open ? "Close menu" : "Menu"}
+            {/* The count next to Admin is inside the closed menu on a phone: show that something waits. */}
+            {!open && pendingApprovals > 0 && (
+              <>
+                <span aria-hidden className="size-2 rounded-full bg-blue-600 dark:bg-blue-400" />
+                <span className="sr-only">({pendingApprovals} pending approvals)</span>
+              </>
+            )}
           </Button>
         </div>
         <div id="console-nav" className={cx("flex-1 flex-col gap-4 overflow-y-auto px-3 pb-4 lg:flex", open ? "flex" : "hidden")}>
@@ -73,13 +82,21 @@ export function Shell({ email, isAdmin, teams, selectedTeam, health, children }:
                       href={item.href}
                       aria-current={active ? "page" : undefined}
                       className={cx(
-                        "block rounded-md px-2.5 py-1.5 text-sm",
+                        "flex items-center justify-between gap-2 rounded-md px-2.5 py-1.5 text-sm",
                         active
                           ? "bg-zinc-100 font-medium text-zinc-900 dark:bg-zinc-800 dark:text-white"
                           : "text-zinc-700 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800/60 dark:hover:text-white",
                       )}
                     >
                       {item.label}
+                      {item.href === "/admin" && pendingApprovals > 0 && (
+                        <span title={`${pendingApprovals} quota ${pendingApprovals === 1 ? "request waits" : "requests wait"} for a decision`}>
+                          <Badge tone="info" dot={false}>
+                            {pendingApprovals}
+                            <span className="sr-only"> pending {pendingApprovals === 1 ? "approval" : "approvals"}</span>
+                          </Badge>
+                        </span>
+                      )}
                     </Link>
                   </li>
                 );

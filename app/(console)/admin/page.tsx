@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AdminTabs } from "@/components/admin/admin-tabs";
 import { UserActions } from "@/components/admin/user-actions";
 import { Badge, StateBadge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -6,6 +7,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { listQuotaRequests } from "@/lib/quota/requests";
 import { listUsers } from "@/lib/users/users";
 import { requirePrincipal } from "@/lib/ui/session";
 
@@ -23,10 +25,11 @@ export default async function AdminPage() {
       </>
     );
   }
-  const users = await listUsers(principal);
+  const [users, pending] = await Promise.all([listUsers(principal), listQuotaRequests(principal, "PENDING")]);
   return (
     <>
       <PageHeader title="Admin" description="Users of this console. Disabling a user signs them out and stops their API tokens at once." />
+      <AdminTabs current="users" pending={pending.length} />
       <Card labelledBy="admin-users">
         <CardHeader id="admin-users" title={`Users (${users.length})`} />
         <DataTable

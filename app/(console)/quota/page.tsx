@@ -1,12 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { LimitsChange, quotaStatusWord } from "@/components/quota/limits-change";
 import { QuotaBars } from "@/components/quota/quota-bars";
+import { QuotaRequestForm } from "@/components/quota/quota-request-form";
+import { StateBadge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { listQuotaRequests } from "@/lib/quota/requests";
 import { getQuota } from "@/lib/teams/quota";
 import { consoleContext } from "@/lib/ui/context";
 import { formatMiB, formatNumber } from "@/lib/ui/format";
+import { canDeploy } from "@/lib/ui/roles";
 
 export const metadata: Metadata = { title: "Quota" };
 
@@ -30,7 +37,10 @@ export default async function QuotaPage() {
       </>
     );
   }
-  const quota = await getQuota(principal, team.slug);
+  const [quota, allRequests] = await Promise.all([getQuota(principal, team.slug), listQuotaRequests(principal)]);
+  // Admins see every team's requests from the API; this page is about the selected team only.
+  const requests = allRequests.filter((r) => r.team === team.slug);
+  const canRequest = canDeploy(principal.isAdmin, team.role);
   const { used, limits } = quota;
   const rows = [
     { what: "CPU", used: used.cpu, limit: limits.cpu, show: (n: number) => `${formatNumber(n, 3)} cores` },
@@ -80,9 +90,62 @@ export default async function QuotaPage() {
             </tbody>
           </table>
         </div>
-        <p className="border-t border-zinc-200 px-4 py-3 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-          Need more? Asking for new limits (with a reason an admin approves) arrives with quota requests; until then, ask a platform admin.
-        </p>
+      </Card>
+      <Card labelledBy="quota-request" className="mt-4">
+        <div id="request" className="scroll-mt-4" />
+        <CardHeader
+          id="quota-request"
+          title="Request new limits"
+          description="Ask for the limits the team should have (not the difference). A platform admin approves or rejects the request."
+        />
+        <CardBody>
+          <QuotaRequestForm
+            key={JSON.stringify(limits)}
+            team={team.slug}
+            limits={limits}
+            disabledReason={canRequest ? undefined : "Viewers cannot request quota; ask a team member or owner"}
+          />
+        </CardBody>
+      </Card>
+      <Card labelledBy="quota-requests" className="mt-4">
+        <CardHeader id="quota-requests" title={`Requests (${requests.length})`} description="Newest first. Pending requests show the limits today → the limits asked for." />
+        <DataTable
+          label="Quota requests"
+          initialSort={{ key: "filed", dir: "desc" }}
+          columns={[
+            { key: "filed", label: "Filed", sortable: true },
+            { key: "requester", label: "By", sortable: true },
+            { key: "limits", label: "Limits asked for" },
+            { key: "reason", label: "Reason" },
+            { key: "status", label: "Status", sortable: true },
+            { key: "decided", label: "Decided by", sortable: true },
+            { key: "note", label: "Note" },
+          ]}
+          rows={requests.map((r) => ({
+            id: r.id,
+            values: { filed: r.createdAt, requester: r.requester, status: r.status, decided: r.decidedBy, reason: r.reason, note: r.note },
+            cells: {
+              filed: <RelativeTime iso={r.createdAt} />,
+              requester: <span className="text-xs">{r.requester}</span>,
+              // Only a pending request compares with today's limits; a decided one shows what was asked.
+              limits: <LimitsChange current={r.status === "PENDING" ? r.current : null} requested={r.requested} />,
+              reason: <span className="block max-w-64 whitespace-pre-line text-xs">{r.reason}</span>,
+              status: <StateBadge state={quotaStatusWord(r.status)} />,
+              decided: r.decidedBy ? (
+                <span className="text-xs">
+                  {r.decidedBy}
+                  <span className="block text-zinc-600 dark:text-zinc-400">
+                    <RelativeTime iso={r.decidedAt} />
+                  </span>
+                </span>
+              ) : (
+                <span className="text-zinc-500 dark:text-zinc-400">—</span>
+              ),
+              note: r.note ? <span className="block max-w-56 whitespace-pre-line text-xs">{r.note}</span> : <span className="text-zinc-500 dark:text-zinc-400">—</span>,
+            },
+          }))}
+          empty={<EmptyState title="No requests yet">When the team needs more room than its limits allow, ask for it above.</EmptyState>}
+        />
       </Card>
     </>
   );
