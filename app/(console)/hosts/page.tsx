@@ -1,4 +1,7 @@
 import type { Metadata } from "next";
+import { AutoRefresh } from "@/components/auto-refresh";
+import { AddHost } from "@/components/hosts/add-host";
+import { HostActions } from "@/components/hosts/host-actions";
 import { StateBadge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
@@ -12,6 +15,8 @@ import { requirePrincipal } from "@/lib/ui/session";
 
 export const metadata: Metadata = { title: "Hosts" };
 
+const GIB = 1024 ** 3;
+
 export default async function HostsPage() {
   const principal = await requirePrincipal();
   if (!principal.isAdmin) {
@@ -20,7 +25,7 @@ export default async function HostsPage() {
         <PageHeader title="Hosts" />
         <Card>
           <EmptyState title="Only platform admins see hosts">
-            Your team&apos;s sets are placed on hosts automatically. The Apps page shows where each set runs once apps exist.
+            Your team&apos;s sets are placed on hosts automatically. Each app&apos;s page shows the host and IP of every set.
           </EmptyState>
         </Card>
       </>
@@ -32,6 +37,8 @@ export default async function HostsPage() {
 
   return (
     <>
+      {/* Heartbeats move "last seen", status and free disk every few seconds; no socket carries them to browsers. */}
+      <AutoRefresh seconds={10} />
       <PageHeader
         title="Hosts"
         description={
@@ -39,62 +46,91 @@ export default async function HostsPage() {
             ? `${counts.Ready} Ready · ${counts.Unreachable} Unreachable · ${counts.Cordoned} Cordoned`
             : "Machines running the Berth agent and a Docker engine."
         }
+        actions={<AddHost />}
       />
       <Card labelledBy="hosts-list">
-        <CardHeader id="hosts-list" title={`${hosts.length} ${hosts.length === 1 ? "host" : "hosts"}`} />
+        <CardHeader
+          id="hosts-list"
+          title={`${hosts.length} ${hosts.length === 1 ? "host" : "hosts"}`}
+          description="Allocated is what sets reserve on the host; the scheduler places a set only where all of it fits. Cordoned hosts keep their sets but get no new ones."
+        />
         <DataTable
           label="Hosts"
           initialSort={{ key: "name", dir: "asc" }}
           columns={[
-            { key: "name", label: "Name", sortable: true },
+            { key: "name", label: "Host · zone", sortable: true },
             { key: "status", label: "Status", sortable: true },
-            { key: "zone", label: "Zone", sortable: true },
             { key: "cpu", label: "CPU allocated", sortable: true },
             { key: "memory", label: "Memory allocated", sortable: true },
-            { key: "disk", label: "Disk free", sortable: true, align: "right" },
-            { key: "seen", label: "Last seen", sortable: true },
-            { key: "agent", label: "Agent", sortable: true },
+            { key: "disk", label: "Disk reserved / free", sortable: true },
+            { key: "seen", label: "Agent · last seen", sortable: true },
+            { key: "actions", label: "Actions", hideLabel: true, align: "right" },
           ]}
-          rows={hosts.map((h) => ({
-            id: h.id,
-            values: {
-              name: h.name,
-              status: h.status,
-              zone: h.zone,
-              cpu: h.capacity.cpuCores ? h.allocated.cpuCores / h.capacity.cpuCores : 0,
-              memory: h.capacity.memoryBytes ? h.allocated.memoryBytes / h.capacity.memoryBytes : 0,
-              disk: h.diskFreeBytes,
-              seen: h.lastSeenAt,
-              agent: h.agentVersion,
-            },
-            cells: {
-              name: <span className="font-mono text-xs font-medium">{h.name}</span>,
-              status: (
-                <span title={h.statusReason ?? undefined}>
-                  <StateBadge state={h.status} />
-                  {h.statusReason && <span className="mt-0.5 block max-w-48 whitespace-normal text-xs text-zinc-600 dark:text-zinc-400">{h.statusReason}</span>}
-                </span>
-              ),
-              zone: <span className="font-mono text-xs">{h.zone}</span>,
-              cpu: (
-                <div className="min-w-40">
-                  <UsageBar label="CPU" used={h.allocated.cpuCores} limit={h.capacity.cpuCores} format={(n) => formatNumber(n, 2)} unit="cores" showLabel={false} />
-                </div>
-              ),
-              memory: (
-                <div className="min-w-40">
-                  <UsageBar label="Memory" used={h.allocated.memoryBytes} limit={h.capacity.memoryBytes} format={formatBytes} showLabel={false} />
-                </div>
-              ),
-              disk: <span className="tabular-nums">{formatBytes(h.diskFreeBytes)}</span>,
-              seen: <RelativeTime iso={h.lastSeenAt} fallback="Never" />,
-              agent: <span className="font-mono text-xs">{h.agentVersion ?? "—"}</span>,
-            },
-          }))}
+          rows={hosts.map((h) => {
+            const freeGiB = Math.floor(h.diskFreeBytes / GIB);
+            return {
+              id: h.id,
+              values: {
+                name: h.name,
+                status: h.status,
+                zone: h.zone,
+                cpu: h.capacity.cpuCores ? h.allocated.cpuCores / h.capacity.cpuCores : 0,
+                memory: h.capacity.memoryBytes ? h.allocated.memoryBytes / h.capacity.memoryBytes : 0,
+                disk: h.diskFreeBytes,
+                seen: h.lastSeenAt,
+                agent: h.agentVersion,
+              },
+              cells: {
+                name: (
+                  <span className="block whitespace-nowrap">
+                    <span className="block font-mono text-xs font-medium">{h.name}</span>
+                    <span className="block font-mono text-xs text-zinc-600 dark:text-zinc-400" title="Zone">
+                      {h.zone}
+                    </span>
+                  </span>
+                ),
+                status: (
+                  <span title={h.statusReason ?? undefined} data-testid="host-status">
+                    <StateBadge state={h.status} />
+                    {h.statusReason && <span className="mt-0.5 block max-w-48 whitespace-normal text-xs text-zinc-600 dark:text-zinc-400">{h.statusReason}</span>}
+                  </span>
+                ),
+                cpu: (
+                  <div className="min-w-36">
+                    <UsageBar label={`CPU allocated on ${h.name}`} used={h.allocated.cpuCores} limit={h.capacity.cpuCores} format={(n) => formatNumber(n, 2)} unit="cores" showLabel={false} />
+                  </div>
+                ),
+                memory: (
+                  <div className="min-w-36">
+                    <UsageBar label={`Memory allocated on ${h.name}`} used={h.allocated.memoryBytes} limit={h.capacity.memoryBytes} format={formatBytes} showLabel={false} />
+                  </div>
+                ),
+                disk: (
+                  // What sets reserve against the engine disk's free space. The scheduler uses the volume root's free space,
+                  // usually the same disk; the API does not expose that figure separately.
+                  <div className="min-w-36">
+                    <UsageBar label={`Disk reserved on ${h.name}`} used={h.allocated.diskGiB} limit={freeGiB} format={formatNumber} unit="GiB" showLabel={false} />
+                    <span className="mt-0.5 block text-right text-xs text-zinc-600 dark:text-zinc-400">{formatBytes(h.diskFreeBytes)} free</span>
+                  </div>
+                ),
+                seen: (
+                  <span className="block whitespace-nowrap text-xs">
+                    <span className="block font-mono">{h.agentVersion ? `v${h.agentVersion}` : "no agent yet"}</span>
+                    <span className="text-zinc-600 dark:text-zinc-400">
+                      seen <RelativeTime iso={h.lastSeenAt} fallback="never" />
+                    </span>
+                  </span>
+                ),
+                actions: (
+                  <HostActions id={h.id} name={h.name} cordoned={h.cordoned} hasSets={h.allocated.cpuCores > 0 || h.allocated.memoryBytes > 0} />
+                ),
+              },
+            };
+          })}
           empty={
-            <EmptyState title="No hosts enrolled yet">
-              The local agent enrolls itself when <code className="font-mono text-xs">npm start</code> runs; for other machines create an
-              enrollment token (coming with the agent).
+            <EmptyState title="No hosts enrolled yet" action={<AddHost />}>
+              The local agent enrolls itself when <code className="font-mono text-xs">npm start</code> runs. For another machine, add a host:
+              you get a one-use token and the command to run there.
             </EmptyState>
           }
         />
