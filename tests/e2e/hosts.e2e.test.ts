@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { DockerEngine } from "@/agent/docker/engine";
+import { ZHost } from "@/lib/protocol/api";
+import { ensureTestImage, TestAgent, waitFor } from "../helpers/agent";
+import { adminApi, uid, type Api } from "../helpers/api";
+import { launchBrowser } from "../helpers/browser";
+import { consoleInfo } from "../helpers/context";
+import { openPage, shoot, shotsDir, signedInPage, warmRoutes } from "../helpers/screens";
+
+/**
+ * Enrolling a machine from the hosts page: the admin creates a one-use token, copies the shown
+ * command's token into a real agent, watches the host turn up Ready, cordons and uncordons it.
+ * Screenshots in test-results/e2e-hosts/.
+ */
+const c = consoleInfo();
+const SHOTS = shotsDir("e2e-hosts");
+const UI = { timeout: 30_000, interval: 100 };
+// The page re-reads every 10 s; a new agent needs a few seconds to enroll and say hello.
+const HOST = { timeout: 90_000, interval: 500 };
+const NAME = uid("e2e-host");
+const ZONE = "rack-e2e";
+
+let admin: Api;
+let engine: DockerEngine;
+let agent: TestAgent | undefined;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  admin = await adminApi(c);
+  engine = await ensureTestImage();
+  await warmRoutes(c.url, ["/login", "/hosts", "/api/v1/hosts/enrollment-tokens", "/api/v1/hosts/x/cordon", "/api/v1/hosts/x/uncordon"]);
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await signedInPage(context, c.url, { email: c.adminEmail, password: c.adminPassword });
+}, 400_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await agent?.destroy(engine, admin);
+});
+
+const row = () => page.getByRole("row").filter({ hasText: NAME });
+
+describe("hosts in a browser", () => {
+  it("creates an enrollment token shown once with the agent command", async () => {
+    await openPage(page, `${c.url}/hosts`, c.mode);
+    await page.getByRole("button", { name: "Add host" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Add a host" });
+    await expect.poll(() => dialog.isVisible(), UI).toBe(true);
+    await dialog.getByLabel("Zone", { exact: true }).fill(ZONE);
+    await dialog.getByRole("button", { name: "Create token" }).click();
+    const command = dialog.getByTestId("enroll-command");
+    await expect.poll(() => command.count(), UI).toBe(1);
+    const token = (await dialog.getByTestId("enroll-token").textContent())?.trim() ?? "";
+    expect(token.length).toBeGreaterThan(16);
+    expect((await command.textContent())?.trim()).toBe(`BERTH_CONSOLE_URL=${c.url} BERTH_ENROLL_TOKEN=${token} npm run agent`);
+    await shoot(page, SHOTS, "01-token-shown");
+
+    // What an operator would do on the new machine: run the agent with that token.
+    agent = new TestAgent(c.url, NAME, token, ZONE);
+    agent.start();
+    await dialog.getByRole("button", { name: "I have copied it" }).click();
+    await expect.poll(() => dialog.isVisible(), UI).toBe(false);
+    // Opening the dialog again starts over: the token is not shown a second time.
+    await page.getByRole("button", { name: "Add host" }).first().click();
+    expect(await dialog.getByTestId("enroll-token").count()).toBe(0);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+  }, 240_000);
+
+  it("lists the enrolled host as Ready with its zone, capacity bars and agent version", async () => {
+    await expect.poll(() => row().count(), HOST).toBe(1);
+    await expect.poll(() => row().getByTestId("host-status").textContent(), HOST).toContain("Ready");
+    expect(await row().getByText(ZONE).count()).toBe(1);
+    expect(await row().getByRole("meter").count()).toBe(3);
+    expect(await row().getByText(/^v\d/).count()).toBe(1);
+    await shoot(page, SHOTS, "02-host-ready");
+  }, 240_000);
+
+  it("cordons and uncordons the host", async () => {
+    const hostId = await waitFor("agent identity", async () => agent?.hostId());
+    await row().getByRole("button", { name: `Cordon ${NAME}` }).click();
+    await expect.poll(() => row().getByTestId("host-status").textContent(), UI).toContain("Cordoned");
+    const hosts = ZHost.array().parse((await admin.get("/api/v1/hosts")).body);
+    expect(hosts.find((h) => h.id === hostId)?.cordoned).toBe(true);
+    await shoot(page, SHOTS, "03-cordoned");
+    await row().getByRole("button", { name: `Uncordon ${NAME}` }).click();
+    await expect.poll(() => row().getByTestId("host-status").textContent(), UI).toContain("Ready");
+    const after = ZHost.array().parse((await admin.get("/api/v1/hosts")).body);
+    expect(after.find((h) => h.id === hostId)?.cordoned).toBe(false);
+  }, 240_000);
+});
