@@ -14,10 +14,14 @@ export const STREAM_LIMITS = {
   inputBytes: 64 * 1024,
   /** Input accepted by the console for one session but not yet written by the agent. */
   inputInFlightBytes: 1024 * 1024,
-  /** Output sent by the agent for one session and not yet acknowledged by the browser. */
-  outputWindowBytes: 256 * 1024,
+  /**
+   * Output sent by the agent for one session and not yet acknowledged by the browser: what a
+   * slow reader can make the console hold per session. Throughput is at most window ÷ round
+   * trip, so it is sized for round trips of tens of milliseconds.
+   */
+  outputWindowBytes: 1024 * 1024,
   /** Below this the agent reads Docker again. */
-  outputResumeBytes: 64 * 1024,
+  outputResumeBytes: 256 * 1024,
   /** Log text sent by the agent and not yet taken by the HTTP client. */
   logsWindowBytes: 512 * 1024,
   cols: 1000,

@@ -61,7 +61,8 @@ function fail(err: unknown): TAck<never> {
   return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
 }
 
-async function audit(s: TSession, action: "terminal.start" | "terminal.end", details: Record<string, string | number | null>): Promise<void> {
+/** Writes an audit row; resolves false (after logging) when it could not be written. */
+async function audit(s: TSession, action: "terminal.start" | "terminal.end", details: Record<string, string | number | null>): Promise<boolean> {
   try {
     await db().$transaction((tx) =>
       recordAudit(tx, actorOf(s.principal), {
@@ -72,8 +73,10 @@ async function audit(s: TSession, action: "terminal.start" | "terminal.end", det
         details: { sessionId: s.id, app: s.target.appName, container: s.target.container, ...details },
       }),
     );
+    return true;
   } catch (err) {
     console.error(`[terminal] audit ${action} of session ${s.id} failed`, err);
+    return false;
   }
 }
 
@@ -194,11 +197,15 @@ export function attachTerminal(socket: TUiSocket): void {
       throw err;
     }
     s.shell = opened.shell;
+    // No session runs unaudited: when its start cannot be recorded, it is ended at once.
+    if (!(await audit(s, "terminal.start", { shell: s.shell }))) {
+      end(s, "The session could not be audited", null, true);
+      throw new AppError("UNAVAILABLE", "The terminal session could not be recorded in the audit log; try again");
+    }
     if (!socket.connected) {
       end(s, "The browser left", null, true);
       throw new AppError("UNAVAILABLE", "The connection closed");
     }
-    await audit(s, "terminal.start", { shell: s.shell });
     return s;
   }
 
