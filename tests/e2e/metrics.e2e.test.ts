@@ -93,7 +93,8 @@ describe("the set page", () => {
       for (const unit of ["%", "MiB", "KB/s"]) expect(svgTexts).toContain(unit);
       await page.screenshot({ path: path.join(SHOTS, "set-live.png"), fullPage: true });
     } catch (err) {
-      await page.screenshot({ path: path.join(SHOTS, "set-live-failed.png"), fullPage: true, timeout: 60_000 }).catch(() => undefined);
+      await page.screenshot({ path: path.join(SHOTS, "set-live-failed.png"), fullPage: true, timeout: 60_000 })
+        .catch((shotErr: unknown) => seen.push(`(no failure screenshot: ${(shotErr as Error).message})`));
       throw new Error(`${(err as Error).message}\nbrowser console:\n${seen.slice(-30).join("\n")}`);
     } finally {
       await context.close();

@@ -1,11 +1,15 @@
 import fs from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { Server } from "socket.io";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@/agent/docker/engine";
 import { parseMountinfo } from "@/agent/metrics/parse";
+import { MetricsService } from "@/agent/metrics/service";
 import type { TAppView, TSetView } from "@/lib/protocol/apps";
-import type { TAck } from "@/lib/protocol/events";
+import type { TAck, TAgentClientToServer, TAgentServerToClient } from "@/lib/protocol/events";
 import { ZMetricsHistory, ZSetMetrics, type TMetricsHistory, type TSetMetrics } from "@/lib/protocol/metrics";
 import { ensureTestImage, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, expectError, expectStatus, type Api } from "../helpers/api";
@@ -245,5 +249,34 @@ describe("GET /api/v1/sets/{id}/metrics", () => {
     const res = await admin.get("/api/metrics");
     expect(String(res.body)).toContain("berth_console_metrics_samples_received_total");
     expect(await promValue("berth_console_metrics_samples_received_total")).toBeGreaterThan(0);
+  });
+});
+
+describe("the agent's side of a watch", () => {
+  it("ends with the connection: a console that goes away leaves no 1 s sampling behind", async () => {
+    const http = createServer();
+    const server = new Server(http, { path: "/socket.io" });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const connected = new Promise<import("socket.io").Socket>((resolve) => server.of("/agent").on("connection", resolve));
+    const service = new MetricsService(engine, "host-without-containers", { BERTH_AGENT_METRICS_PORT: undefined });
+    const client = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}/agent`, { transports: ["websocket"], reconnection: false }) as Socket<
+      TAgentServerToClient,
+      TAgentClientToServer
+    >;
+    try {
+      service.attach(client);
+      await service.start();
+      const consoleSide = await connected;
+      expect(await consoleSide.timeout(5000).emitWithAck("metrics:watch", { setIds: ["set-a", "set-b"] })).toEqual({ ok: true, data: { watching: 2 } });
+      expect(await consoleSide.timeout(5000).emitWithAck("metrics:watch", { setIds: [""] })).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
+      expect(await consoleSide.timeout(5000).emitWithAck("metrics:unwatch", { setIds: ["set-a"] })).toEqual({ ok: true, data: { watching: 1 } });
+      expect(service.watchedSetIds()).toEqual(["set-b"]);
+      consoleSide.disconnect(true);
+      await waitFor("watches dropped", async () => service.watchedSetIds().length === 0, 5000, 50);
+    } finally {
+      service.close();
+      client.close();
+      server.close();
+    }
   });
 });
