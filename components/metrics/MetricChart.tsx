@@ -80,7 +80,8 @@ export const MetricChart = memo(function MetricChart({ title, unit, hint, data, 
                   stroke={l.colour}
                   strokeWidth={1.5}
                   strokeDasharray={l.dashed ? "4 3" : undefined}
-                  dot={false}
+                  // A line needs two points: a young set's single rollup would be invisible.
+                  dot={data.length < 3 ? { r: 2.5, fill: l.colour, strokeWidth: 0 } : false}
                   type="linear"
                   isAnimationActive={false}
                   connectNulls
