@@ -91,6 +91,15 @@ export class TestAgent {
     await this.kill("SIGTERM");
     const hostId = this.hostId();
     if (hostId) {
+      // Apps with sets here go first: a revoked host's sets are rescheduled, and on the console
+      // that every test file shares they would land on the next file's fresh host.
+      const teams = ((await admin.get("/api/v1/teams")).body ?? []) as Array<{ slug: string }>;
+      for (const t of teams) {
+        const apps = ((await admin.get(`/api/v1/teams/${t.slug}/apps`)).body ?? []) as Array<{ name: string; sets: Array<{ host: { id: string } | null }> }>;
+        for (const app of Array.isArray(apps) ? apps : []) {
+          if (app.sets.some((s) => s.host?.id === hostId)) await admin.delete(`/api/v1/teams/${t.slug}/apps/${app.name}`);
+        }
+      }
       await admin.delete(`/api/v1/hosts/${hostId}`);
       const left = await engine.listByLabels({ [LABEL.host]: hostId });
       for (const c of left) await engine.remove(c.id);
