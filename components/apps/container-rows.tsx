@@ -58,13 +58,20 @@ export function ContainerRows({
   containers,
   onChange,
   errors,
+  onEdited,
 }: {
   containers: TDraftContainer[];
   onChange: (next: TDraftContainer[]) => void;
   errors: Record<string, string>;
+  /** The API paths of the fields just edited, so their old complaints can go. */
+  onEdited: (paths: string[]) => void;
 }) {
   const base = useId();
-  const update = (i: number, patch: Partial<TDraftContainer>) => onChange(containers.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+  const update = (i: number, patch: Partial<TDraftContainer>) => {
+    // The memory total is checked across rows, so a memory edit may fix the list-level complaint too.
+    onEdited([...Object.keys(patch).map((k) => `containers.${i}.${k}`), ...("memory" in patch ? ["containers"] : [])]);
+    onChange(containers.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+  };
   const listError = errors.containers;
   return (
     <div className="space-y-3">
@@ -175,7 +182,11 @@ export function ContainerRows({
                 variant="ghost"
                 aria-label={`Remove container ${i + 1}`}
                 disabledReason={containers.length === 1 ? "A set needs at least one container" : undefined}
-                onClick={() => onChange(containers.filter((_, j) => j !== i))}
+                onClick={() => {
+                  // Rows after this one move up, so every container complaint would point at the wrong row.
+                  onEdited(["containers", ...containers.flatMap((_, j) => [`containers.${j}`, ...FIELDS.map((f) => `containers.${j}.${f}`)])]);
+                  onChange(containers.filter((_, j) => j !== i));
+                }}
               >
                 Remove container
               </Button>

@@ -24,16 +24,22 @@ interface TFailure {
   title: string;
   message: string;
   quota: boolean;
+  /** About fields only: the banner goes once every listed field has been edited. */
+  fields: boolean;
 }
 
-function describeFailure(err: unknown): TFailure {
+function describeFailure(err: unknown, fieldCount: number): TFailure {
+  const failed = "The app was not created";
   if (err instanceof ApiError) {
-    if (err.code === "QUOTA_EXCEEDED") return { title: "Quota exceeded", message: err.message, quota: true };
-    if (err.code === "VALIDATION") return { title: "The app was not created", message: "The console refused some fields:", quota: false };
-    return { title: "The app was not created", message: err.message, quota: false };
+    if (err.code === "QUOTA_EXCEEDED") return { title: "Quota exceeded", message: err.message, quota: true, fields: false };
+    if (err.code === "VALIDATION" && fieldCount > 0) return { title: failed, message: "The console refused some fields:", quota: false, fields: true };
+    return { title: failed, message: err.message, quota: false, fields: false };
   }
-  return { title: "The app was not created", message: err instanceof Error ? err.message : String(err), quota: false };
+  return { title: failed, message: err instanceof Error ? err.message : String(err), quota: false, fields: false };
 }
+
+/** Where each top-level form field sits in the API body, for matching the server's error paths. */
+const DRAFT_PATHS: Record<string, string> = { name: "name", replicas: "replicas", cpu: "size.cpu", memoryMiB: "size.memoryMiB", diskGiB: "size.diskGiB", volumePath: "volumePath" };
 
 function tabClass(active: boolean): string {
   return cx(
@@ -58,7 +64,13 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
   const [failure, setFailure] = useState<TFailure | null>(null);
   const [pending, setPending] = useState(false);
 
-  const set = (patch: Partial<TDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  // An edited field's old complaint no longer applies to what it now holds.
+  const dropErrors = (paths: string[]) =>
+    setErrors((e) => (paths.some((p) => p in e) ? Object.fromEntries(Object.entries(e).filter(([k]) => !paths.includes(k))) : e));
+  const set = (patch: Partial<TDraft>) => {
+    dropErrors(Object.keys(patch).map((k) => DRAFT_PATHS[k] ?? k));
+    setDraft((d) => ({ ...d, ...patch }));
+  };
 
   // The preview follows whichever tab is being edited; unparsable JSON keeps the last good figures.
   const [lastJsonReservation, setLastJsonReservation] = useState(() => draftReservation(draft));
@@ -110,7 +122,7 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
       const built = draftToBody(draft);
       if (built.issues.length) {
         setErrors(Object.fromEntries(built.issues.map((i) => [i.path, i.message])));
-        setFailure({ title: "The app was not created", message: "Some fields need fixing first:", quota: false });
+        setFailure({ title: "The app was not created", message: "Some fields need fixing first:", quota: false, fields: true });
         return;
       }
       body = built.body;
@@ -124,8 +136,9 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
       // Stays pending until the app page replaces this one, so a second click cannot create it twice.
       router.push(`/apps/${encodeURIComponent(app.name)}`);
     } catch (err) {
-      setErrors(fieldErrorsOf(err));
-      setFailure(describeFailure(err));
+      const fieldErrors = fieldErrorsOf(err);
+      setErrors(fieldErrors);
+      setFailure(describeFailure(err, Object.keys(fieldErrors).length));
       setPending(false);
     }
   }
@@ -143,7 +156,7 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
           </button>
         </div>
         <CardBody className="space-y-5">
-          {failure && (
+          {failure && !(failure.fields && errorList.length === 0) && (
             <ErrorBanner title={failure.title}>
               <p>{failure.message}</p>
               {errorList.length > 0 && (
@@ -234,7 +247,7 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
               </fieldset>
               <fieldset>
                 <legend className="mb-2 text-sm font-semibold">Containers</legend>
-                <ContainerRows containers={draft.containers} onChange={(containers) => set({ containers })} errors={errors} />
+                <ContainerRows containers={draft.containers} onChange={(containers) => setDraft((d) => ({ ...d, containers }))} onEdited={dropErrors} errors={errors} />
               </fieldset>
             </div>
           ) : (
