@@ -125,6 +125,8 @@ export async function rollbackApp(appId: string, actor: TActor, why: string): Pr
   const cleared = await db().$transaction(async (tx) => {
     const r = await tx.$executeRaw`UPDATE "App" SET "canary" = NULL, "updatedAt" = now() WHERE id = ${appId} AND "canary" IS NOT NULL`;
     if (r !== 1) return false;
+    // The rows say the old image from the moment the canary is gone, before the hosts catch up.
+    await tx.container.updateMany({ where: { setId: { in: canary.setIds }, name: canary.container }, data: { image: canary.previousImage } });
     await recordAudit(tx, actor, {
       teamId: app.teamId,
       action: "app.canary.rollback",
