@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
-import { SetStateBadge } from "@/components/sets/SetStateBadge";
+import { StateBadge } from "@/components/ui/badge";
 import { getSet } from "@/lib/apps/view";
 import { exactTime, formatBytes, formatCores, formatMiB } from "@/lib/ui/format";
 import { orNotFound } from "@/lib/ui/or-not-found";
@@ -52,7 +52,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="font-mono text-lg font-semibold tracking-tight">{set.id}</h1>
-          <SetStateBadge state={set.state} />
+          <StateBadge state={set.state} />
         </div>
         {set.reason && set.state !== "Running" && (
           <p className="text-sm text-amber-800 dark:text-amber-300" role="status">
@@ -98,7 +98,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
                   <td className="px-3 py-2 font-medium">{c.name}</td>
                   <td className="px-3 py-2 font-mono text-xs">{c.image}</td>
                   <td className="px-3 py-2">
-                    <SetStateBadge state={c.state} />
+                    <StateBadge state={c.state} />
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatCores(c.limits.cpu)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatBytes(c.limits.memoryBytes)}</td>
