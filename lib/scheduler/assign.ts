@@ -66,7 +66,11 @@ export async function assignPendingSets(): Promise<string[]> {
     }
 
     const byApp = new Map<string, typeof pending>();
-    for (const s of pending) byApp.set(s.appId, [...(byApp.get(s.appId) ?? []), s]);
+    for (const s of pending) {
+      const group = byApp.get(s.appId);
+      if (group) group.push(s);
+      else byApp.set(s.appId, [s]);
+    }
     const placedIds: string[] = [];
     const placedHosts: string[] = [];
     const unplaced = new Map<string, string[]>();
@@ -89,7 +93,9 @@ export async function assignPendingSets(): Promise<string[]> {
           perApp.set(appId, (perApp.get(appId) ?? 0) + 1);
           appSets.set(h.id, perApp);
         } else if (p.reason && set.reason !== p.reason) {
-          unplaced.set(p.reason, [...(unplaced.get(p.reason) ?? []), set.id]);
+          const ids = unplaced.get(p.reason);
+          if (ids) ids.push(set.id);
+          else unplaced.set(p.reason, [set.id]);
         }
       });
     }
