@@ -106,7 +106,13 @@ async function main(): Promise<void> {
   }
 
   try {
-    // Warm-up: network creation and first-use caches are not what we measure.
+    // A set that stays for the whole run keeps the team network alive (the agent returns a team's
+    // network when its last set goes), so neither side pays network creation inside a timed run.
+    const keeper = `bench${id()}`;
+    setIds.push(keeper);
+    const kept = (await socket.timeout(60_000).emitWithAck("set:apply", { opId: id(), spec: spec(keeper) })) as TAck<unknown>;
+    if (!kept.ok) throw new Error(`keeper set failed: ${kept.error.message}`);
+    // Warm-up: first-use caches are not what we measure.
     await oursOnce();
     await peerOnce();
     for (let i = 0; i < RUNS; i++) {
