@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
 import { ZContainerEvent, ZInventory, ZTrashEntry } from "../protocol/agent";
 import { recordTrashed } from "../volumes/recycle";
-import { registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
+import { connectedHostIds, registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
 import { attachAgentStreams } from "./agent-streams";
 import { attachTerminal } from "../terminal/sessions";
 import { setUiNamespace, teamRoom } from "./broadcast";
@@ -88,7 +88,13 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
   agent.on("connection", (socket) => {
     const { hostId, name } = socket.data.host;
     registerAgent(hostId, socket as unknown as TAgentSocket);
-    socket.on("disconnect", () => unregisterAgent(hostId, socket as unknown as TAgentSocket));
+    touchHost(hostId);
+    socket.on("disconnect", () => {
+      unregisterAgent(hostId, socket as unknown as TAgentSocket);
+      // The grace period before Unreachable counts from the moment the agent left, not from its last
+      // heartbeat: an agent that restarts before its first heartbeat was still alive a moment ago.
+      touchHost(hostId);
+    });
     socket.emit("hello", { hostId, name });
     attachAgentStreams(socket as unknown as TAgentSocket, hostId);
     socket.on("inventory", (payload, ack) => {
@@ -145,11 +151,21 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
   return { io, ui, agent, metrics };
 }
 
-/** Hosts whose agent has been silent past the grace period are shown Unreachable. */
+function touchHost(hostId: string): void {
+  db()
+    .host.update({ where: { id: hostId }, data: { lastSeenAt: new Date() } })
+    .catch((err: unknown) => console.error(`[agents] host ${hostId} not marked seen`, err));
+}
+
+/**
+ * Hosts whose agent has been silent past the grace period are shown Unreachable. A connected agent
+ * is never silent, however slow its heartbeat (a busy Docker engine delays the capacity it measures):
+ * Socket.IO's own ping already proves it is there.
+ */
 export async function markSilentHostsUnreachable(graceSeconds: number): Promise<number> {
   const cutoff = new Date(Date.now() - graceSeconds * 1000);
   const r = await db().host.updateMany({
-    where: { status: "Ready", OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: cutoff } }] },
+    where: { status: "Ready", id: { notIn: connectedHostIds() }, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: cutoff } }] },
     data: { status: "Unreachable" },
   });
   return r.count;

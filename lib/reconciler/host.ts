@@ -32,6 +32,11 @@ export async function reconcileHost(hostId: string, inventory: TSetStatus[]): Pr
       work.push(dispatchApply(set.id));
     }
   }
+  for (const setId of await reclaimUnplaced(hostId, [...actual.keys()])) {
+    actual.delete(setId);
+    applied++;
+    work.push(dispatchApply(setId));
+  }
   for (const orphan of actual.keys()) {
     removed++;
     work.push(
@@ -43,6 +48,26 @@ export async function reconcileHost(hostId: string, inventory: TSetStatus[]): Pr
   }
   await Promise.all(work);
   return { applied, removed };
+}
+
+/**
+ * Sets that were taken from this host while it was away (back to Pending) but not yet placed
+ * elsewhere still run here: the host takes them back, containers and volume intact, rather than
+ * removing them and starting them again on some other host. A cordoned host gives them up.
+ */
+async function reclaimUnplaced(hostId: string, setIds: string[]): Promise<string[]> {
+  if (setIds.length === 0) return [];
+  const host = await db().host.findUnique({ where: { id: hostId }, select: { cordoned: true, revokedAt: true } });
+  if (!host || host.cordoned || host.revokedAt) return [];
+  return db().$transaction(async (tx) => {
+    // Row locks, so the scheduler cannot place one of these sets elsewhere in between.
+    const unplaced = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM "Set" WHERE id = ANY(${setIds}) AND "hostId" IS NULL AND "deletedAt" IS NULL AND state = 'Pending'::"SetState" FOR UPDATE`;
+    const ids = unplaced.map((r) => r.id);
+    if (ids.length === 0) return [];
+    await tx.set.updateMany({ where: { id: { in: ids } }, data: { hostId, state: "Creating", reason: "its host came back; taken back there" } });
+    return ids;
+  });
 }
 
 const pendingStatus = new Map<string, NodeJS.Timeout>();

@@ -48,7 +48,8 @@ function rescheduleAfterSeconds(): number {
 export async function rescheduleFromLostHosts(): Promise<number> {
   const cutoff = new Date(Date.now() - rescheduleAfterSeconds() * 1000);
   const lost = await db().host.findMany({
-    where: { status: "Unreachable", OR: [{ lastSeenAt: { lt: cutoff } }, { revokedAt: { not: null } }] },
+    // A host whose agent is connected again keeps its sets even if no heartbeat has landed yet.
+    where: { status: "Unreachable", id: { notIn: connectedHostIds() }, OR: [{ lastSeenAt: { lt: cutoff } }, { revokedAt: { not: null } }] },
     select: { id: true, name: true },
   });
   let moved = 0;
