@@ -2,6 +2,7 @@ import { io, type Socket } from "socket.io-client";
 import { LABEL, ZSetAction, ZSetApply, ZVolumePurge, ZVolumeRestore, type TContainerEvent } from "../lib/protocol/agent";
 import { PROTOCOL_VERSION, type TAck, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
 import { measureCapacity } from "./capacity";
+import { DiskUsageReporter } from "./disk/usage";
 import { AGENT_VERSION, type TAgentSettings } from "./config";
 import { DockerEngine } from "./docker/engine";
 import { ensureBusyboxImage } from "./docker/infra-image";
@@ -26,6 +27,7 @@ export class Agent {
   readonly engine: DockerEngine;
   readonly sets: SetManager;
   readonly metrics: MetricsService;
+  readonly disk: DiskUsageReporter;
   private socket?: TAgentSocket;
   private heartbeatTimer?: NodeJS.Timeout;
   private eventsHandle?: { close(): void };
@@ -45,6 +47,9 @@ export class Agent {
       this.socket?.emit("volume:trashed", entry),
     );
     this.metrics = new MetricsService(this.engine, identity.hostId);
+    this.disk = new DiskUsageReporter(this.engine, identity.hostId, this.sets.volumes, settings.BERTH_DISK_SCAN_SECONDS * 1000, (usage) =>
+      this.socket?.emit("disk:usage", usage),
+    );
   }
 
   private log(m: string): void {
@@ -55,6 +60,7 @@ export class Agent {
     await this.prepareInfraImage();
     await this.watchDockerEvents();
     await this.metrics.start();
+    this.disk.start();
     this.connect();
   }
 
@@ -88,7 +94,9 @@ export class Agent {
     socket.on("connect", () => {
       this.reconnectAttempts = 0;
       this.log(`connected to ${this.identity.consoleUrl} as host ${this.identity.hostId}`);
-      void this.sendHeartbeat().then(() => this.sendInventory());
+      void this.sendHeartbeat()
+        .then(() => this.sendInventory())
+        .then(() => this.disk.scan());
       clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = setInterval(() => void this.sendHeartbeat(), this.settings.BERTH_HEARTBEAT_SECONDS * 1000);
     });
@@ -231,6 +239,7 @@ export class Agent {
     clearTimeout(this.reconnectTimer);
     this.eventsHandle?.close();
     this.metrics.close();
+    this.disk.close();
     void this.streams?.closeAll("the agent is stopping");
     this.socket?.close();
   }

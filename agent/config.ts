@@ -15,6 +15,8 @@ const ZAgentSettings = z.object({
   BERTH_ZONE: z.string().default("default"),
   BERTH_VOLUME_ROOT: z.string().default("/var/lib/berth/volumes"),
   BERTH_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(300).default(5),
+  /** How often writable layers and volumes are measured (Docker's size query is expensive). */
+  BERTH_DISK_SCAN_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
   BERTH_INFRA_IMAGE: z.string().default(`berth/infra:${AGENT_VERSION}`),
 });
 export type TAgentSettings = z.infer<typeof ZAgentSettings>;

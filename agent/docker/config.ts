@@ -79,7 +79,10 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
       Sysctls: { ...spec.sysctls } as Record<string, string>,
       CgroupParent: setCgroupParent(spec.setId),
       Memory: INFRA_MEMORY_BYTES,
-      NanoCpus: 100_000_000,
+      // No CFS quota of its own: a 0.1-core quota throttled runc's start-up inside the container
+      // and cost ~100 ms per set create. The infra process sleeps; the set's parent cgroup caps
+      // it with everything else, and a low weight keeps it last in line.
+      CpuShares: 2,
       PidsLimit: 64,
       RestartPolicy: { Name: "unless-stopped" },
       // The set's capped XFS volume, mounted by the agent at a path of its own choosing (never a

@@ -164,6 +164,17 @@ export class DockerEngine {
     }));
   }
 
+  /** Writable-layer size of each matching container: Docker walks every layer, so call it rarely. */
+  async writableLayerSizes(labels: Record<string, string>): Promise<Array<{ id: string; labels: Record<string, string>; sizeRw: number }>> {
+    const rows = await this.docker.listContainers({
+      all: true,
+      size: true,
+      filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) },
+    });
+    // Docker adds SizeRw when size=true; dockerode's type does not declare it.
+    return rows.map((r) => ({ id: r.Id, labels: r.Labels ?? {}, sizeRw: (r as typeof r & { SizeRw?: number }).SizeRw ?? 0 }));
+  }
+
   /** Creates the container, or adopts the one that already holds the name (a retried create). */
   async createOrAdopt(config: TContainerCreate): Promise<{ id: string; adopted: boolean }> {
     try {

@@ -75,16 +75,21 @@ export class SetManager {
 
   private async applyNow(spec: TSetSpec): Promise<TSetStatus> {
     const images = [...new Set(spec.containers.map((c) => c.image))];
-    const existingP = this.engine.listByLabels({ [LABEL.set]: spec.setId, [LABEL.host]: this.hostId });
     const key = volumeKey(spec.setId, this.hostId);
-    const [networkId, mountPath] = await Promise.all([
-      this.ensureNetwork(spec),
-      spec.diskGiB > 0 ? this.volumes.ensure(key, spec.diskGiB).catch((err: unknown) => {
-        throw new SetError(err instanceof VolumeError && err.code === "VOLUME_TOOLS_MISSING" ? "VOLUME_TOOLS_MISSING" : "DOCKER", (err as Error).message);
-      }) : Promise.resolve(null),
-      this.ensureImage(this.infraImage),
-      ...images.map((i) => this.ensureImage(i)),
-    ]);
+    // Steps that do not depend on each other overlap: the infra container is created while the
+    // volume is made and mounted (a bind is resolved at start, not at create), and business
+    // containers are created while the infra container starts. Starts stay in order.
+    const existingP = this.engine.listByLabels({ [LABEL.set]: spec.setId, [LABEL.host]: this.hostId });
+    const mountP =
+      spec.diskGiB > 0
+        ? this.volumes.ensure(key, spec.diskGiB).catch((err: unknown) => {
+            throw new SetError(err instanceof VolumeError && err.code === "VOLUME_TOOLS_MISSING" ? "VOLUME_TOOLS_MISSING" : "DOCKER", (err as Error).message);
+          })
+        : Promise.resolve(null);
+    const readyP = Promise.all([this.ensureNetwork(spec), this.ensureImage(this.infraImage), ...images.map((i) => this.ensureImage(i))]);
+    // Nothing left dangling if a later step fails first.
+    mountP.catch(() => undefined);
+    readyP.catch(() => undefined);
     applySetCgroup(spec.setId, spec.cpuMillis, spec.memoryMiB * MIB);
     const existing = await existingP;
     const byIndex = new Map<number, TListedContainer>();
@@ -94,11 +99,19 @@ export class SetManager {
       else byIndex.set(Number(c.labels[LABEL.index]), c);
     }
 
+    const [networkId] = await readyP;
     let infraId = infra?.id;
-    if (!infraId) infraId = await this.adopt(spec, infraConfig(spec, this.infraImage, mountPath, networkId));
-    if (infra?.state !== "running") await this.engine.start(infraId);
+    if (!infraId) {
+      const source = spec.diskGiB > 0 ? this.volumes.mountPoint(key) : null;
+      infraId = await this.adopt(spec, infraConfig(spec, this.infraImage, source, networkId));
+    }
+    await mountP;
+    const infraStarted = infra?.state === "running" ? Promise.resolve() : this.engine.start(infraId);
+    infraStarted.catch(() => undefined);
 
+    // Create (or pick up) every business container in index order, then start them in that order.
     const ordered = [...spec.containers].sort((a, b) => a.index - b.index);
+    const toStart: string[] = [];
     for (const c of ordered) {
       const current = byIndex.get(c.index);
       byIndex.delete(c.index);
@@ -110,13 +123,14 @@ export class SetManager {
         if (now && (now.hostConfig.NanoCpus !== want.NanoCpus || now.hostConfig.Memory !== want.Memory)) {
           await this.engine.updateLimits(current.id, want);
         }
-        if (current.state !== "running") await this.engine.start(current.id);
+        if (current.state !== "running") toStart.push(current.id);
         continue;
       }
       if (current) await this.engine.remove(current.id);
-      const id = await this.adopt(spec, appConfig(spec, c, infraId));
-      await this.engine.start(id);
+      toStart.push(await this.adopt(spec, appConfig(spec, c, infraId)));
     }
+    await infraStarted;
+    for (const id of toStart) await this.engine.start(id);
     // Containers for slots the spec no longer has.
     await Promise.all([...byIndex.values()].map((c) => this.engine.remove(c.id)));
     const status = await this.status(spec.setId);

@@ -66,6 +66,13 @@ export class XfsVolumes {
     }
   }
 
+  /** The directory the set's file system is (or will be) mounted on; exists once this returns. */
+  mountPoint(key: string): string {
+    const mnt = this.mountPath(key);
+    fs.mkdirSync(mnt, { recursive: true });
+    return mnt;
+  }
+
   isMounted(key: string): boolean {
     const target = this.mountPath(key);
     return fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").some((l) => l.split(" ")[4] === target);
@@ -135,6 +142,27 @@ export class XfsVolumes {
     fs.renameSync(image, path.join(dir, `${entry.key}.xfs`));
     fs.writeFileSync(path.join(dir, `${entry.key}.json`), JSON.stringify(entry));
     return entry;
+  }
+
+  /** Usage of every mounted set volume, by key. */
+  async mountedUsage(): Promise<Array<{ key: string; usedBytes: number; sizeBytes: number }>> {
+    const keys = fs.readdirSync(this.dirs().mnt).filter((k) => KEY.test(k));
+    const out: Array<{ key: string; usedBytes: number; sizeBytes: number }> = [];
+    for (const key of keys) {
+      const u = await this.usage(key);
+      if (u) out.push({ key, ...u });
+    }
+    return out;
+  }
+
+  /** Bytes the recycle bin holds on disk (the images are sparse: allocated blocks, not length). */
+  trashBytes(): number {
+    const dir = this.dirs().trash;
+    let total = 0;
+    for (const f of fs.readdirSync(dir)) {
+      if (f.endsWith(".xfs")) total += fs.statSync(path.join(dir, f)).blocks * 512;
+    }
+    return total;
   }
 
   listTrash(): TTrashEntry[] {

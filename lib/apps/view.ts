@@ -37,6 +37,7 @@ export function toSetView(s: TSetRow): TSetView {
         cpu: Math.round((s.cpuMillis * c.cpuPercent) / 100) / 1000,
         memoryBytes: Math.floor((s.memoryMiB * c.memoryPercent) / 100) * MIB,
       },
+      diskBytes: c.diskBytes === null ? null : Number(c.diskBytes),
     })),
     volume: s.diskGiB > 0 ? { sizeGiB: s.diskGiB, path: s.app.volumePath, usedBytes: s.volume ? Number(s.volume.usedBytes) : null } : null,
     createdAt: s.createdAt.toISOString(),

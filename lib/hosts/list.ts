@@ -23,6 +23,14 @@ export async function listHosts(p: TPrincipal): Promise<THost[]> {
       diskGiB: h.sets.reduce((a, s) => a + s.diskGiB, 0),
     },
     diskFreeBytes: Number(h.diskFreeBytes),
+    berthDisk: h.diskMeasuredAt
+      ? {
+          containersBytes: Number(h.containersDiskBytes),
+          volumesBytes: Number(h.volumesUsedBytes),
+          trashBytes: Number(h.trashBytes),
+          measuredAt: h.diskMeasuredAt.toISOString(),
+        }
+      : null,
     lastSeenAt: h.lastSeenAt?.toISOString() ?? null,
     agentVersion: h.agentVersion,
     statusReason: h.statusReason,

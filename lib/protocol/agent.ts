@@ -121,6 +121,19 @@ export const ZTrashEntry = z.object({
 });
 export type TTrashEntry = z.infer<typeof ZTrashEntry>;
 
+/**
+ * What Berth occupies on a host's disks, measured every few minutes (Docker's size query walks
+ * every writable layer, so never in a tight loop): each container's writable layer, each mounted
+ * set volume, and the recycle bin.
+ */
+export const ZDiskUsage = z.object({
+  containers: z.array(z.object({ dockerId: z.string().max(80), setId: z.string().max(64), writableBytes: z.number().min(0) })).max(10_000),
+  volumes: z.array(z.object({ setId: z.string().max(64), usedBytes: z.number().min(0), sizeBytes: z.number().min(0) })).max(10_000),
+  trashBytes: z.number().min(0),
+  measuredAt: z.number(),
+});
+export type TDiskUsage = z.infer<typeof ZDiskUsage>;
+
 export const ZInventory = z.object({ sets: z.array(ZSetStatus), trash: z.array(ZTrashEntry).default([]) });
 export type TInventory = z.infer<typeof ZInventory>;
 

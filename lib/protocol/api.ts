@@ -145,6 +145,10 @@ export const ZHost = z.object({
   capacity: z.object({ cpuCores: z.number(), memoryBytes: z.number() }),
   allocated: z.object({ cpuCores: z.number(), memoryBytes: z.number(), diskGiB: z.number() }),
   diskFreeBytes: z.number(),
+  /** What Berth occupies on the host, from the agent's last disk scan (null before the first). */
+  berthDisk: z
+    .object({ containersBytes: z.number(), volumesBytes: z.number(), trashBytes: z.number(), measuredAt: z.string() })
+    .nullable(),
   lastSeenAt: z.string().nullable(),
   agentVersion: z.string().nullable(),
   statusReason: z.string().nullable(),

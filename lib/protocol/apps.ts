@@ -125,6 +125,8 @@ export const ZSetContainerView = z.object({
   state: z.string(),
   dockerId: z.string().nullable(),
   limits: z.object({ cpu: z.number(), memoryBytes: z.number() }),
+  /** Writable-layer size at the host's last disk scan. */
+  diskBytes: z.number().nullable(),
 });
 export const ZSetView = z.object({
   id: z.string(),

@@ -101,6 +101,8 @@ export interface TAgentClientToServer extends TAgentStreamClientToServer {
   "volume:trashed": (payload: unknown) => void;
   /** One batched metrics message per tick (lib/protocol/metrics.ts ZMetricsBatch). */
   "metrics:batch": (payload: unknown) => void;
+  /** Writable layers, set volumes and recycle bin on this host (lib/protocol/agent.ts ZDiskUsage). */
+  "disk:usage": (payload: unknown) => void;
 }
 
 export interface TAgentServerToClient extends TAgentStreamServerToClient {

@@ -5,7 +5,8 @@ import { db } from "../db";
 import { attachMetrics } from "../metrics/realtime";
 import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
-import { ZContainerEvent, ZInventory, ZTrashEntry } from "../protocol/agent";
+import { ZContainerEvent, ZDiskUsage, ZInventory, ZTrashEntry } from "../protocol/agent";
+import { recordDiskUsage } from "../hosts/disk";
 import { recordTrashed } from "../volumes/recycle";
 import { connectedHostIds, registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
 import { attachAgentStreams } from "./agent-streams";
@@ -112,6 +113,11 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
       const parsed = ZTrashEntry.safeParse(payload);
       if (!parsed.success) return;
       recordTrashed(hostId, parsed.data).catch((err: unknown) => console.error("trashed volume not recorded", err));
+    });
+    socket.on("disk:usage", (payload) => {
+      const parsed = ZDiskUsage.safeParse(payload);
+      if (!parsed.success) return;
+      recordDiskUsage(hostId, parsed.data).catch((err: unknown) => console.error(`[agents] disk usage of host ${name} not recorded`, err));
     });
     socket.on("container:event", (payload) => {
       const parsed = ZContainerEvent.safeParse(payload);

@@ -26,7 +26,7 @@ export async function assignPendingSets(): Promise<string[]> {
     if (pending.length === 0) return [];
     const hosts = await tx.host.findMany({
       where: { revokedAt: null },
-      select: { id: true, zone: true, status: true, cordoned: true, cpuCores: true, memoryBytes: true, volumeFreeBytes: true },
+      select: { id: true, zone: true, status: true, cordoned: true, cpuCores: true, memoryBytes: true, volumeFreeBytes: true, volumesUsedBytes: true },
     });
     // Allocation per host and sets per (host, app), summed once and kept current as we place.
     const live = await tx.set.groupBy({
@@ -45,7 +45,9 @@ export async function assignPendingSets(): Promise<string[]> {
           cordoned: h.cordoned,
           cpuMillis: Math.floor(h.cpuCores * 1000),
           memoryMiB: Math.floor(Number(h.memoryBytes) / MIB),
-          diskGiB: Math.floor(Number(h.volumeFreeBytes) / GIB),
+          // Live sets' volumes are counted in full as allocated, so what they already wrote is
+          // given back to the free space (else it would be counted twice).
+          diskGiB: Math.floor((Number(h.volumeFreeBytes) + Number(h.volumesUsedBytes)) / GIB),
           allocCpuMillis: 0,
           allocMemoryMiB: 0,
           allocDiskGiB: 0,

@@ -22,6 +22,8 @@ export async function recordSetStatus(setId: string, status: TSetStatus | null):
           ? {
               state: containerState(reported.state),
               dockerId: reported.dockerId,
+              // A replaced container (canary, recreate) starts with a layer of its own.
+              ...(reported.dockerId !== row.dockerId ? { diskBytes: null } : {}),
               exitCode: reported.exitCode,
               ...(reported.startedAt ? { startedAt: new Date(reported.startedAt) } : {}),
             }

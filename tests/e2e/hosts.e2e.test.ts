@@ -77,6 +77,9 @@ describe("hosts in a browser", () => {
     expect(await row().getByText(ZONE).count()).toBe(1);
     expect(await row().getByRole("meter").count()).toBe(3);
     expect(await row().getByText(/^v\d/).count()).toBe(1);
+    // The agent's first disk scan follows its first inventory; the page refreshes itself.
+    await expect.poll(() => row().getByTestId("berth-disk").count(), HOST).toBe(1);
+    expect(await row().getByTestId("berth-disk").textContent()).toMatch(/^layers .+ · volumes .+ · bin .+$/);
     await shoot(page, SHOTS, "02-host-ready");
   }, 240_000);
 

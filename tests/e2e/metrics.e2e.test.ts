@@ -101,6 +101,25 @@ describe("the set page", () => {
     }
   }, 240_000);
 
+  it("shows each container's writable layer and the volume's use from the host's disk scan", async () => {
+    await waitFor("a disk scan recorded", async () => {
+      const s = (await member.api.get(`/api/v1/sets/${set.id}`)).body as TSetView;
+      return s.containers.every((x) => x.diskBytes !== null) && s.volume?.usedBytes !== null;
+    }, 30_000);
+    const { context, page } = await signedIn(member);
+    try {
+      await page.goto(`${c.url}/sets/${set.id}`);
+      const layers = await page.getByTestId("writable-layer").allTextContents();
+      expect(layers).toHaveLength(2);
+      for (const l of layers) expect(l.trim()).toMatch(/^[\d,.]+ (B|KiB|MiB)$/);
+      expect(await page.getByRole("columnheader", { name: "Writable layer" }).count()).toBe(1);
+      expect(await page.getByTestId("set-volume").textContent()).toMatch(/ used of 1 GiB at \/data$/);
+      await page.screenshot({ path: path.join(SHOTS, "set-disk.png"), fullPage: false });
+    } finally {
+      await context.close();
+    }
+  });
+
   it("switches to the last hour of per-minute rollups", async () => {
     const { context, page } = await signedIn(member);
     try {

@@ -55,6 +55,7 @@ export class TestAgent {
         BERTH_ZONE: this.zone,
         BERTH_VOLUME_ROOT: path.join(this.stateDir, "volumes"),
         BERTH_HEARTBEAT_SECONDS: "1",
+        BERTH_DISK_SCAN_SECONDS: "3",
         BERTH_INFRA_IMAGE: "berth/test-busybox:1",
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -201,6 +201,10 @@ const host = {
   agentVersion: "1.2.3",
   dockerVersion: "27.0.1",
   statusReason: "disk pressure",
+  containersDiskBytes: 5_000_000_001n,
+  volumesUsedBytes: 7_000_000_003n,
+  trashBytes: 11n,
+  diskMeasuredAt: at(10),
   lastSeenAt: at(11),
   createdAt: at(12),
   updatedAt: at(13),
@@ -264,6 +268,7 @@ const container = {
   dockerId: "d".repeat(64),
   exitCode: 137,
   startedAt: at(23),
+  diskBytes: 4_294_967_297n,
   updatedAt: at(24),
 } satisfies Container;
 const volume = {

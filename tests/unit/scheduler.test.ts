@@ -1,6 +1,41 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { placeSets, type TSchedHost } from "@/lib/scheduler/place";
+import { placeSets, type TPolicy, type TSchedHost, type TSchedRequest } from "@/lib/scheduler/place";
+
+/**
+ * The obvious scheduler, as the definition the fast one must agree with: for every set, one pass
+ * over every host, keeping the best by (app's sets on host, app's sets in zone, load, id).
+ */
+function placeNaively(hostsIn: TSchedHost[], r: TSchedRequest, count: number, policy: TPolicy): Array<string | null> {
+  const hosts = hostsIn.map((h) => ({ ...h }));
+  const load = (h: TSchedHost) => Math.max(h.cpuMillis > 0 ? h.allocCpuMillis / h.cpuMillis : 1, h.memoryMiB > 0 ? h.allocMemoryMiB / h.memoryMiB : 1);
+  const zoneSets = new Map<string, number>();
+  for (const h of hosts) zoneSets.set(h.zone, (zoneSets.get(h.zone) ?? 0) + h.appSets);
+  const key = (h: TSchedHost) => [h.appSets, zoneSets.get(h.zone)!, policy === "spread" ? load(h) : -load(h)];
+  const out: Array<string | null> = [];
+  for (let i = 0; i < count; i++) {
+    let best: TSchedHost | null = null;
+    for (const h of hosts) {
+      const fits = h.ready && !h.cordoned && h.allocCpuMillis + r.cpuMillis <= h.cpuMillis && h.allocMemoryMiB + r.memoryMiB <= h.memoryMiB && h.allocDiskGiB + r.diskGiB <= h.diskGiB;
+      if (!fits) continue;
+      if (!best) {
+        best = h;
+        continue;
+      }
+      const [ka, kb] = [key(h), key(best)];
+      const d = ka.findIndex((v, k) => v !== kb[k]);
+      if (d >= 0 ? ka[d] < kb[d] : h.id < best.id) best = h;
+    }
+    out.push(best?.id ?? null);
+    if (!best) continue;
+    best.allocCpuMillis += r.cpuMillis;
+    best.allocMemoryMiB += r.memoryMiB;
+    best.allocDiskGiB += r.diskGiB;
+    best.appSets += 1;
+    zoneSets.set(best.zone, zoneSets.get(best.zone)! + 1);
+  }
+  return out;
+}
 
 const arbHost = (i: number) =>
   fc.record({
@@ -98,6 +133,28 @@ describe("placeSets (property-based)", () => {
     }));
     const placed = placeSets(hosts, { cpuMillis: 1000, memoryMiB: 512, diskGiB: 1 }, 2).map((p) => p.hostId);
     expect(new Set(placed.map((h) => h![0]))).toEqual(new Set(["a", "b"]));
+  });
+
+  it("chooses exactly the hosts that a full pass over every host for every set would choose", () => {
+    const busyHost = (i: number) =>
+      arbHost(i).chain((h) =>
+        // Few distinct sizes, so that loads tie and the later keys (zone, id) decide too.
+        fc.record({
+          cpuMillis: fc.constantFrom(4000, 8000, 16_000),
+          memoryMiB: fc.constantFrom(8192, 16_384),
+          allocCpuMillis: fc.constantFrom(0, 1000, 2000, 9000),
+          allocMemoryMiB: fc.constantFrom(0, 2048),
+          appSets: fc.integer({ min: 0, max: 2 }),
+        }).map((a) => ({ ...h, ...a })),
+      );
+    const busyHosts = fc.integer({ min: 0, max: 30 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => busyHost(i))));
+    fc.assert(
+      fc.property(busyHosts, arbRequest, fc.integer({ min: 1, max: 60 }), fc.constantFrom("spread" as const, "pack" as const), (hosts, req, n, policy) => {
+        const fast = placeSets(hosts as TSchedHost[], req, n, policy).map((p) => p.hostId);
+        expect(fast).toEqual(placeNaively(hosts as TSchedHost[], req, n, policy));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it("is deterministic", () => {

@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { UsageBar } from "@/components/ui/usage-bar";
 import { listHosts } from "@/lib/hosts/list";
-import { formatBytes, formatNumber } from "@/lib/ui/format";
+import { exactTime, formatBytes, formatNumber } from "@/lib/ui/format";
 import { requirePrincipal } from "@/lib/ui/session";
 
 export const metadata: Metadata = { title: "Hosts" };
@@ -111,6 +111,15 @@ export default async function HostsPage() {
                   <div className="min-w-36">
                     <UsageBar label={`Disk reserved on ${h.name}`} used={h.allocated.diskGiB} limit={freeGiB} format={formatNumber} unit="GiB" showLabel={false} />
                     <span className="mt-0.5 block text-right text-xs text-zinc-600 dark:text-zinc-400">{formatBytes(h.diskFreeBytes)} free</span>
+                    {h.berthDisk && (
+                      <span
+                        className="ml-auto block max-w-40 text-right text-xs text-zinc-600 dark:text-zinc-400"
+                        data-testid="berth-disk"
+                        title={`What Berth occupies, measured ${exactTime(h.berthDisk.measuredAt)}`}
+                      >
+                        layers {formatBytes(h.berthDisk.containersBytes)} · volumes {formatBytes(h.berthDisk.volumesBytes)} · bin {formatBytes(h.berthDisk.trashBytes)}
+                      </span>
+                    )}
                   </div>
                 ),
                 seen: (

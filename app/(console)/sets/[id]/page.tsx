@@ -65,7 +65,16 @@ export default async function SetPage({ params, searchParams }: TProps) {
           <Fact label="Size">
             {formatCores(set.size.cpu)} · {formatMiB(set.size.memoryMiB)}
           </Fact>
-          <Fact label="Volume">{set.volume ? `${set.volume.sizeGiB} GiB at ${set.volume.path}` : "none"}</Fact>
+          <Fact label="Volume">
+            {set.volume ? (
+              <span data-testid="set-volume">
+                {set.volume.usedBytes === null ? "" : `${formatBytes(set.volume.usedBytes)} used of `}
+                {set.volume.sizeGiB} GiB at <span className="font-mono">{set.volume.path}</span>
+              </span>
+            ) : (
+              "none"
+            )}
+          </Fact>
           <Fact label="Created">
             <time dateTime={set.createdAt} title={exactTime(set.createdAt)}>
               {exactTime(set.createdAt)}
@@ -88,6 +97,9 @@ export default async function SetPage({ params, searchParams }: TProps) {
                 <th className="px-3 py-2 font-medium">State</th>
                 <th className="px-3 py-2 text-right font-medium">CPU limit</th>
                 <th className="px-3 py-2 text-right font-medium">Memory limit</th>
+                <th className="px-3 py-2 text-right font-medium" title="Size of the container's writable layer at the host's last disk scan">
+                  Writable layer
+                </th>
                 <th className="px-3 py-2 font-medium">Docker id</th>
               </tr>
             </thead>
@@ -102,6 +114,9 @@ export default async function SetPage({ params, searchParams }: TProps) {
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatCores(c.limits.cpu)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatBytes(c.limits.memoryBytes)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums" data-testid="writable-layer">
+                    {c.diskBytes === null ? <span className="text-zinc-500">not measured yet</span> : formatBytes(c.diskBytes)}
+                  </td>
                   <td className="px-3 py-2 font-mono text-xs text-zinc-600 dark:text-zinc-400" title={c.dockerId ?? undefined}>
                     {c.dockerId ? c.dockerId.slice(0, 12) : "–"}
                   </td>

@@ -1,0 +1,40 @@
+import { db } from "../db";
+import { Prisma } from "../generated/prisma/client";
+import type { TDiskUsage } from "../protocol/agent";
+
+/**
+ * Records a host's disk scan: each container's writable layer (only containers of sets assigned
+ * to this host: an agent reports on nothing else), each live set volume's usage, and the host's
+ * totals that the hosts page shows and the scheduler adds back to free volume space.
+ */
+export async function recordDiskUsage(hostId: string, usage: TDiskUsage): Promise<void> {
+  const client = db();
+  const owned = await client.set.findMany({
+    where: { hostId, deletedAt: null, id: { in: [...new Set([...usage.containers.map((c) => c.setId), ...usage.volumes.map((v) => v.setId)])] } },
+    select: { id: true },
+  });
+  const mine = new Set(owned.map((s) => s.id));
+  const layers = usage.containers.filter((c) => mine.has(c.setId));
+  const volumes = usage.volumes.filter((v) => mine.has(v.setId));
+  await client.$transaction(async (tx) => {
+    if (layers.length > 0) {
+      const rows = Prisma.join(layers.map((c) => Prisma.sql`(${c.dockerId}::text, ${c.setId}::text, ${BigInt(Math.round(c.writableBytes))}::bigint)`));
+      await tx.$executeRaw`
+        UPDATE "Container" AS c SET "diskBytes" = v.bytes
+          FROM (VALUES ${rows}) AS v("dockerId", "setId", bytes)
+         WHERE c."dockerId" = v."dockerId" AND c."setId" = v."setId"`;
+    }
+    for (const v of volumes) {
+      await tx.volume.updateMany({ where: { setId: v.setId, hostId, trashedAt: null }, data: { usedBytes: BigInt(Math.round(v.usedBytes)) } });
+    }
+    await tx.host.update({
+      where: { id: hostId },
+      data: {
+        containersDiskBytes: BigInt(Math.round(usage.containers.reduce((n, c) => n + c.writableBytes, 0))),
+        volumesUsedBytes: BigInt(Math.round(usage.volumes.reduce((n, v) => n + v.usedBytes, 0))),
+        trashBytes: BigInt(Math.round(usage.trashBytes)),
+        diskMeasuredAt: new Date(usage.measuredAt),
+      },
+    });
+  });
+}
