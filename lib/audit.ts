@@ -40,7 +40,7 @@ export async function recordAudit(tx: TTx, actor: TActor, entry: TAuditEntry): P
 
 export async function listAudit(
   p: TPrincipal,
-  q: { team?: string; limit: number; before?: string },
+  q: { team?: string; limit: number; before?: string; beforeId?: string },
 ): Promise<TAuditEvent[]> {
   let where: Prisma.AuditEventWhereInput;
   if (q.team) {
@@ -53,10 +53,15 @@ export async function listAudit(
     const memberships = await db().membership.findMany({ where: { userId: p.userId }, select: { teamId: true } });
     where = { OR: [{ teamId: { in: memberships.map((m) => m.teamId) } }, { actorId: p.userId }] };
   }
-  if (q.before) where = { AND: [where, { at: { lt: new Date(q.before) } }] };
+  if (q.before) {
+    // A (time, id) cursor: several events can share a millisecond, and a page may end among them.
+    const at = new Date(q.before);
+    const older: Prisma.AuditEventWhereInput = q.beforeId ? { OR: [{ at: { lt: at } }, { at, id: { lt: q.beforeId } }] } : { at: { lt: at } };
+    where = { AND: [where, older] };
+  }
   const rows = await db().auditEvent.findMany({
     where,
-    orderBy: { at: "desc" },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
     take: q.limit,
     include: { team: { select: { slug: true } } },
   });

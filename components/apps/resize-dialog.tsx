@@ -24,12 +24,15 @@ export function ResizeDialog({ app, disabledReason, onResized }: { app: TAppView
   const [cpu, setCpu] = useState("");
   const [memory, setMemory] = useState("");
   const [disk, setDisk] = useState("");
+  // Per container: [cpu %, memory %] as typed.
+  const [percents, setPercents] = useState<Record<string, [string, string]>>({});
   const [quota, setQuota] = useState<TQuota | null>(null);
   const [quotaError, setQuotaError] = useState<string | null>(null);
   const modal = useModal(() => {
     setCpu(String(app.size.cpu));
     setMemory(String(app.size.memoryMiB));
     setDisk(String(app.size.diskGiB));
+    setPercents(Object.fromEntries(app.containers.map((c) => [c.name, [String(c.cpu), String(c.memory)]])));
     clearError();
     setQuotaError(null);
     // Read now, not at page load: other apps of the team may have grown since.
@@ -48,14 +51,22 @@ export function ResizeDialog({ app, disabledReason, onResized }: { app: TAppView
     sets: 0,
   };
   const shrinksDisk = next.diskGiB < app.size.diskGiB;
-  const unchanged = next.cpu === app.size.cpu && next.memoryMiB === app.size.memoryMiB && next.diskGiB === app.size.diskGiB;
+  const shares = app.containers.map((c) => {
+    const [cpuText, memoryText] = percents[c.name] ?? [String(c.cpu), String(c.memory)];
+    return { name: c.name, cpu: n(cpuText, c.cpu), memory: n(memoryText, c.memory), was: c };
+  });
+  const changedShares = shares.filter((x) => x.cpu !== x.was.cpu || x.memory !== x.was.memory).map(({ name, cpu, memory }) => ({ name, cpu, memory }));
+  const memoryTotal = shares.reduce((a, x) => a + x.memory, 0);
+  const sizeUnchanged = next.cpu === app.size.cpu && next.memoryMiB === app.size.memoryMiB && next.diskGiB === app.size.diskGiB;
+  const unchanged = sizeUnchanged && changedShares.length === 0;
   const errors = fieldErrorsOf(failure);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (shrinksDisk || unchanged) return;
+    if (shrinksDisk || unchanged || memoryTotal > 100) return;
     const url = `/api/v1/teams/${encodeURIComponent(app.team)}/apps/${encodeURIComponent(app.name)}`;
-    const r = await run(() => apiFetch(url, { method: "PATCH", body: { size: next }, schema: ZAppView }));
+    const body = { ...(sizeUnchanged ? {} : { size: next }), ...(changedShares.length ? { containers: changedShares } : {}) };
+    const r = await run(() => apiFetch(url, { method: "PATCH", body, schema: ZAppView }));
     if (r.ok) {
       onResized(r.value);
       modal.close();
@@ -85,7 +96,9 @@ export function ResizeDialog({ app, disabledReason, onResized }: { app: TAppView
               type="submit"
               variant="primary"
               disabled={pending}
-              disabledReason={shrinksDisk ? "Disk can only grow" : unchanged ? "Change a value first" : undefined}
+              disabledReason={
+                shrinksDisk ? "Disk can only grow" : memoryTotal > 100 ? "Memory shares add up past 100 %" : unchanged ? "Change a value first" : undefined
+              }
             >
               {pending ? "Resizing…" : "Resize"}
             </Button>
@@ -134,6 +147,40 @@ export function ResizeDialog({ app, disabledReason, onResized }: { app: TAppView
             hint={hintOrError(shrinksDisk ? `can only grow: at least ${app.size.diskGiB}` : errors["size.diskGiB"], `grows only (≥ ${app.size.diskGiB})`)}
           />
         </div>
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium">Each container&apos;s share of the set</legend>
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">
+            Percent of the set&apos;s CPU and memory; changed in place like the size. Memory shares add up to at most 100 % (now {memoryTotal} %).
+          </p>
+          <div className="grid grid-cols-[minmax(0,1fr)_8rem_8rem] items-end gap-x-3 gap-y-2">
+            {shares.map((x) => (
+              <div key={x.name} className="contents">
+                <span className="truncate pb-2 font-mono text-sm" title={x.was.image}>
+                  {x.name}
+                </span>
+                <Field
+                  label={`${x.name} CPU %`}
+                  type="number"
+                  min={1}
+                  max={100}
+                  step={1}
+                  value={percents[x.name]?.[0] ?? ""}
+                  onChange={(e) => setPercents((p) => ({ ...p, [x.name]: [e.target.value, p[x.name]?.[1] ?? String(x.was.memory)] }))}
+                />
+                <Field
+                  label={`${x.name} memory %`}
+                  type="number"
+                  min={1}
+                  max={100}
+                  step={1}
+                  value={percents[x.name]?.[1] ?? ""}
+                  onChange={(e) => setPercents((p) => ({ ...p, [x.name]: [p[x.name]?.[0] ?? String(x.was.cpu), e.target.value] }))}
+                  aria-invalid={memoryTotal > 100 ? true : undefined}
+                />
+              </div>
+            ))}
+          </div>
+        </fieldset>
         {quota ? (
           <QuotaPreview quota={quota} change={change} title="Team quota after the resize" />
         ) : (

@@ -111,8 +111,9 @@ export type TUser = z.infer<typeof ZUser>;
 export const ZAuditQuery = z.strictObject({
   team: ZSlug.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().datetime().optional(),
-});
+  before: z.string().datetime().optional().describe("events older than this time (the last event's `at`)"),
+  beforeId: z.string().min(1).max(64).optional().describe("with `before`: the last event's id, so events of the same millisecond are not skipped"),
+}).refine((q) => !q.beforeId || q.before, { path: ["beforeId"], message: "beforeId needs before" });
 export const ZAuditEvent = z.object({
   id: z.string(),
   at: z.string(),

@@ -97,10 +97,33 @@ export const ZAppCreate = z
   });
 export type TAppCreate = z.infer<typeof ZAppCreateShape>;
 
-export const ZAppPatch = z.strictObject({
-  replicas: z.number().int().min(0).max(100).optional(),
-  size: ZSize.optional().describe("online resize: CPU and memory change in place, disk grows"),
-});
+/** New shares of the set for one container; what it is (image, env, command) does not change here. */
+export const ZContainerPercents = z
+  .strictObject({
+    name: ZContainerName,
+    cpu: z.number().int().min(1).max(100).optional().describe("percent of the set's CPU"),
+    memory: z.number().int().min(1).max(100).optional().describe("percent of the set's memory"),
+  })
+  .refine((c) => c.cpu !== undefined || c.memory !== undefined, { message: "give cpu, memory or both" });
+export type TContainerPercents = z.infer<typeof ZContainerPercents>;
+
+export const ZAppPatch = z
+  .strictObject({
+    replicas: z.number().int().min(0).max(100).optional(),
+    size: ZSize.optional().describe("online resize: CPU and memory change in place, disk grows"),
+    containers: z
+      .array(ZContainerPercents)
+      .min(1)
+      .max(16)
+      .optional()
+      .describe("online resize of containers' shares of the set, applied with `size` in one step"),
+  })
+  .superRefine((patch, ctx) => {
+    const names = (patch.containers ?? []).map((c) => c.name);
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: "custom", path: ["containers", i, "name"], message: `${n} is named twice` });
+    });
+  });
 
 export const ZCanaryStart = z.strictObject({
   container: ZContainerName,

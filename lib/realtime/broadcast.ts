@@ -11,6 +11,9 @@ export function teamRoom(teamId: string): string {
   return `team:${teamId}`;
 }
 
+/** Platform admins see every team's sets, so they hear every team's changes. */
+export const ADMIN_ROOM = "admins";
+
 export function broadcastToTeam(teamId: string, event: string, payload: unknown): void {
-  holder.berthUi?.to(teamRoom(teamId)).emit(event, payload);
+  holder.berthUi?.to([teamRoom(teamId), ADMIN_ROOM]).emit(event, payload);
 }

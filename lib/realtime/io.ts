@@ -11,7 +11,7 @@ import { recordTrashed } from "../volumes/recycle";
 import { connectedHostIds, registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
 import { attachAgentStreams } from "./agent-streams";
 import { attachTerminal } from "../terminal/sessions";
-import { setUiNamespace, teamRoom } from "./broadcast";
+import { ADMIN_ROOM, setUiNamespace, teamRoom } from "./broadcast";
 import {
   ZAgentHeartbeat,
   type TAck,
@@ -67,7 +67,7 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
     // Set state changes are broadcast per team; a socket hears the teams its user belongs to.
     db()
       .membership.findMany({ where: { userId: socket.data.principal.userId }, select: { teamId: true } })
-      .then((ms) => socket.join(ms.map((m) => teamRoom(m.teamId))))
+      .then((ms) => socket.join([...ms.map((m) => teamRoom(m.teamId)), ...(socket.data.principal.isAdmin ? [ADMIN_ROOM] : [])]))
       .catch((err: unknown) => console.error("joining team rooms failed", err));
     socket.on("whoami", (ack) => {
       if (typeof ack !== "function") return;

@@ -146,13 +146,23 @@ describe("apps in a browser", () => {
     await expect.poll(() => dialog.isVisible(), UI).toBe(true);
     await dialog.getByLabel("CPU cores", { exact: true }).fill("0.75");
     await dialog.getByLabel("Memory MiB", { exact: true }).fill("192");
+    // A container's share changes in the same step; shares past 100 % memory are caught first.
+    const name = (await appView())!.containers[0].name;
+    const memoryShare = dialog.getByLabel(`${name} memory %`, { exact: true });
+    await memoryShare.fill("120");
+    expect(await dialog.getByRole("button", { name: "Resize", exact: true }).getAttribute("aria-disabled")).toBe("true");
+    expect(await memoryShare.getAttribute("aria-invalid")).toBe("true");
+    await memoryShare.fill("90");
+    await dialog.getByLabel(`${name} CPU %`, { exact: true }).fill("80");
     // 3 sets × +0.25 cores on top of 1.5 used.
     await expect.poll(() => dialog.getByTestId("quota-preview").getByText("2.25 of 4 cores").count(), UI).toBe(1);
     await shoot(page, SHOTS, "07-resize-dialog");
     await dialog.getByRole("button", { name: "Resize", exact: true }).click();
     await expect.poll(() => dialog.isVisible(), UI).toBe(false);
     await expect.poll(() => page.getByTestId("app-size").textContent(), UI).toContain("0.75 cores · 192 MiB · 1 GiB disk");
-    expect((await appView())?.size).toEqual({ cpu: 0.75, memoryMiB: 192, diskGiB: 1 });
+    const resized = await appView();
+    expect(resized?.size).toEqual({ cpu: 0.75, memoryMiB: 192, diskGiB: 1 });
+    expect(resized?.containers[0]).toMatchObject({ cpu: 80, memory: 90 });
     await expect.poll(runningSets, SETTLE).toBe(3);
     await shoot(page, SHOTS, "08-resized");
   }, 240_000);

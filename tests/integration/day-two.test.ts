@@ -164,4 +164,48 @@ describe("online resize", () => {
     expectError(await member.patch(`/api/v1/teams/${team}/apps/grow`, { size: { cpu: 1, memoryMiB: 512, diskGiB: 0 } }), 400, "VALIDATION");
     await member.delete(`/api/v1/teams/${team}/apps/grow`);
   }, 180_000);
+
+  it("new percents for one container change its cgroup in place; the other container and the set size stay", async () => {
+    expectStatus(
+      await member.post(`/api/v1/teams/${team}/apps`, {
+        name: "share",
+        replicas: 1,
+        size: { cpu: 1, memoryMiB: 256, diskGiB: 1 },
+        containers: [
+          { index: 0, name: "app", image: TEST_IMAGE, cpu: 50, memory: 50, command: ["httpd", "-f", "-p", "8080"] },
+          { index: 1, name: "side", image: TEST_IMAGE, cpu: 50, memory: 50, command: ["sleep", "100000"] },
+        ],
+      }),
+      201,
+    );
+    const [set] = (await allRunning("share")).sets;
+    const [app, side] = set.containers.map((c) => c.dockerId!);
+    const started = (await engine.inspect(app))!.startedAt;
+    const auditBefore = (expectStatus(await member.get(`/api/v1/audit?team=${team}`), 200) as unknown[]).length;
+
+    // Refused changes change nothing: memory past 100 %, an unknown or repeated name, an empty change.
+    const refused = [
+      { containers: [{ name: "app", memory: 60 }] },
+      { containers: [{ name: "nope", cpu: 10 }] },
+      { containers: [{ name: "app", cpu: 10 }, { name: "app", cpu: 20 }] },
+      { containers: [{ name: "app" }] },
+      { containers: [{ name: "app", cpu: 0 }] },
+    ];
+    for (const body of refused) expectError(await member.patch(`/api/v1/teams/${team}/apps/share`, body), 400, "VALIDATION");
+    expect(containerCgroup(set.id, app)).toEqual({ cpuQuotaUs: 50_000, memoryBytes: 128 * MIB });
+    expect((expectStatus(await member.get(`/api/v1/audit?team=${team}`), 200) as unknown[]).length).toBe(auditBefore);
+
+    const resized = expectStatus(
+      await member.patch(`/api/v1/teams/${team}/apps/share`, { containers: [{ name: "app", cpu: 80, memory: 30 }] }),
+      200,
+    ) as TAppView;
+    expect(resized.size).toEqual({ cpu: 1, memoryMiB: 256, diskGiB: 1 });
+    expect(resized.containers.map((c) => [c.name, c.cpu, c.memory])).toEqual([["app", 80, 30], ["side", 50, 50]]);
+    expect(containerCgroup(set.id, app)).toEqual({ cpuQuotaUs: 80_000, memoryBytes: Math.floor(256 * 0.3) * MIB });
+    expect(containerCgroup(set.id, side)).toEqual({ cpuQuotaUs: 50_000, memoryBytes: 128 * MIB });
+    expect((await engine.inspect(app))!.startedAt).toBe(started);
+    const s = expectStatus(await member.get(`/api/v1/sets/${set.id}`), 200) as TSetView;
+    expect(s.containers[0].limits).toEqual({ cpu: 0.8, memoryBytes: Math.floor(256 * 0.3) * MIB });
+    await member.delete(`/api/v1/teams/${team}/apps/share`);
+  }, 180_000);
 });

@@ -23,13 +23,14 @@ export default async function AuditPage({ searchParams }: TProps) {
   const parsed = ZAuditQuery.safeParse({
     ...(typeof sp.team === "string" && sp.team ? { team: sp.team } : {}),
     ...(typeof sp.before === "string" ? { before: sp.before } : {}),
+    ...(typeof sp.beforeId === "string" ? { beforeId: sp.beforeId } : {}),
     limit: PAGE,
   });
   // A hand-edited URL with a bad cursor or slug falls back to the newest events of everything visible.
   const query = parsed.success ? parsed.data : { limit: PAGE };
   const events = await orNotFound(listAudit(principal, query));
   const last = events.at(-1);
-  const olderHref = last && events.length === PAGE ? `/audit?${new URLSearchParams({ ...(query.team ? { team: query.team } : {}), before: last.at })}` : null;
+  const olderHref = last && events.length === PAGE ? `/audit?${new URLSearchParams({ ...(query.team ? { team: query.team } : {}), before: last.at, beforeId: last.id })}` : null;
 
   return (
     <>

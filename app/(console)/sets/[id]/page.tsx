@@ -6,7 +6,7 @@ import { getSet } from "@/lib/apps/view";
 import { exactTime, formatBytes, formatCores, formatMiB } from "@/lib/ui/format";
 import { orNotFound } from "@/lib/ui/or-not-found";
 import { LogViewer } from "@/components/logs/LogViewer";
-import { Terminal } from "@/components/terminal/Terminal";
+import { SetTerminal } from "@/components/terminal/set-terminal";
 import { roleAtLeast } from "@/lib/auth/authorize";
 import { consoleContext } from "@/lib/ui/context";
 
@@ -165,18 +165,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
                 </Link>
               ))}
             </nav>
-            <Terminal
-              key={container}
-              setId={set.id}
-              container={container}
-              disabledReason={
-                !canShell
-                  ? "Terminals need the MEMBER role in this team; viewers can read logs."
-                  : current?.state !== "Running"
-                    ? `Container ${container} is ${current?.state ?? "missing"}; start the set to open a terminal.`
-                    : undefined
-              }
-            />
+            <SetTerminal setId={set.id} container={container} state={current?.state} canShell={canShell} />
           </div>
         )}
       </section>

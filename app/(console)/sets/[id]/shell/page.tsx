@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { LogViewer } from "@/components/logs/LogViewer";
-import { Terminal } from "@/components/terminal/Terminal";
+import { SetTerminal } from "@/components/terminal/set-terminal";
 import { getSet } from "@/lib/apps/view";
 import { roleAtLeast } from "@/lib/auth/authorize";
 import { consoleContext } from "@/lib/ui/context";
@@ -54,18 +54,7 @@ export default async function SetShellPage({ params, searchParams }: { params: P
       <div className="grid gap-6 xl:grid-cols-2">
         <div className="flex min-w-0 flex-col gap-2">
           <h2 className="text-sm font-semibold">Terminal · {container}</h2>
-          <Terminal
-            key={container}
-            setId={set.id}
-            container={container}
-            disabledReason={
-              !canShell
-                ? "Terminals need the MEMBER role in this team; viewers can read logs."
-                : current?.state !== "Running"
-                  ? `Container ${container} is ${current?.state ?? "missing"}; start the set to open a terminal.`
-                  : undefined
-            }
-          />
+          <SetTerminal setId={set.id} container={container} state={current?.state} canShell={canShell} />
         </div>
         <div className="flex min-w-0 flex-col gap-2">
           <h2 className="text-sm font-semibold">Logs</h2>
