@@ -125,6 +125,8 @@ export const ZAppPatch = z
     });
   });
 
+export type TAppPatch = z.infer<typeof ZAppPatch>;
+
 export const ZCanaryStart = z.strictObject({
   container: ZContainerName,
   image: ZImageRef,

@@ -206,6 +206,32 @@ describe("online resize", () => {
     expect((await engine.inspect(app))!.startedAt).toBe(started);
     const s = expectStatus(await member.get(`/api/v1/sets/${set.id}`), 200) as TSetView;
     expect(s.containers[0].limits).toEqual({ cpu: 0.8, memoryBytes: Math.floor(256 * 0.3) * MIB });
+
+    // Resize and scale in one request are one change: the resize fits the quota, the scale-out
+    // after it does not (10 sets allowed), so neither happens.
+    const auditNow = (expectStatus(await member.get(`/api/v1/audit?team=${team}`), 200) as unknown[]).length;
+    expectError(
+      await member.patch(`/api/v1/teams/${team}/apps/share`, { size: { cpu: 0.75, memoryMiB: 256, diskGiB: 1 }, containers: [{ name: "side", cpu: 20 }], replicas: 11 }),
+      422,
+      "QUOTA_EXCEEDED",
+    );
+    const unchanged = expectStatus(await member.get(`/api/v1/teams/${team}/apps/share`), 200) as TAppView;
+    expect(unchanged.size).toEqual({ cpu: 1, memoryMiB: 256, diskGiB: 1 });
+    expect(unchanged.replicas).toBe(1);
+    expect(unchanged.containers.map((c) => [c.name, c.cpu, c.memory])).toEqual([["app", 80, 30], ["side", 50, 50]]);
+    expect(containerCgroup(set.id, app)).toEqual({ cpuQuotaUs: 80_000, memoryBytes: Math.floor(256 * 0.3) * MIB });
+    expect((expectStatus(await member.get(`/api/v1/audit?team=${team}`), 200) as unknown[]).length).toBe(auditNow);
+    // Both together, within quota: the new set starts with the new size and shares.
+    const both = expectStatus(
+      await member.patch(`/api/v1/teams/${team}/apps/share`, { size: { cpu: 0.75, memoryMiB: 256, diskGiB: 1 }, containers: [{ name: "side", cpu: 20 }], replicas: 2 }),
+      200,
+    ) as TAppView;
+    expect(both.sets).toHaveLength(2);
+    const grown = await allRunning("share");
+    for (const x of grown.sets) {
+      expect(x.size.cpu).toBe(0.75);
+      expect(x.containers.find((c) => c.name === "side")!.limits.cpu).toBe(0.15);
+    }
     await member.delete(`/api/v1/teams/${team}/apps/share`);
   }, 180_000);
 });

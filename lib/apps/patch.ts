@@ -1,0 +1,44 @@
+import { requireTeam } from "../auth/authorize";
+import type { TPrincipal } from "../auth/principal";
+import { actorOf } from "../audit";
+import { db } from "../db";
+import { AppError, notFound } from "../errors";
+import type { TAppPatch, TAppView } from "../protocol/apps";
+import { scheduleThenDispatchInBackground } from "../scheduler/assign";
+import { dispatchApply } from "../sets/dispatch";
+import { removeSet } from "./delete";
+import { resizeInTx } from "./resize";
+import { scaleInTx } from "./scale";
+import { getApp } from "./view";
+
+/**
+ * PATCH of an app: resize (size and/or container shares) and scale in one transaction, so a
+ * request whose second half is refused (quota) changes nothing at all. Hosts hear about it after
+ * the commit: resized sets are applied again, new sets placed, scaled-in sets removed.
+ */
+export async function patchApp(p: TPrincipal, teamSlug: string, name: string, patch: TAppPatch): Promise<TAppView> {
+  if (patch.replicas === undefined && patch.size === undefined && patch.containers === undefined) {
+    throw new AppError("VALIDATION", "Nothing to change: give replicas, size or containers");
+  }
+  const { team } = await requireTeam(p, teamSlug, "MEMBER");
+  const actor = actorOf(p);
+  const { resized, removed } = await db().$transaction(async (tx) => {
+    const found = await tx.app.findFirst({ where: { teamId: team.id, name, deletedAt: null }, select: { id: true } });
+    if (!found) throw notFound("App");
+    // Serialises changes to one app: two concurrent scale requests must not both add sets.
+    await tx.$queryRaw`SELECT id FROM "App" WHERE id = ${found.id} FOR UPDATE`;
+    let app = await tx.app.findUniqueOrThrow({ where: { id: found.id } });
+    const resized = patch.size || patch.containers ? await resizeInTx(tx, actor, app, { size: patch.size, containers: patch.containers }) : [];
+    // Sets added by the scale below take the new size.
+    if (patch.size || patch.containers) app = await tx.app.findUniqueOrThrow({ where: { id: found.id } });
+    const removed = patch.replicas !== undefined ? await scaleInTx(tx, actor, app, patch.replicas) : [];
+    return { resized, removed };
+  });
+  const leaving = new Set(removed.map((s) => s.id));
+  await Promise.all(resized.filter((id) => !leaving.has(id)).map((id) => dispatchApply(id)));
+  if (patch.replicas !== undefined) {
+    await scheduleThenDispatchInBackground();
+    await Promise.all(removed.map((s) => removeSet(s.id, s.hostId)));
+  }
+  return getApp(p, teamSlug, name);
+}
