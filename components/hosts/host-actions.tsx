@@ -3,15 +3,29 @@
 import { apiFetch } from "../api-fetch";
 import { useApiAction } from "../use-api-action";
 import { Button } from "../ui/button";
+import type { TOperationView } from "@/lib/protocol/api";
 import { ConfirmButton } from "../ui/confirm-button";
+import { DrainHost } from "./drain";
 
 const hostUrl = (id: string, action?: string) => `/api/v1/hosts/${encodeURIComponent(id)}${action ? `/${action}` : ""}`;
 
 /**
  * Cordon is harmless and reversible (no new sets land here; running ones stay), so it acts at
- * once. Revoke cuts the agent off for good, so it asks first.
+ * once. Drain moves every set away and revoke cuts the agent off for good, so they ask first.
  */
-export function HostActions({ id, name, cordoned, hasSets }: { id: string; name: string; cordoned: boolean; hasSets: boolean }) {
+export function HostActions({
+  id,
+  name,
+  cordoned,
+  hasSets,
+  drain,
+}: {
+  id: string;
+  name: string;
+  cordoned: boolean;
+  hasSets: boolean;
+  drain: TOperationView | null;
+}) {
   const { run, pending, error } = useApiAction();
   return (
     <div className="flex flex-wrap justify-end gap-2">
@@ -24,6 +38,7 @@ export function HostActions({ id, name, cordoned, hasSets }: { id: string; name:
       >
         {pending ? "Saving…" : cordoned ? "Uncordon" : "Cordon"}
       </Button>
+      <DrainHost id={id} name={name} hasSets={hasSets} drain={drain} />
       <ConfirmButton
         label="Revoke"
         ariaLabel={`Revoke ${name}`}

@@ -6,6 +6,8 @@ import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { agentAction } from "../realtime/agents";
 import { assignPendingSets } from "../scheduler/assign";
+import type { Operation } from "../generated/prisma/client";
+import type { TOperationView } from "../protocol/api";
 import { dispatchApply } from "../sets/dispatch";
 
 const WAIT_RUNNING_MS = 120_000;
@@ -80,7 +82,20 @@ async function finish(operationId: string, status: "Succeeded" | "Failed", moved
   await db().operation.update({ where: { id: operationId }, data: { status, error, payload: { total, moved } } });
 }
 
-export async function getOperation(p: TPrincipal, id: string) {
+export function toOperationView(op: Operation): TOperationView {
+  const progress = op.payload as { total?: number; moved?: number } | null;
+  return {
+    id: op.id,
+    kind: op.kind,
+    status: op.status,
+    error: op.error,
+    progress: { total: progress?.total ?? 0, moved: progress?.moved ?? 0 },
+    createdAt: op.createdAt.toISOString(),
+    updatedAt: op.updatedAt.toISOString(),
+  };
+}
+
+export async function getOperation(p: TPrincipal, id: string): Promise<TOperationView> {
   const op = await db().operation.findUnique({ where: { id } });
   if (!op) throw notFound("Operation");
   if (!p.isAdmin) {
@@ -88,5 +103,5 @@ export async function getOperation(p: TPrincipal, id: string) {
     if (!member) throw notFound("Operation");
   }
   if (op.kind === "host.drain" && !p.isAdmin) throw new AppError("NOT_FOUND", "Operation not found");
-  return { id: op.id, kind: op.kind, status: op.status, error: op.error, progress: op.payload, createdAt: op.createdAt.toISOString(), updatedAt: op.updatedAt.toISOString() };
+  return toOperationView(op);
 }

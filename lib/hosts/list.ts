@@ -2,6 +2,10 @@ import { requireAdmin } from "../auth/authorize";
 import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
 import type { THost } from "../protocol/api";
+import { toOperationView } from "./drain";
+
+/** A finished drain stays on the hosts page this long, so its outcome can be read. */
+const DRAIN_SHOWN_MS = 60 * 60 * 1000;
 
 export async function listHosts(p: TPrincipal): Promise<THost[]> {
   requireAdmin(p);
@@ -10,6 +14,16 @@ export async function listHosts(p: TPrincipal): Promise<THost[]> {
     orderBy: { name: "asc" },
     include: { sets: { where: { deletedAt: null }, select: { cpuMillis: true, memoryMiB: true, diskGiB: true } } },
   });
+  const drains = await db().operation.findMany({
+    where: {
+      kind: "host.drain",
+      hostId: { in: hosts.map((h) => h.id) },
+      OR: [{ status: { in: ["Pending", "Running"] } }, { updatedAt: { gt: new Date(Date.now() - DRAIN_SHOWN_MS) } }],
+    },
+    orderBy: { createdAt: "desc" },
+  });
+  const latestDrain = new Map<string, (typeof drains)[number]>();
+  for (const op of drains) if (op.hostId && !latestDrain.has(op.hostId)) latestDrain.set(op.hostId, op);
   return hosts.map((h) => ({
     id: h.id,
     name: h.name,
@@ -34,5 +48,6 @@ export async function listHosts(p: TPrincipal): Promise<THost[]> {
     lastSeenAt: h.lastSeenAt?.toISOString() ?? null,
     agentVersion: h.agentVersion,
     statusReason: h.statusReason,
+    drain: latestDrain.has(h.id) ? toOperationView(latestDrain.get(h.id)!) : null,
   }));
 }

@@ -137,6 +137,19 @@ export const ZErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
 });
 
+export const ZOperationView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: z.enum(["Pending", "Running", "Succeeded", "Failed"]),
+  error: z.string().nullable(),
+  progress: z.object({ total: z.number().int(), moved: z.number().int() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TOperationView = z.infer<typeof ZOperationView>;
+
+export const ZDrainStarted = z.object({ operationId: z.string(), sets: z.number().int() });
+
 export const ZHost = z.object({
   id: z.string(),
   name: z.string(),
@@ -153,6 +166,8 @@ export const ZHost = z.object({
   lastSeenAt: z.string().nullable(),
   agentVersion: z.string().nullable(),
   statusReason: z.string().nullable(),
+  /** The host's latest drain, while it runs and for a while after. */
+  drain: ZOperationView.nullable(),
 });
 export type THost = z.infer<typeof ZHost>;
 

@@ -2,15 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { DockerEngine } from "@/agent/docker/engine";
 import { ZHost } from "@/lib/protocol/api";
-import { ensureTestImage, TestAgent, waitFor } from "../helpers/agent";
-import { adminApi, uid, type Api } from "../helpers/api";
+import type { TAppView } from "@/lib/protocol/apps";
+import { ensureTestImage, startReadyAgent, TEST_IMAGE, TestAgent, waitFor } from "../helpers/agent";
+import { adminApi, expectStatus, uid, type Api } from "../helpers/api";
+import { makeMember, makeTeam } from "../helpers/fixtures";
 import { launchBrowser } from "../helpers/browser";
 import { consoleInfo } from "../helpers/context";
 import { openPage, shoot, shotsDir, signedInPage, warmRoutes } from "../helpers/screens";
 
 /**
  * Enrolling a machine from the hosts page: the admin creates a one-use token, copies the shown
- * command's token into a real agent, watches the host turn up Ready, cordons and uncordons it.
+ * command's token into a real agent, watches the host turn up Ready, cordons and uncordons it, then
+ * drains it onto a second host while the row follows the drain.
  * Screenshots in test-results/e2e-hosts/.
  */
 const c = consoleInfo();
@@ -24,6 +27,7 @@ const ZONE = "rack-e2e";
 let admin: Api;
 let engine: DockerEngine;
 let agent: TestAgent | undefined;
+let other: TestAgent | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -40,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  await agent?.destroy(engine, admin);
+  await Promise.all([agent?.destroy(engine, admin), other?.destroy(engine, admin)]);
 });
 
 const row = () => page.getByRole("row").filter({ hasText: NAME });
@@ -95,4 +99,50 @@ describe("hosts in a browser", () => {
     const after = ZHost.array().parse((await admin.get("/api/v1/hosts")).body);
     expect(after.find((h) => h.id === hostId)?.cordoned).toBe(false);
   }, 240_000);
+
+  it("drains the host from its row: the row follows the moves, and the sets run on the other host", async () => {
+    const hostId = agent!.hostId()!;
+    other = await startReadyAgent(admin, c.url, uid("e2e-other"), ZONE);
+    const team = await makeTeam(admin, { quota: { cpu: 2, memoryMiB: 1024, diskGiB: 4, sets: 4 } });
+    const member = (await makeMember(admin, team, "MEMBER")).api;
+    expectStatus(
+      await member.post(`/api/v1/teams/${team}/apps`, {
+        name: "moving",
+        replicas: 2,
+        size: { cpu: 0.25, memoryMiB: 64, diskGiB: 1 },
+        containers: [{ index: 0, name: "app", image: TEST_IMAGE, cpu: 100, memory: 100, command: ["httpd", "-f", "-p", "8080"] }],
+      }),
+      201,
+    );
+    const app = async () => expectStatus(await member.get(`/api/v1/teams/${team}/apps/moving`), 200) as TAppView;
+    // Spread: one set on each host.
+    await waitFor("one set Running on each host", async () => {
+      const v = await app();
+      return v.sets.every((x) => x.state === "Running") && new Set(v.sets.map((x) => x.host?.id)).size === 2;
+    }, 120_000, 500);
+
+    await openPage(page, `${c.url}/hosts`, c.mode);
+    await row().getByRole("button", { name: `Drain ${NAME}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Drain host ${NAME}?` });
+    await expect.poll(() => dialog.isVisible(), UI).toBe(true);
+    expect(await dialog.getByText(/Volumes do not move/).count()).toBe(1);
+    await dialog.getByRole("button", { name: "Drain host" }).click();
+    await expect.poll(() => row().getByTestId("drain-status").getAttribute("data-status"), HOST).toBe("Succeeded");
+    expect(await row().getByTestId("drain-status").textContent()).toBe("Drained: 1 of 1 sets moved");
+    await expect.poll(() => row().getByTestId("host-status").textContent(), UI).toContain("Cordoned");
+    expect(await row().getByRole("button", { name: `Drain ${NAME}` }).getAttribute("aria-disabled")).toBeNull();
+    await shoot(page, SHOTS, "04-drained");
+
+    const v = await app();
+    expect(v.sets.map((x) => [x.host?.id, x.state])).toEqual([
+      [other.hostId(), "Running"],
+      [other.hostId(), "Running"],
+    ]);
+    expect(v.sets.some((x) => x.host?.id === hostId)).toBe(false);
+    expect(await engine.listByLabels({ "berth.host": hostId })).toEqual([]);
+    // After a reload the row still says how the last drain ended (the server lists it).
+    await openPage(page, `${c.url}/hosts`, c.mode);
+    await expect.poll(() => row().getByTestId("drain-status").textContent(), UI).toBe("Drained: 1 of 1 sets moved");
+    await member.delete(`/api/v1/teams/${team}/apps/moving`);
+  }, 300_000);
 });

@@ -145,4 +145,37 @@ describe("the set page", () => {
       await context.close();
     }
   }, 240_000);
+
+  it("stops and starts the set from its page, asking before the stop; a viewer's buttons say why they are off", async () => {
+    // The badge beside the set's id.
+    const header = (page: Page) => page.locator("h1").locator("xpath=..");
+    const { context, page } = await signedIn(member);
+    try {
+      await page.goto(`${c.url}/sets/${set.id}`);
+      expect(await page.getByRole("button", { name: "Start", exact: true }).getAttribute("aria-disabled")).toBe("true");
+      await page.getByRole("button", { name: "Stop", exact: true }).click();
+      const dialog = page.getByRole("dialog", { name: "Stop this set?" });
+      await dialog.getByRole("button", { name: "Stop set" }).click();
+      await expect.poll(() => header(page).getByText("Stopped", { exact: true }).count(), { timeout: 60_000 }).toBe(1);
+      expect(((await member.api.get(`/api/v1/sets/${set.id}`)).body as TSetView).state).toBe("Stopped");
+      await page.screenshot({ path: path.join(SHOTS, "set-stopped.png") });
+      await page.getByRole("button", { name: "Start", exact: true }).click();
+      await expect.poll(() => header(page).getByText("Running", { exact: true }).count(), { timeout: 60_000 }).toBe(1);
+      expect(((await member.api.get(`/api/v1/sets/${set.id}`)).body as TSetView).state).toBe("Running");
+    } finally {
+      await context.close();
+    }
+    const viewer = await makeMember(admin, team, "VIEWER");
+    const seen = await signedIn(viewer);
+    try {
+      await seen.page.goto(`${c.url}/sets/${set.id}`);
+      for (const name of ["Start", "Restart", "Stop"]) {
+        const b = seen.page.getByRole("button", { name, exact: true });
+        expect(await b.getAttribute("aria-disabled")).toBe("true");
+        expect(await b.getAttribute("title")).toMatch(/MEMBER role/);
+      }
+    } finally {
+      await seen.context.close();
+    }
+  }, 240_000);
 });

@@ -58,12 +58,11 @@ export default async function HostsPage() {
           label="Hosts"
           initialSort={{ key: "name", dir: "asc" }}
           columns={[
-            { key: "name", label: "Host · zone", sortable: true },
+            { key: "name", label: "Host · zone · agent", sortable: true },
             { key: "status", label: "Status", sortable: true },
             { key: "cpu", label: "CPU allocated", sortable: true },
             { key: "memory", label: "Memory allocated", sortable: true },
             { key: "disk", label: "Disk reserved / free", sortable: true },
-            { key: "seen", label: "Agent · last seen", sortable: true },
             { key: "actions", label: "Actions", hideLabel: true, align: "right" },
           ]}
           rows={hosts.map((h) => {
@@ -86,6 +85,10 @@ export default async function HostsPage() {
                     <span className="block font-mono text-xs font-medium">{h.name}</span>
                     <span className="block font-mono text-xs text-zinc-600 dark:text-zinc-400" title="Zone">
                       {h.zone}
+                    </span>
+                    <span className="block text-xs text-zinc-600 dark:text-zinc-400">
+                      <span className="font-mono">{h.agentVersion ? `v${h.agentVersion}` : "no agent yet"}</span> · seen{" "}
+                      <RelativeTime iso={h.lastSeenAt} fallback="never" />
                     </span>
                   </span>
                 ),
@@ -113,7 +116,7 @@ export default async function HostsPage() {
                     <span className="mt-0.5 block text-right text-xs text-zinc-600 dark:text-zinc-400">{formatBytes(h.diskFreeBytes)} free</span>
                     {h.berthDisk && (
                       <span
-                        className="ml-auto block max-w-40 text-right text-xs text-zinc-600 dark:text-zinc-400"
+                        className="ml-auto block max-w-40 whitespace-normal text-right text-xs text-zinc-600 dark:text-zinc-400"
                         data-testid="berth-disk"
                         title={`What Berth occupies, measured ${exactTime(h.berthDisk.measuredAt)}`}
                       >
@@ -122,16 +125,14 @@ export default async function HostsPage() {
                     )}
                   </div>
                 ),
-                seen: (
-                  <span className="block whitespace-nowrap text-xs">
-                    <span className="block font-mono">{h.agentVersion ? `v${h.agentVersion}` : "no agent yet"}</span>
-                    <span className="text-zinc-600 dark:text-zinc-400">
-                      seen <RelativeTime iso={h.lastSeenAt} fallback="never" />
-                    </span>
-                  </span>
-                ),
                 actions: (
-                  <HostActions id={h.id} name={h.name} cordoned={h.cordoned} hasSets={h.allocated.cpuCores > 0 || h.allocated.memoryBytes > 0} />
+                  <HostActions
+                    id={h.id}
+                    name={h.name}
+                    cordoned={h.cordoned}
+                    hasSets={h.allocated.cpuCores > 0 || h.allocated.memoryBytes > 0}
+                    drain={h.drain}
+                  />
                 ),
               },
             };

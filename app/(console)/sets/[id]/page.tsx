@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
+import { SetActions } from "@/components/sets/set-actions";
+import { SetLive } from "@/components/sets/set-live";
 import { StateBadge } from "@/components/ui/badge";
 import { getSet } from "@/lib/apps/view";
 import { exactTime, formatBytes, formatCores, formatMiB } from "@/lib/ui/format";
@@ -53,6 +55,10 @@ export default async function SetPage({ params, searchParams }: TProps) {
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="font-mono text-lg font-semibold tracking-tight">{set.id}</h1>
           <StateBadge state={set.state} />
+          <SetLive setId={set.id} />
+          <div className="ml-auto">
+            <SetActions setId={set.id} state={set.state} placed={set.host !== null} canChange={canShell} />
+          </div>
         </div>
         {set.reason && set.state !== "Running" && (
           <p className="text-sm text-amber-800 dark:text-amber-300" role="status">

@@ -1,0 +1,96 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { ZDrainStarted, ZOperationView, type TOperationView } from "@/lib/protocol/api";
+import { apiFetch } from "../api-fetch";
+import { ConfirmButton } from "../ui/confirm-button";
+import { cx } from "../ui/cx";
+
+const POLL_MS = 1000;
+
+/**
+ * Drain: cordon, then move every set to other hosts one at a time (each runs there before its old
+ * copy goes). Asks first and says what happens to volumes; then follows the operation every second
+ * until it ends, and says how it ended.
+ */
+export function DrainHost({ id, name, hasSets, drain }: { id: string; name: string; hasSets: boolean; drain: TOperationView | null }) {
+  const router = useRouter();
+  // What this page has read or started itself; the server's row (`drain`) only changes on a refresh.
+  const [live, setLive] = useState<TOperationView | null>(null);
+  const [pollError, setPollError] = useState<string | null>(null);
+  const op = live && (!drain || live.id === drain.id || live.createdAt >= drain.createdAt) ? live : drain;
+  const running = op?.status === "Running" || op?.status === "Pending";
+
+  useEffect(() => {
+    if (!op || !running) return;
+    const timer = setTimeout(() => {
+      apiFetch(`/api/v1/operations/${encodeURIComponent(op.id)}`, { schema: ZOperationView }).then(
+        (next) => {
+          setPollError(null);
+          setLive(next);
+          // Allocation bars and statuses change as sets leave: re-read the page when it ends.
+          if (next.status !== "Running" && next.status !== "Pending") router.refresh();
+        },
+        (err: unknown) => {
+          setPollError(err instanceof Error ? err.message : String(err));
+          setLive({ ...op });
+        },
+      );
+    }, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [op, running, router]);
+
+  return (
+    <div className="flex flex-col items-end gap-1">
+      <ConfirmButton
+        label="Drain"
+        ariaLabel={`Drain ${name}`}
+        variant="secondary"
+        disabledReason={running ? "A drain of this host is under way" : undefined}
+        title={`Drain host ${name}?`}
+        body={
+          <>
+            <p>The host is cordoned, then each of its sets is started on another host and, once it runs there, removed here: one set at a time.</p>
+            {hasSets && (
+              <p className="mt-2 font-medium">
+                Volumes do not move: a moved set starts with an empty volume; the old one stays in this host&apos;s recycle bin.
+              </p>
+            )}
+          </>
+        }
+        confirmLabel="Drain host"
+        onConfirm={async () => {
+          const r = await apiFetch(`/api/v1/hosts/${encodeURIComponent(id)}/drain`, { method: "POST", schema: ZDrainStarted });
+          const now = new Date().toISOString();
+          setLive({ id: r.operationId, kind: "host.drain", status: "Running", error: null, progress: { total: r.sets, moved: 0 }, createdAt: now, updatedAt: now });
+        }}
+      />
+      {op && <DrainStatus op={op} pollError={pollError} />}
+    </div>
+  );
+}
+
+function DrainStatus({ op, pollError }: { op: TOperationView; pollError: string | null }) {
+  const { moved, total } = op.progress;
+  const text =
+    op.status === "Succeeded"
+      ? `Drained: ${moved} of ${total} sets moved`
+      : op.status === "Failed"
+        ? `Drain stopped after ${moved} of ${total} sets: ${op.error ?? "unknown reason"}`
+        : `Draining… ${moved} of ${total} sets moved`;
+  return (
+    <p
+      role="status"
+      data-testid="drain-status"
+      data-status={op.status}
+      className={cx(
+        "max-w-56 whitespace-normal text-right text-xs",
+        op.status === "Failed" ? "text-red-700 dark:text-red-300" : op.status === "Succeeded" ? "text-emerald-700 dark:text-emerald-300" : "text-blue-800 dark:text-blue-200",
+      )}
+    >
+      {text}
+      {pollError && <span className="block text-zinc-600 dark:text-zinc-400">progress not read: {pollError}</span>}
+    </p>
+  );
+}
