@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import type { TAppView } from "@/lib/protocol/apps";
-import { Badge, StateBadge } from "../ui/badge";
+import { Badge, ContainerStateBadge, StateBadge } from "../ui/badge";
 import { CopyButton } from "../ui/copy-button";
 import { DataTable } from "../ui/data-table";
 import { EmptyState } from "../ui/empty-state";
@@ -50,7 +50,14 @@ export function SetsTable({ app }: { app: TAppView }) {
             </span>
           ),
           host: s.host ? (
-            <span className="font-mono text-xs">{s.host.name}</span>
+            <span className="block">
+              <span className="font-mono text-xs">{s.host.name}</span>
+              {s.host.status === "Unreachable" && (
+                <span className="block text-xs text-amber-800 dark:text-amber-300" data-testid="host-unreachable">
+                  host unreachable: state last known
+                </span>
+              )}
+            </span>
           ) : (
             <span className="text-xs text-zinc-600 dark:text-zinc-400">not placed yet</span>
           ),
@@ -70,7 +77,7 @@ export function SetsTable({ app }: { app: TAppView }) {
                 return (
                   <li key={c.name} className="flex items-center gap-1.5 whitespace-nowrap">
                     <span className="font-mono text-xs font-medium">{c.name}</span>
-                    <StateBadge state={c.state} />
+                    <ContainerStateBadge state={c.state} setState={s.state} />
                     <span title={c.image} data-testid="image-badge">
                       <Badge tone={isCanary ? "warning" : "neutral"} dot={false}>
                         <span className="font-mono">{shortImage(c.image)}</span>

@@ -68,6 +68,11 @@ export function StateBadge({ state }: { state: string }) {
   return <Badge tone={stateTone(state)}>{state}</Badge>;
 }
 
+/** A container of a set someone stopped has exited on purpose: say Stopped, not a red Exited. */
+export function ContainerStateBadge({ state, setState }: { state: string; setState: string }) {
+  return <StateBadge state={setState === "Stopped" && state === "Exited" ? "Stopped" : state} />;
+}
+
 const ROLE_TONES: Record<string, TTone> = { OWNER: "info", MEMBER: "neutral", VIEWER: "neutral", ADMIN: "warning" };
 
 export function RoleBadge({ role }: { role: string }) {

@@ -9,7 +9,7 @@ const MIB = 1024 * 1024;
 
 export const SET_INCLUDE = {
   containers: { orderBy: { index: "asc" } },
-  host: { select: { id: true, name: true } },
+  host: { select: { id: true, name: true, status: true } },
   app: { select: { name: true, volumePath: true } },
   team: { select: { slug: true } },
   volume: { select: { usedBytes: true } },

@@ -157,7 +157,14 @@ export const ZSetView = z.object({
   id: z.string(),
   app: z.string(),
   team: z.string(),
-  host: z.object({ id: z.string(), name: z.string() }).nullable(),
+  host: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      /** When not Ready, the set's state is the last one its host reported. */
+      status: z.enum(["Ready", "Unreachable"]),
+    })
+    .nullable(),
   state: z.string(),
   reason: z.string().nullable(),
   ip: z.string().nullable(),

@@ -158,6 +158,8 @@ describe("the set page", () => {
       await dialog.getByRole("button", { name: "Stop set" }).click();
       await expect.poll(() => header(page).getByText("Stopped", { exact: true }).count(), { timeout: 60_000 }).toBe(1);
       expect(((await member.api.get(`/api/v1/sets/${set.id}`)).body as TSetView).state).toBe("Stopped");
+      // Containers of a stopped set exited on purpose: no red "Exited".
+      await expect.poll(() => page.locator("tbody").getByText("Stopped", { exact: true }).count(), { timeout: 30_000 }).toBe(2);
       await page.screenshot({ path: path.join(SHOTS, "set-stopped.png") });
       await page.getByRole("button", { name: "Start", exact: true }).click();
       await expect.poll(() => header(page).getByText("Running", { exact: true }).count(), { timeout: 60_000 }).toBe(1);
@@ -165,17 +167,45 @@ describe("the set page", () => {
     } finally {
       await context.close();
     }
-    const viewer = await makeMember(admin, team, "VIEWER");
-    const seen = await signedIn(viewer);
+    await checkViewerButtons();
+  }, 240_000);
+
+  it("says when the set's host is unreachable and the state shown is the last it reported", async () => {
+    const { context, page } = await signedIn(member);
     try {
-      await seen.page.goto(`${c.url}/sets/${set.id}`);
-      for (const name of ["Start", "Restart", "Stop"]) {
-        const b = seen.page.getByRole("button", { name, exact: true });
-        expect(await b.getAttribute("aria-disabled")).toBe("true");
-        expect(await b.getAttribute("title")).toMatch(/MEMBER role/);
-      }
+      await agent.kill("SIGKILL");
+      await page.goto(`${c.url}/sets/${set.id}`);
+      await expect
+        .poll(async () => {
+          await page.reload();
+          return page.getByTestId("host-unreachable").count();
+        }, { timeout: 30_000, interval: 1000 })
+        .toBe(1);
+      expect(await page.locator("h1").locator("xpath=..").getByText("Running", { exact: true }).count()).toBe(1);
+      await page.screenshot({ path: path.join(SHOTS, "set-host-unreachable.png") });
     } finally {
-      await seen.context.close();
+      await context.close();
+      agent.start();
+      await waitFor("host Ready again", async () => {
+        const s = (await member.api.get(`/api/v1/sets/${set.id}`)).body as TSetView;
+        return s.host?.status === "Ready";
+      }, 60_000);
     }
   }, 240_000);
 });
+
+/** A viewer sees the set's buttons, each off and saying why. */
+async function checkViewerButtons(): Promise<void> {
+  const viewer = await makeMember(admin, team, "VIEWER");
+  const seen = await signedIn(viewer);
+  try {
+    await seen.page.goto(`${c.url}/sets/${set.id}`);
+    for (const name of ["Start", "Restart", "Stop"]) {
+      const b = seen.page.getByRole("button", { name, exact: true });
+      expect(await b.getAttribute("aria-disabled")).toBe("true");
+      expect(await b.getAttribute("title")).toMatch(/MEMBER role/);
+    }
+  } finally {
+    await seen.context.close();
+  }
+}

@@ -53,6 +53,13 @@ it("a lost host whose sets found no other home takes them back when it returns: 
   expect(before.size).toBe(2);
 
   await agent.kill("SIGKILL");
+  // Between the grace period and the reschedule timeout the set keeps its last known state, and
+  // says that its host is unreachable.
+  const stale = await waitFor("the set says its host is unreachable", async () => {
+    const s = expectStatus(await member.get(`/api/v1/sets/${setId}`), 200) as TSetView;
+    return s.host?.status === "Unreachable" ? s : null;
+  }, 30_000, 250);
+  expect(stale.state).toBe("Running");
   const pending = await waitFor("set given up by its lost host", async () => {
     const s = expectStatus(await member.get(`/api/v1/sets/${setId}`), 200) as TSetView;
     return s.state === "Pending" && s.host === null ? s : null;

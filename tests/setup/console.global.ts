@@ -9,7 +9,9 @@ import "../helpers/context";
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
-  const c = await startConsole();
+  // Browser tests look at a lost host's sets before they move: give them a wider window than the
+  // integration tests, which test the move itself.
+  const c = await startConsole(project.name === "e2e" ? { env: { BERTH_RESCHEDULE_SECONDS: "60" } } : {});
   console.log(`[${project.name}] console ${c.url} (${c.mode}, pid ${c.pid}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide("console", {
     url: c.url,

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
 import { SetActions } from "@/components/sets/set-actions";
 import { SetLive } from "@/components/sets/set-live";
-import { StateBadge } from "@/components/ui/badge";
+import { ContainerStateBadge, StateBadge } from "@/components/ui/badge";
 import { getSet } from "@/lib/apps/view";
 import { exactTime, formatBytes, formatCores, formatMiB } from "@/lib/ui/format";
 import { orNotFound } from "@/lib/ui/or-not-found";
@@ -66,7 +66,24 @@ export default async function SetPage({ params, searchParams }: TProps) {
           </p>
         )}
         <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-5">
-          <Fact label="Host">{set.host ? set.host.name : <span className="text-zinc-500">not placed yet</span>}</Fact>
+          <Fact label="Host">
+            {set.host ? (
+              <>
+                {set.host.name}
+                {set.host.status === "Unreachable" && (
+                  <span
+                    className="block text-xs text-amber-800 dark:text-amber-300"
+                    data-testid="host-unreachable"
+                    title="The host's agent is not connected: the state shown is the last one it reported."
+                  >
+                    unreachable · last known state
+                  </span>
+                )}
+              </>
+            ) : (
+              <span className="text-zinc-500">not placed yet</span>
+            )}
+          </Fact>
           <Fact label="IP">{set.ip ? <span className="font-mono">{set.ip}</span> : <span className="text-zinc-500">none</span>}</Fact>
           <Fact label="Size">
             {formatCores(set.size.cpu)} · {formatMiB(set.size.memoryMiB)}
@@ -116,7 +133,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
                   <td className="px-3 py-2 font-medium">{c.name}</td>
                   <td className="px-3 py-2 font-mono text-xs">{c.image}</td>
                   <td className="px-3 py-2">
-                    <StateBadge state={c.state} />
+                    <ContainerStateBadge state={c.state} setState={set.state} />
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatCores(c.limits.cpu)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatBytes(c.limits.memoryBytes)}</td>
