@@ -1,6 +1,7 @@
 import { requireAdmin } from "../auth/authorize";
 import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
+import { settings } from "../env";
 import type { THost } from "../protocol/api";
 import { toOperationView } from "./drain";
 
@@ -24,6 +25,7 @@ export async function listHosts(p: TPrincipal): Promise<THost[]> {
   });
   const latestDrain = new Map<string, (typeof drains)[number]>();
   for (const op of drains) if (op.hostId && !latestDrain.has(op.hostId)) latestDrain.set(op.hostId, op);
+  const rescheduleSeconds = settings().BERTH_RESCHEDULE_SECONDS;
   return hosts.map((h) => ({
     id: h.id,
     name: h.name,
@@ -49,5 +51,11 @@ export async function listHosts(p: TPrincipal): Promise<THost[]> {
     agentVersion: h.agentVersion,
     statusReason: h.statusReason,
     drain: latestDrain.has(h.id) ? toOperationView(latestDrain.get(h.id)!) : null,
+    sets: h.sets.length,
+    // Mirrors lib/reconciler/loop.ts: an Unreachable host's sets move once it has been silent this long.
+    rescheduleAt:
+      h.status === "Unreachable" && h.sets.length > 0 && h.lastSeenAt
+        ? new Date(h.lastSeenAt.getTime() + rescheduleSeconds * 1000).toISOString()
+        : null,
   }));
 }

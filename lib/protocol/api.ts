@@ -168,6 +168,10 @@ export const ZHost = z.object({
   statusReason: z.string().nullable(),
   /** The host's latest drain, while it runs and for a while after. */
   drain: ZOperationView.nullable(),
+  /** Live sets assigned to the host. */
+  sets: z.number().int(),
+  /** For an Unreachable host with sets: when they are given to other hosts unless it returns. */
+  rescheduleAt: z.string().nullable(),
 });
 export type THost = z.infer<typeof ZHost>;
 

@@ -143,6 +143,24 @@ describe("hosts in a browser", () => {
     // After a reload the row still says how the last drain ended (the server lists it).
     await openPage(page, `${c.url}/hosts`, c.mode);
     await expect.poll(() => row().getByTestId("drain-status").textContent(), UI).toBe("Drained: 1 of 1 sets moved");
+
+    // The other host goes silent: its row says what will happen to its sets, and when.
+    const otherRow = () => page.getByRole("row").filter({ hasText: other!.name });
+    await other.kill("SIGKILL");
+    await expect
+      .poll(async () => {
+        await openPage(page, `${c.url}/hosts`, c.mode);
+        return otherRow().getByTestId("reschedule-note").count();
+      }, HOST)
+      .toBe(1);
+    expect(await otherRow().getByTestId("host-status").textContent()).toContain("Unreachable");
+    expect(await otherRow().getByTestId("reschedule-note").textContent()).toMatch(/^2 sets move to other hosts .+ unless it returns$/);
+    await shoot(page, SHOTS, "05-unreachable");
+    other.start();
+    await waitFor("the other host Ready again", async () => {
+      const hosts = ZHost.array().parse((await admin.get("/api/v1/hosts")).body);
+      return hosts.find((h) => h.id === other!.hostId())?.status === "Ready";
+    }, 60_000, 500);
     await member.delete(`/api/v1/teams/${team}/apps/moving`);
   }, 300_000);
 });
