@@ -52,7 +52,7 @@ export async function listHosts(p: TPrincipal): Promise<THost[]> {
     statusReason: h.statusReason,
     drain: latestDrain.has(h.id) ? toOperationView(latestDrain.get(h.id)!) : null,
     sets: h.sets.length,
-    // Mirrors lib/reconciler/loop.ts: an Unreachable host's sets move once it has been silent this long.
+    // The rule of lib/reconciler/loop.ts, from the same setting: sets move once the host has been silent this long.
     rescheduleAt:
       h.status === "Unreachable" && h.sets.length > 0 && h.lastSeenAt
         ? new Date(h.lastSeenAt.getTime() + rescheduleSeconds * 1000).toISOString()

@@ -1,4 +1,5 @@
 import { db } from "../db";
+import { settings } from "../env";
 import { removeSet } from "../apps/delete";
 import { connectedHostIds } from "../realtime/agents";
 import { scheduleAndDispatch } from "../scheduler/assign";
@@ -34,11 +35,6 @@ export async function reconcileOnce(): Promise<void> {
   for (const v of expired) await purgeVolume(null, null, v.id).catch((err: unknown) => console.error(`[reconcile] purge of volume ${v.id} failed`, err));
 }
 
-function rescheduleAfterSeconds(): number {
-  const v = Number(process.env.BERTH_RESCHEDULE_SECONDS ?? 300);
-  return Number.isFinite(v) && v > 0 ? v : 300;
-}
-
 /**
  * A host silent past the reschedule timeout (much longer than the Unreachable grace) loses its
  * sets: they go back to Pending and are placed elsewhere. When the host returns, its inventory
@@ -46,7 +42,7 @@ function rescheduleAfterSeconds(): number {
  * owns them any more. Sets that were being deleted on it are dropped from the books.
  */
 export async function rescheduleFromLostHosts(): Promise<number> {
-  const cutoff = new Date(Date.now() - rescheduleAfterSeconds() * 1000);
+  const cutoff = new Date(Date.now() - settings().BERTH_RESCHEDULE_SECONDS * 1000);
   const lost = await db().host.findMany({
     // A host whose agent is connected again keeps its sets even if no heartbeat has landed yet.
     where: { status: "Unreachable", id: { notIn: connectedHostIds() }, OR: [{ lastSeenAt: { lt: cutoff } }, { revokedAt: { not: null } }] },

@@ -1,3 +1,4 @@
+import { settings } from "../env";
 import { db } from "../db";
 import { dispatchApply } from "../sets/dispatch";
 import { placeSets, type TPolicy, type TSchedHost } from "./place";
@@ -8,7 +9,7 @@ const GIB = 1024 * MIB;
 const SCHEDULER_LOCK = 0x42657274;
 
 function policy(): TPolicy {
-  return process.env.BERTH_SCHEDULER_POLICY === "pack" ? "pack" : "spread";
+  return settings().BERTH_SCHEDULER_POLICY;
 }
 
 /**
