@@ -31,7 +31,9 @@ export async function recordDiskUsage(hostId: string, usage: TDiskUsage): Promis
       where: { id: hostId },
       data: {
         containersDiskBytes: BigInt(Math.round(usage.containers.reduce((n, c) => n + c.writableBytes, 0))),
-        volumesUsedBytes: BigInt(Math.round(usage.volumes.reduce((n, v) => n + v.usedBytes, 0))),
+        // Only live sets' volumes: the scheduler gives these bytes back to free space because the
+        // sets' full sizes are already counted as allocated; a stale copy's are not.
+        volumesUsedBytes: BigInt(Math.round(volumes.reduce((n, v) => n + v.usedBytes, 0))),
         trashBytes: BigInt(Math.round(usage.trashBytes)),
         diskMeasuredAt: new Date(usage.measuredAt),
       },
