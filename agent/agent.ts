@@ -7,6 +7,7 @@ import { AGENT_VERSION, type TAgentSettings } from "./config";
 import { DockerEngine } from "./docker/engine";
 import { ensureBusyboxImage } from "./docker/infra-image";
 import { MetricsService } from "./metrics/service";
+import { oomCause } from "./sets/cgroup";
 import { SetError, SetManager } from "./sets/manager";
 import { attachStreams, type TAgentStreams } from "./transport/streams";
 import type { TIdentity } from "./transport/identity";
@@ -43,7 +44,10 @@ export class Agent {
     private readonly identity: TIdentity,
   ) {
     this.engine = new DockerEngine(settings.DOCKER_HOST);
-    this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE, new XfsVolumes(settings.BERTH_VOLUME_ROOT), (entry) =>
+    this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE, new XfsVolumes(settings.BERTH_VOLUME_ROOT, {
+      directIo: settings.BERTH_VOLUME_DIRECT_IO === "1",
+      dirtyPercent: settings.BERTH_VOLUME_DIRTY_PERCENT,
+    }), (entry) =>
       this.socket?.emit("volume:trashed", entry),
     );
     this.metrics = new MetricsService(this.engine, identity.hostId);
@@ -226,6 +230,7 @@ export class Agent {
           action: action as TContainerEvent["action"],
           exitCode: e.exitCode,
           at: e.time * 1000,
+          ...(action === "oom" ? { detail: oomCause(setId, e.id) ?? undefined } : {}),
         };
         this.socket?.emit("container:event", event);
       },

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { statValue } from "../metrics/parse";
 
 /**
  * The per-set parent cgroup that caps the set as a whole. Docker (cgroupfs driver) places each
@@ -129,5 +130,36 @@ function otherV1Roots(): string[] {
   } catch (err) {
     console.warn("[agent] cannot list cgroup controllers", (err as Error).message);
     return [];
+  }
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * What filled a container's memory when the kernel OOM-killed in it, read from its cgroup right
+ * after the event: anonymous memory, and page cache with its dirty and writeback share (pages a
+ * cgroup v1 memory limit cannot reclaim until the disk has them). Null when the cgroup is gone.
+ */
+export function oomCause(setId: string, dockerId: string): string | null {
+  const m = cgroupMounts();
+  const mount = m.version === 2 ? m.unified : m.memory;
+  if (!mount) return null;
+  const base = path.join(mount, cgroupParentPath(setId));
+  const dir = [path.join(base, dockerId), path.join(base, `docker-${dockerId}.scope`)].find((d) => fs.existsSync(d));
+  if (!dir) return null;
+  try {
+    const stat = fs.readFileSync(path.join(dir, "memory.stat"), "utf8");
+    const limitText = fs.readFileSync(path.join(dir, m.version === 2 ? "memory.max" : "memory.limit_in_bytes"), "utf8").trim();
+    const v = (v1: string, v2: string) => (m.version === 2 ? statValue(stat, v2) : statValue(stat, v1)) ?? 0;
+    const mib = (n: number) => `${Math.round(n / MIB)} MiB`;
+    const limit = Number(limitText);
+    return [
+      Number.isFinite(limit) && limit < 2 ** 60 ? `limit ${mib(limit)}` : "no limit of its own",
+      `anonymous ${mib(v("total_rss", "anon"))}`,
+      `page cache ${mib(v("total_cache", "file"))} (dirty ${mib(v("total_dirty", "file_dirty"))}, writeback ${mib(v("total_writeback", "file_writeback"))})`,
+    ].join(", ");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw err;
   }
 }

@@ -2,7 +2,7 @@ import { appConfig, appName, containerLimits, containerSpecHash, infraConfig, te
 import { DockerEngine, toContainerStatus, type TContainerCreate, type TListedContainer } from "../docker/engine";
 import { LABEL, volumeKey, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus, type TTrashEntry } from "../../lib/protocol/agent";
 import { XfsVolumes, VolumeError } from "../volumes/xfs";
-import { applySetCgroup, removeSetCgroup } from "./cgroup";
+import { applySetCgroup, readSetCgroup, removeSetCgroup } from "./cgroup";
 
 const MIB = 1024 * 1024;
 
@@ -82,7 +82,7 @@ export class SetManager {
     const existingP = this.engine.listByLabels({ [LABEL.set]: spec.setId, [LABEL.host]: this.hostId });
     const mountP =
       spec.diskGiB > 0
-        ? this.volumes.ensure(key, spec.diskGiB).catch((err: unknown) => {
+        ? this.volumes.ensure(key, spec.diskGiB, spec.memoryMiB * MIB).catch((err: unknown) => {
             throw new SetError(err instanceof VolumeError && err.code === "VOLUME_TOOLS_MISSING" ? "VOLUME_TOOLS_MISSING" : "DOCKER", (err as Error).message);
           })
         : Promise.resolve(null);
@@ -233,7 +233,7 @@ export class SetManager {
       const labels = containers[0].labels;
       const key = volumeKey(setId, this.hostId);
       const displaced = await this.volumes.restore(trashKey, key, { setId, appId: labels[LABEL.app] ?? "", teamId: labels[LABEL.team] ?? "", sizeGiB: 0 });
-      await this.volumes.ensure(key, 1);
+      await this.volumes.ensure(key, 1, readSetCgroup(setId)?.memoryBytes ?? 0);
       for (const c of infra) await this.engine.start(c.id);
       for (const c of apps) await this.engine.start(c.id);
       if (displaced) this.onTrashed(displaced);

@@ -16,6 +16,21 @@ export class VolumeError extends Error {
   }
 }
 
+/**
+ * How volumes' loop devices are tuned. Both settings exist because on cgroup v1 the page cache a
+ * set writes to its volume is charged to the set, and pages waiting for writeback cannot be
+ * reclaimed: under host I/O load a 64 MiB set writing a large file held 62 MiB dirty or in
+ * writeback (measured) and was OOM-killed instead of getting ENOSPC.
+ */
+export interface TVolumePolicy {
+  /** Loop devices with direct I/O: writes reach the disk without a second copy in the host's page cache. */
+  directIo: boolean;
+  /** A volume may hold this percent of its set's memory as dirty + writeback pages; 0 leaves the kernel's limits. */
+  dirtyPercent: number;
+}
+
+const MIN_DIRTY_BYTES = 4 * 1024 * 1024;
+
 export interface TTrashEntry {
   key: string;
   setId: string;
@@ -32,7 +47,10 @@ export interface TTrashEntry {
  * built from validated ids, never a shell.
  */
 export class XfsVolumes {
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly policy: TVolumePolicy = { directIo: true, dirtyPercent: 25 },
+  ) {}
 
   private dirs() {
     const d = { images: path.join(this.root, "images"), mnt: path.join(this.root, "mnt"), trash: path.join(this.root, "trash") };
@@ -78,8 +96,11 @@ export class XfsVolumes {
     return fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").some((l) => l.split(" ")[4] === target);
   }
 
-  /** Creates (first time) and mounts the set's file system; idempotent. Returns the mount path. */
-  async ensure(key: string, sizeGiB: number): Promise<string> {
+  /**
+   * Creates (first time) and mounts the set's file system, and tunes its loop device for the set's
+   * memory; idempotent (a resize re-tunes). Returns the mount path.
+   */
+  async ensure(key: string, sizeGiB: number, setMemoryBytes: number): Promise<string> {
     const image = this.imagePath(key);
     const mnt = this.mountPath(key);
     fs.mkdirSync(mnt, { recursive: true });
@@ -94,7 +115,26 @@ export class XfsVolumes {
     }
     if (!this.isMounted(key)) await this.exec("mount", ["-o", "loop,nodev,nosuid", image, mnt]);
     await this.grow(key, sizeGiB);
+    await this.tune(key, setMemoryBytes);
     return mnt;
+  }
+
+  /**
+   * Direct I/O and a strict dirty cap on the volume's loop device. The cap bounds the set's
+   * unreclaimable page cache whatever the host's global dirty state: writers to this volume are
+   * throttled by the kernel past it (`strict_limit`), instead of the set being OOM-killed. A
+   * kernel without these files (before 6.2 for `max_bytes`) keeps its defaults, with a warning.
+   */
+  private async tune(key: string, setMemoryBytes: number): Promise<void> {
+    const loop = this.loopDeviceOf(this.imagePath(key));
+    if (!loop) throw new VolumeError("VOLUME_FAILED", `no loop device backs ${this.imagePath(key)}`);
+    const dev = path.basename(loop);
+    if (this.policy.directIo && readSysfs(`/sys/block/${dev}/loop/dio`) !== "1") {
+      // Refused where the backing file system has no O_DIRECT (tmpfs, some overlays): buffered I/O still works.
+      await this.exec("losetup", ["--direct-io=on", loop]).catch((err: unknown) => console.warn(`[agent] ${dev}: direct I/O not enabled: ${(err as Error).message}`));
+    }
+    const pct = this.policy.dirtyPercent;
+    setBdiDirtyLimit(dev, pct > 0 ? Math.max(MIN_DIRTY_BYTES, (setMemoryBytes * pct) / 100) : 0);
   }
 
   /** Grows the file and the mounted file system online; never shrinks. */
@@ -128,7 +168,12 @@ export class XfsVolumes {
   }
 
   async unmount(key: string): Promise<void> {
-    if (this.isMounted(key)) await this.exec("umount", [this.mountPath(key)]);
+    if (this.isMounted(key)) {
+      // Loop devices are reused by whatever attaches next: hand this one back with the kernel's defaults.
+      const loop = this.loopDeviceOf(this.imagePath(key));
+      if (loop) setBdiDirtyLimit(path.basename(loop), 0);
+      await this.exec("umount", [this.mountPath(key)]);
+    }
     fs.rmSync(this.mountPath(key), { recursive: true, force: true });
   }
 
@@ -188,5 +233,30 @@ export class XfsVolumes {
     const dir = this.dirs().trash;
     fs.rmSync(path.join(dir, `${this.check(trashKey)}.xfs`), { force: true });
     fs.rmSync(path.join(dir, `${trashKey}.json`), { force: true });
+  }
+}
+
+function readSysfs(file: string): string | null {
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw err;
+  }
+}
+
+/** `bytes` > 0: strict cap of that many dirty + writeback bytes on the device; 0: the kernel's defaults. */
+function setBdiDirtyLimit(dev: string, bytes: number): void {
+  const bdi = `/sys/block/${dev}/bdi`;
+  try {
+    if (bytes > 0) {
+      fs.writeFileSync(`${bdi}/max_bytes`, String(Math.round(bytes)));
+      fs.writeFileSync(`${bdi}/strict_limit`, "1");
+    } else if (readSysfs(`${bdi}/strict_limit`) === "1" || readSysfs(`${bdi}/max_ratio`) !== "100") {
+      fs.writeFileSync(`${bdi}/strict_limit`, "0");
+      fs.writeFileSync(`${bdi}/max_ratio`, "100");
+    }
+  } catch (err) {
+    console.warn(`[agent] ${dev}: dirty-page cap not set: ${(err as Error).message}`);
   }
 }

@@ -38,6 +38,7 @@ export function toSetView(s: TSetRow): TSetView {
         memoryBytes: Math.floor((s.memoryMiB * c.memoryPercent) / 100) * MIB,
       },
       diskBytes: c.diskBytes === null ? null : Number(c.diskBytes),
+      oom: { kills: c.oomKills, lastAt: c.lastOomAt?.toISOString() ?? null, lastCause: c.lastOomCause },
     })),
     volume: s.diskGiB > 0 ? { sizeGiB: s.diskGiB, path: s.app.volumePath, usedBytes: s.volume ? Number(s.volume.usedBytes) : null } : null,
     createdAt: s.createdAt.toISOString(),

@@ -146,6 +146,8 @@ export const ZContainerEvent = z.object({
   action: z.enum(["start", "die", "oom", "stop", "destroy"]),
   exitCode: z.number().int().nullable(),
   at: z.number(),
+  /** For `oom`: what filled the container's memory, read from its cgroup at the event. */
+  detail: z.string().max(500).optional(),
 });
 export type TContainerEvent = z.infer<typeof ZContainerEvent>;
 

@@ -152,6 +152,8 @@ export const ZSetContainerView = z.object({
   limits: z.object({ cpu: z.number(), memoryBytes: z.number() }),
   /** Writable-layer size at the host's last disk scan. */
   diskBytes: z.number().nullable(),
+  /** OOM kills inside this container (of any of its processes), the last one with its cause. */
+  oom: z.object({ kills: z.number().int(), lastAt: z.string().nullable(), lastCause: z.string().nullable() }),
 });
 export const ZSetView = z.object({
   id: z.string(),

@@ -87,6 +87,7 @@ export async function onContainerEvent(hostId: string, e: TContainerEvent): Prom
     return;
   }
   if (e.action === "die" && e.role === "app") await watchCanaryExit(e);
+  if (e.action === "oom" && e.role === "app") await recordOomKill(e);
   clearTimeout(pendingStatus.get(e.setId));
   pendingStatus.set(
     e.setId,
@@ -97,6 +98,15 @@ export async function onContainerEvent(hostId: string, e: TContainerEvent): Prom
         .catch((err: unknown) => console.error(`[reconcile] status of set ${e.setId} not read`, err));
     }, 150),
   );
+}
+
+/** Counted per container row; the count starts again when a canary or recreate replaces the container. */
+async function recordOomKill(e: TContainerEvent): Promise<void> {
+  await db().container.updateMany({
+    where: { setId: e.setId, index: e.index },
+    data: { oomKills: { increment: 1 }, lastOomAt: new Date(e.at), lastOomCause: e.detail ?? null },
+  });
+  console.warn(`[reconcile] set ${e.setId} container ${e.name}: OOM kill (${e.detail ?? "cause not read"})`);
 }
 
 const canaryExits = new Map<string, number[]>();

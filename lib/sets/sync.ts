@@ -23,7 +23,7 @@ export async function recordSetStatus(setId: string, status: TSetStatus | null):
               state: containerState(reported.state),
               dockerId: reported.dockerId,
               // A replaced container (canary, recreate) starts with a layer of its own.
-              ...(reported.dockerId !== row.dockerId ? { diskBytes: null } : {}),
+              ...(reported.dockerId !== row.dockerId ? { diskBytes: null, oomKills: 0, lastOomAt: null, lastOomCause: null } : {}),
               exitCode: reported.exitCode,
               ...(reported.startedAt ? { startedAt: new Date(reported.startedAt) } : {}),
             }

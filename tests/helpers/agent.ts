@@ -4,6 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { DockerEngine } from "@/agent/docker/engine";
 import { ensureBusyboxImage } from "@/agent/docker/infra-image";
+import { statValue } from "@/agent/metrics/parse";
+import { cgroupMounts, cgroupParentPath } from "@/agent/sets/cgroup";
 import { XfsVolumes } from "@/agent/volumes/xfs";
 import { LABEL } from "@/lib/protocol/agent";
 import type { Api } from "./api";
@@ -144,8 +146,38 @@ export async function startReadyAgent(admin: Api, consoleUrl: string, name: stri
   return agent;
 }
 
-/** Runs a command in a container through the Docker API (tests only) and returns its exit code and output. */
-export async function execIn(engine: DockerEngine, containerId: string, cmd: string[]): Promise<{ code: number; output: string }> {
+export interface TExecResult {
+  code: number;
+  output: string;
+  /** OOM kills the kernel counted in the container's and its set's memory cgroups while the command ran. */
+  oomKills: number;
+  /** Exit code, the kernel's OOM verdict and the output's tail: for failure messages. */
+  report: string;
+}
+
+/** The kernel's OOM kill counters of a container's memory cgroup and its set's parent (v1 and v2). */
+function oomKillCount(setId: string | undefined, containerId: string): number {
+  const m = cgroupMounts();
+  const mount = m.version === 2 ? m.unified : m.memory;
+  if (!mount || !setId) return 0;
+  const parent = path.join(mount, cgroupParentPath(setId));
+  const file = m.version === 2 ? "memory.events" : "memory.oom_control";
+  let total = 0;
+  // v2's counters are hierarchical: the parent alone holds the set's total.
+  for (const dir of m.version === 2 ? [parent] : [parent, path.join(parent, containerId)]) {
+    try {
+      total += statValue(fs.readFileSync(path.join(dir, file), "utf8"), "oom_kill") ?? 0;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+  }
+  return total;
+}
+
+/** Runs a command in a container through the Docker API (tests only). */
+export async function execIn(engine: DockerEngine, containerId: string, cmd: string[]): Promise<TExecResult> {
+  const setId = (await engine.inspect(containerId))?.labels[LABEL.set];
+  const oomBefore = oomKillCount(setId, containerId);
   const exec = await engine.docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
@@ -163,5 +195,9 @@ export async function execIn(engine: DockerEngine, containerId: string, cmd: str
     parts.push(raw.subarray(i + 8, i + 8 + size));
     i += 8 + size;
   }
-  return { code: info.ExitCode ?? -1, output: Buffer.concat(parts).toString("utf8") };
+  const code = info.ExitCode ?? -1;
+  const output = Buffer.concat(parts).toString("utf8");
+  const oomKills = oomKillCount(setId, containerId) - oomBefore;
+  const verdict = oomKills > 0 ? `${oomKills} OOM kill(s) in the set's memory cgroups while it ran` : "no OOM kill";
+  return { code, output, oomKills, report: `\`${cmd.join(" ")}\` exited ${code}; ${verdict}; output: ${JSON.stringify(output.slice(-600))}` };
 }

@@ -269,6 +269,9 @@ const container = {
   exitCode: 137,
   startedAt: at(23),
   diskBytes: 4_294_967_297n,
+  oomKills: 3,
+  lastOomAt: at(25),
+  lastOomCause: "limit 64 MiB, anonymous 2 MiB, page cache 62 MiB (dirty 10 MiB, writeback 52 MiB)",
   updatedAt: at(24),
 } satisfies Container;
 const volume = {

@@ -4,6 +4,7 @@ import { SetCharts } from "@/components/metrics/SetCharts";
 import { SetActions } from "@/components/sets/set-actions";
 import { SetLive } from "@/components/sets/set-live";
 import { ContainerStateBadge, StateBadge } from "@/components/ui/badge";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { getSet } from "@/lib/apps/view";
 import { exactTime, formatBytes, formatCores, formatMiB } from "@/lib/ui/format";
 import { orNotFound } from "@/lib/ui/or-not-found";
@@ -130,7 +131,16 @@ export default async function SetPage({ params, searchParams }: TProps) {
               {set.containers.map((c) => (
                 <tr key={c.name}>
                   <td className="px-3 py-2 tabular-nums text-zinc-500">{c.index}</td>
-                  <td className="px-3 py-2 font-medium">{c.name}</td>
+                  <td className="px-3 py-2 font-medium">
+                    {c.name}
+                    {c.oom.kills > 0 && (
+                      <p className="text-xs font-normal text-red-700 dark:text-red-400" data-testid="oom-kills" title={c.oom.lastCause ?? undefined}>
+                        {c.oom.kills === 1 ? "1 process OOM-killed" : `${c.oom.kills} processes OOM-killed`}
+                        {c.oom.lastAt && <>, last <RelativeTime iso={c.oom.lastAt} /></>}
+                        {c.oom.lastCause && <span className="block text-zinc-600 dark:text-zinc-400">{c.oom.lastCause}</span>}
+                      </p>
+                    )}
+                  </td>
                   <td className="px-3 py-2 font-mono text-xs">{c.image}</td>
                   <td className="px-3 py-2">
                     <ContainerStateBadge state={c.state} setState={set.state} />
