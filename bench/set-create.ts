@@ -26,6 +26,10 @@ const id = () => randomBytes(8).toString("hex");
 const hostId = `benchhost${id()}`;
 const teamId = `benchteam${id()}`;
 const BENCH_LABEL = "berth.bench";
+// RFC 2544's benchmarking range: collides with no team subnet of a console on this engine.
+const SUBNET = { subnet: "198.18.7.0/24", gateway: "198.18.7.1" };
+let nextAddress = 2;
+const address = () => `198.18.7.${nextAddress++}`;
 
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -55,14 +59,17 @@ async function main(): Promise<void> {
   await agent.start();
   const socket = await connected;
 
+  const network = teamNetworkName(teamId, hostId, true);
   const ours: number[] = [];
   const peer: number[] = [];
   const setIds: string[] = [];
   const peerNames: string[] = [];
 
+  // Both sides pin the set's address on the team's planned bridge and give it its two DNS names.
   const spec = (setId: string): TSetSpec => ({
     setId, teamId, appId: "benchapp0001", hostId, specVersion: 1, cpuMillis: 1000, memoryMiB: 256, diskGiB: 1,
     volumePath: "/data", sysctls: {},
+    network: { ...SUBNET, ip: address(), aliases: ["bench", `bench-${nextAddress}`] },
     containers: [
       { index: 0, name: "app", image: IMAGE, cpuPercent: 80, memoryPercent: 70, env: { PORT: "8080" }, command: ["httpd", "-f", "-p", "8080"] },
       { index: 1, name: "sidecar", image: IMAGE, cpuPercent: 20, memoryPercent: 30, env: {}, command: ["sleep", "1000000"] },
@@ -90,7 +97,8 @@ async function main(): Promise<void> {
     const infra = await engine.docker.createContainer({
       name: `${n}-infra`, Image: IMAGE, Labels: labels,
       Cmd: ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"],
-      HostConfig: { IpcMode: "shareable", NetworkMode: teamNetworkName(teamId), Memory: 16 << 20 },
+      HostConfig: { IpcMode: "shareable", NetworkMode: network, Memory: 16 << 20 },
+      NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: address() }, Aliases: ["bench", `bench-${nextAddress}`] } } },
     });
     await infra.start();
     for (const [i, cmd] of [["httpd", "-f", "-p", "8080"], ["sleep", "1000000"]].entries()) {
@@ -128,7 +136,7 @@ async function main(): Promise<void> {
     for (const setId of setIds) await agent.sets.action({ opId: id(), setId, action: "remove" }).catch(() => undefined);
     for (const c of await engine.listByLabels({ [BENCH_LABEL]: "1" })) await engine.remove(c.id);
     for (const c of await engine.listByLabels({ [LABEL.host]: hostId })) await engine.remove(c.id);
-    await engine.docker.getNetwork(teamNetworkName(teamId)).remove().catch(() => undefined);
+    await engine.removeNetwork(network);
     agent.stop();
     io.close();
     fs.rmSync(stateDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseCidr } from "./network/ipam";
 
 const ZBool = z
   .enum(["0", "1", "true", "false", "yes", "no", ""])
@@ -25,8 +26,24 @@ export const ZSettings = z.object({
   BERTH_RECONCILE_SECONDS: z.coerce.number().min(0.5).default(10),
   BERTH_RESCHEDULE_SECONDS: z.coerce.number().int().min(1).default(300),
   BERTH_SCHEDULER_POLICY: z.enum(["spread", "pack"]).default("spread"),
+  /** Berth's address pool: team subnets on every host are carved from it (README says why this default). */
+  BERTH_NETWORK_POOL: z
+    .string()
+    .default("10.224.0.0/12")
+    .refine((v) => isCidr(v), "must be an IPv4 CIDR without host bits, e.g. 10.224.0.0/12"),
+  /** Prefix length of one team's subnet on one host (24: 253 sets per team per host). */
+  BERTH_NETWORK_SUBNET_PREFIX: z.coerce.number().int().min(16).max(29).default(24),
 });
 export type TSettings = z.infer<typeof ZSettings>;
+
+function isCidr(v: string): boolean {
+  try {
+    parseCidr(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 let cached: TSettings | undefined;
 

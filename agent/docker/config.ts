@@ -28,8 +28,13 @@ export function appName(spec: Pick<TSetSpec, "setId" | "hostId">, c: Pick<TConta
   return `berth-${hostTag(spec.hostId)}-${spec.setId}-${c.index}-${c.name}`;
 }
 
-export function teamNetworkName(teamId: string): string {
-  return `berth-team-${teamId}`;
+/**
+ * A team's bridge on a host. With Berth's address plan each (team, host) has its own subnet, so
+ * the name carries the host too: agents sharing one engine (tests, dense hosts) each get theirs.
+ * Sets placed before the plan joined the plan-less `berth-team-<team>` bridge and keep it.
+ */
+export function teamNetworkName(teamId: string, hostId: string, planned: boolean): string {
+  return planned ? `berth-${hostTag(hostId)}-team-${teamId}` : `berth-team-${teamId}`;
 }
 
 /** cgroupfs path under every controller; the agent writes the set-wide limits on it. */
@@ -89,7 +94,12 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
       // path from a request); business containers get it through VolumesFrom.
       Mounts: volumeSource ? [{ Type: "bind", Source: volumeSource, Target: spec.volumePath }] : [],
     },
-    NetworkingConfig: { EndpointsConfig: { [networkId]: {} } },
+    // A pinned address and the set's DNS names on the team bridge (Berth's plan), else Docker's choice.
+    NetworkingConfig: {
+      EndpointsConfig: {
+        [networkId]: spec.network ? { IPAMConfig: { IPv4Address: spec.network.ip }, Aliases: [...spec.network.aliases] } : {},
+      },
+    },
   };
 }
 

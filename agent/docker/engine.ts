@@ -91,21 +91,47 @@ export class DockerEngine {
   }
 
   /**
-   * Returns the id of the bridge network called `name`, creating it when missing. Docker does not
-   * make concurrent creates of one name exclusive, so when a race left duplicates the oldest wins
-   * and the unused others are removed; callers attach by id, never by the ambiguous name.
+   * Returns the id of the bridge network called `name`, creating it when missing: with exactly
+   * `ipam`'s subnet and gateway when given (Berth's address plan), else from Docker's pools.
+   * Docker does not make concurrent creates of one name exclusive, so when a race left duplicates
+   * the oldest wins and the unused others are removed; callers attach by id, never by the name.
    */
-  async ensureNetwork(name: string, labels: Record<string, string>): Promise<string> {
+  async ensureNetwork(name: string, labels: Record<string, string>, ipam?: { subnet: string; gateway: string }): Promise<string> {
     const find = async () =>
       (await this.docker.listNetworks({ filters: { name: [name] } }))
         .filter((n) => n.Name === name)
         .sort((a, b) => (a.Created === b.Created ? (a.Id < b.Id ? -1 : 1) : a.Created < b.Created ? -1 : 1));
+    const subnetOf = (n: Dockerode.NetworkInspectInfo) => n.IPAM?.Config?.[0]?.Subnet;
     let found = await find();
+    const wrong = ipam ? found.filter((n) => subnetOf(n) !== ipam.subnet) : [];
+    for (const n of wrong) {
+      // The plan moved this team's subnet here: an unused old bridge gives way; one in use is an error.
+      if (!(await this.removeUnusedNetwork(n.Id))) {
+        throw new DockerError(`network ${name} has subnet ${subnetOf(n) ?? "(Docker's)"} and is in use; the set wants ${ipam!.subnet}`);
+      }
+    }
+    if (wrong.length) found = await find();
     if (found.length === 0) {
+      const create = () =>
+        this.docker.createNetwork({
+          Name: name,
+          Driver: "bridge",
+          Labels: labels,
+          CheckDuplicate: true,
+          ...(ipam ? { IPAM: { Driver: "default", Config: [{ Subnet: ipam.subnet, Gateway: ipam.gateway }] } } : {}),
+        });
       try {
-        await this.docker.createNetwork({ Name: name, Driver: "bridge", Labels: labels, CheckDuplicate: true });
+        await create();
       } catch (err) {
-        if (statusCode(err) !== 409) throw err;
+        if (statusCode(err) === 409) {
+          // Created meanwhile by a concurrent apply: found below.
+        } else if (ipam && /overlap/i.test((err as Error).message) && (await this.removeStaleBerthNetworks(ipam.subnet))) {
+          // The range was freed by the console and given to this team; the previous team's bridge
+          // was still here, unused, and is now gone.
+          await create();
+        } else {
+          throw err;
+        }
       }
       found = await find();
     }
@@ -119,17 +145,35 @@ export class DockerEngine {
     return keep.Id;
   }
 
+  /** Removes a network if no container (running or not) is attached; true when it is gone. */
+  private async removeUnusedNetwork(id: string): Promise<boolean> {
+    try {
+      const info = await this.docker.getNetwork(id).inspect();
+      if (Object.keys(info.Containers ?? {}).length > 0) return false;
+      await this.docker.getNetwork(id).remove();
+      return true;
+    } catch (err) {
+      const code = statusCode(err);
+      if (code === 404) return true;
+      if (code === 403 || code === 409) return false;
+      throw err;
+    }
+  }
+
+  /** Unused Berth bridges holding `subnet`: removed; true when at least one went. */
+  private async removeStaleBerthNetworks(subnet: string): Promise<boolean> {
+    const nets = await this.docker.listNetworks({ filters: { label: ["berth.team"] } });
+    let removed = false;
+    for (const n of nets.filter((x) => x.IPAM?.Config?.some((c) => c.Subnet === subnet))) {
+      if (await this.removeUnusedNetwork(n.Id)) removed = true;
+    }
+    return removed;
+  }
+
   /** Removes every network called `name`; one still in use (a race with a new set) stays. */
   async removeNetwork(name: string): Promise<void> {
     const nets = (await this.docker.listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name);
-    for (const n of nets) {
-      try {
-        await this.docker.getNetwork(n.Id).remove();
-      } catch (err) {
-        const code = statusCode(err);
-        if (code !== 404 && code !== 403 && code !== 409) throw err;
-      }
-    }
+    for (const n of nets) await this.removeUnusedNetwork(n.Id);
   }
 
   async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {

@@ -63,12 +63,16 @@ export class SetManager {
   }
 
   private ensureNetwork(spec: TSetSpec): Promise<string> {
-    const name = teamNetworkName(spec.teamId);
-    let pending = this.networks.get(name);
+    const net = spec.network;
+    const name = teamNetworkName(spec.teamId, this.hostId, Boolean(net));
+    // Keyed by subnet too: a team whose subnet here was freed and given again gets a new bridge.
+    const cacheKey = `${name} ${net?.subnet ?? ""}`;
+    let pending = this.networks.get(cacheKey);
     if (!pending) {
-      pending = this.engine.ensureNetwork(name, { [LABEL.team]: spec.teamId });
-      this.networks.set(name, pending);
-      pending.catch(() => this.networks.delete(name));
+      const labels = { [LABEL.team]: spec.teamId, ...(net ? { [LABEL.host]: this.hostId } : {}) };
+      pending = this.engine.ensureNetwork(name, labels, net ? { subnet: net.subnet, gateway: net.gateway } : undefined);
+      this.networks.set(cacheKey, pending);
+      pending.catch(() => this.networks.delete(cacheKey));
     }
     return pending;
   }
@@ -100,6 +104,14 @@ export class SetManager {
     }
 
     const [networkId] = await readyP;
+    if (infra && spec.network && infra.state !== "running" && !Object.values(infra.ips).includes(spec.network.ip)) {
+      // A stopped set from before the address plan (or from an old subnet) moves onto its planned
+      // address as it starts again: its containers are re-created, its volume stays.
+      for (const c of [...byIndex.values()]) await this.engine.remove(c.id);
+      await this.engine.remove(infra.id);
+      byIndex.clear();
+      infra = undefined;
+    }
     let infraId = infra?.id;
     if (!infraId) {
       const source = spec.diskGiB > 0 ? this.volumes.mountPoint(key) : null;
@@ -186,12 +198,13 @@ export class SetManager {
     });
   }
 
-  /** Bridge networks draw from a small address pool: give a team's back when it has no set here. */
+  /** A team's bridge on this host goes with its last set here (its subnet returns to the console's pool). */
   private async removeTeamNetworkIfUnused(teamId: string): Promise<void> {
-    if ((await this.engine.listByLabels({ [LABEL.team]: teamId })).length > 0) return;
-    const name = teamNetworkName(teamId);
-    this.networks.delete(name);
-    await this.engine.removeNetwork(name);
+    if ((await this.engine.listByLabels({ [LABEL.team]: teamId, [LABEL.host]: this.hostId })).length > 0) return;
+    for (const key of [...this.networks.keys()]) if (key.includes(`team-${teamId} `)) this.networks.delete(key);
+    await this.engine.removeNetwork(teamNetworkName(teamId, this.hostId, true));
+    // The plan-less bridge is shared by every agent on this engine: only when no set of the team is left.
+    if ((await this.engine.listByLabels({ [LABEL.team]: teamId })).length === 0) await this.engine.removeNetwork(teamNetworkName(teamId, this.hostId, false));
   }
 
   async status(setId: string): Promise<TSetStatus | null> {

@@ -4,6 +4,7 @@ import { db } from "../db";
 import { notFound } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 import type { TAppContainer, TAppView, TCanary, TSetView } from "../protocol/apps";
+import { setName } from "../sets/spec";
 
 const MIB = 1024 * 1024;
 
@@ -20,6 +21,7 @@ type TSetRow = Prisma.SetGetPayload<{ include: typeof SET_INCLUDE }>;
 export function toSetView(s: TSetRow): TSetView {
   return {
     id: s.id,
+    name: setName(s.app.name, s.ordinal),
     app: s.app.name,
     team: s.team.slug,
     host: s.host,
@@ -99,4 +101,17 @@ export async function loadSetFor(p: TPrincipal, setId: string, min: "VIEWER" | "
 
 export async function getSet(p: TPrincipal, setId: string): Promise<TSetView> {
   return toSetView(await loadSetFor(p, setId));
+}
+
+/** A set by its stable name `<app>-<n>`. */
+export async function getSetByName(p: TPrincipal, teamSlug: string, appName: string, name: string): Promise<TSetView> {
+  const { team } = await requireTeam(p, teamSlug, "VIEWER");
+  const ordinal = name.startsWith(`${appName}-`) ? Number(name.slice(appName.length + 1)) : NaN;
+  if (!Number.isInteger(ordinal) || ordinal < 0) throw notFound("Set");
+  const set = await db().set.findFirst({
+    where: { teamId: team.id, ordinal, deletedAt: null, app: { name: appName, deletedAt: null } },
+    include: SET_INCLUDE,
+  });
+  if (!set) throw notFound("Set");
+  return toSetView(set);
 }

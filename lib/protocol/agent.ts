@@ -56,6 +56,25 @@ export type TContainerSpec = z.infer<typeof ZContainerSpec>;
 
 export const ZId = z.string().regex(/^[a-z0-9]{8,40}$/, "an id");
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+export const ZIpv4 = z.string().regex(IPV4, "an IPv4 address");
+
+/**
+ * The set's place in Berth's address plan: the team's bridge on this host has exactly `subnet`
+ * (and `gateway`), the infra container is pinned to `ip`, and `aliases` (`<app>`, `<app>-<n>`)
+ * resolve to it through Docker's DNS on that bridge.
+ */
+export const ZSetNetwork = z.strictObject({
+  subnet: z.string().refine((v) => {
+    const [ip, bits] = v.split("/");
+    return IPV4.test(ip ?? "") && /^\d{1,2}$/.test(bits ?? "") && Number(bits) >= 8 && Number(bits) <= 30;
+  }, "an IPv4 CIDR"),
+  gateway: ZIpv4,
+  ip: ZIpv4,
+  aliases: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/)).max(4),
+});
+export type TSetNetwork = z.infer<typeof ZSetNetwork>;
+
 export const ZSetSpec = z.strictObject({
   setId: ZId,
   teamId: ZId,
@@ -68,6 +87,8 @@ export const ZSetSpec = z.strictObject({
   volumePath: ZVolumePath.default("/data"),
   sysctls: z.partialRecord(z.enum(SYSCTL_ALLOWLIST), z.string().regex(/^[0-9 ]{1,32}$/)).default({}),
   containers: z.array(ZContainerSpec).min(1).max(16),
+  /** Absent only for sets placed before the address plan: they keep Docker's address. */
+  network: ZSetNetwork.optional(),
 });
 export type TSetSpec = z.infer<typeof ZSetSpec>;
 

@@ -157,6 +157,8 @@ export const ZSetContainerView = z.object({
 });
 export const ZSetView = z.object({
   id: z.string(),
+  /** Stable name `<app>-<n>`: the set's DNS name in its team network. */
+  name: z.string(),
   app: z.string(),
   team: z.string(),
   host: z
@@ -203,3 +205,18 @@ export const ZVolumeView = z.object({
 });
 export const ZVolumeQuery = z.strictObject({ trashed: z.enum(["0", "1"]).optional() });
 export const ZVolumeRestoreBody = z.strictObject({ setId: z.string().min(1).max(64) });
+
+export const ZTeamNetwork = z.object({
+  /** Berth's address pool and the size of one team's subnet on one host. */
+  pool: z.string(),
+  subnetPrefix: z.number().int(),
+  subnets: z.array(
+    z.object({
+      host: z.object({ id: z.string(), name: z.string() }),
+      cidr: z.string(),
+      gateway: z.string(),
+      sets: z.array(z.object({ id: z.string(), name: z.string(), app: z.string(), ip: z.string().nullable(), state: z.string() })),
+    }),
+  ),
+});
+export type TTeamNetwork = z.infer<typeof ZTeamNetwork>;

@@ -66,6 +66,8 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "post", path: "/api/v1/teams/{team}/volumes/{id}/restore", summary: "Put a trashed volume back into a set of the same app (same host)", auth: "user", body: apps.ZVolumeRestoreBody, response: apps.ZVolumeView },
   { method: "delete", path: "/api/v1/teams/{team}/volumes/{id}", summary: "Purge a volume from the recycle bin", auth: "user" },
   { method: "get", path: "/api/v1/sets/{id}", summary: "A set: host, state, IP, containers with limits", auth: "user", response: apps.ZSetView },
+  { method: "get", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}", summary: "A set by its stable name `<app>-<n>`", auth: "user", response: apps.ZSetView },
+  { method: "get", path: "/api/v1/teams/{team}/network", summary: "The team's subnets per host (from Berth's address pool) and which set holds which address", auth: "user", response: apps.ZTeamNetwork },
   { method: "post", path: "/api/v1/sets/{id}/start", summary: "Start a set (infra first)", auth: "user", response: apps.ZSetView },
   { method: "post", path: "/api/v1/sets/{id}/stop", summary: "Stop a set (infra last)", auth: "user", response: apps.ZSetView },
   { method: "post", path: "/api/v1/sets/{id}/restart", summary: "Restart a set", auth: "user", response: apps.ZSetView },

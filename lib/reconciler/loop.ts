@@ -2,7 +2,7 @@ import { db } from "../db";
 import { settings } from "../env";
 import { removeSet } from "../apps/delete";
 import { connectedHostIds } from "../realtime/agents";
-import { scheduleAndDispatch } from "../scheduler/assign";
+import { releaseSubnets, scheduleAndDispatch } from "../scheduler/assign";
 import { dispatchApply } from "../sets/dispatch";
 import { purgeVolume } from "../volumes/recycle";
 
@@ -17,6 +17,7 @@ const STUCK_MS = 60_000;
 export async function reconcileOnce(): Promise<void> {
   await rescheduleFromLostHosts();
   await scheduleAndDispatch();
+  await releaseSubnets();
   const connected = connectedHostIds();
   const stuck = await db().set.findMany({
     where: {
@@ -53,7 +54,9 @@ export async function rescheduleFromLostHosts(): Promise<number> {
     await db().set.updateMany({ where: { hostId: host.id, deletedAt: null, state: "Deleting" }, data: { deletedAt: new Date() } });
     const r = await db().set.updateMany({
       where: { hostId: host.id, deletedAt: null },
-      data: { hostId: null, state: "Pending", ip: null, infraDockerId: null, reason: `host ${host.name} unreachable; rescheduling` },
+      // The address stays reserved on the lost host's subnet: a set that finds no other home before
+      // the host returns is taken back there with it; one placed elsewhere gets a new one.
+      data: { hostId: null, state: "Pending", infraDockerId: null, reason: `host ${host.name} unreachable; rescheduling` },
     });
     if (r.count) {
       await db().container.updateMany({ where: { set: { hostId: null, deletedAt: null, state: "Pending" }, dockerId: { not: null } }, data: { dockerId: null, state: "Pending" } });

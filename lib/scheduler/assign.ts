@@ -1,5 +1,6 @@
 import { settings } from "../env";
-import { db } from "../db";
+import { db, type TTx } from "../db";
+import { allocateAddresses, releaseEmptySubnets, type TPlacement } from "../network/plan";
 import { dispatchApply } from "../sets/dispatch";
 import { placeSets, type TPolicy, type TSchedHost } from "./place";
 
@@ -12,17 +13,28 @@ function policy(): TPolicy {
   return settings().BERTH_SCHEDULER_POLICY;
 }
 
-/**
- * Assigns hosts to every Pending set that has none. Sets that fit nowhere keep `Pending` with
- * the reason and are retried on the next call. Returns the ids of the sets it placed.
- */
-export async function assignPendingSets(): Promise<string[]> {
+function withSchedulerLock<T>(work: (tx: TTx) => Promise<T>): Promise<T> {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SCHEDULER_LOCK})`;
+    return work(tx);
+  });
+}
+
+/** Team subnets with no live set are freed (after a grace period), under the placement lock. */
+export function releaseSubnets(): Promise<number> {
+  return withSchedulerLock((tx) => releaseEmptySubnets(tx));
+}
+
+/**
+ * Assigns hosts (and addresses on them) to every Pending set that has none. Sets that fit nowhere
+ * keep `Pending` with the reason and are retried on the next call. Returns the ids of the sets it placed.
+ */
+export async function assignPendingSets(): Promise<string[]> {
+  return withSchedulerLock(async (tx) => {
     const pending = await tx.set.findMany({
       where: { hostId: null, deletedAt: null, state: "Pending" },
       orderBy: [{ createdAt: "asc" }, { ordinal: "asc" }],
-      select: { id: true, appId: true, cpuMillis: true, memoryMiB: true, diskGiB: true, reason: true },
+      select: { id: true, appId: true, teamId: true, subnetId: true, ip: true, cpuMillis: true, memoryMiB: true, diskGiB: true, reason: true },
     });
     if (pending.length === 0) return [];
     const hosts = await tx.host.findMany({
@@ -74,9 +86,14 @@ export async function assignPendingSets(): Promise<string[]> {
       if (group) group.push(s);
       else byApp.set(s.appId, [s]);
     }
-    const placedIds: string[] = [];
-    const placedHosts: string[] = [];
+    const placed: TPlacement[] = [];
     const unplaced = new Map<string, string[]>();
+    const refuse = (set: { id: string; reason: string | null }, reason: string) => {
+      if (set.reason === reason) return;
+      const ids = unplaced.get(reason);
+      if (ids) ids.push(set.id);
+      else unplaced.set(reason, [set.id]);
+    };
     for (const [appId, sets] of byApp) {
       const candidates = [...base.values()].map((h) => ({ ...h, appSets: appSets.get(h.id)?.get(appId) ?? 0 }));
       // Sets of one app share a size; place them together so spreading sees all of them.
@@ -86,8 +103,7 @@ export async function assignPendingSets(): Promise<string[]> {
       placements.forEach((p, i) => {
         const set = sets[i];
         if (p.hostId) {
-          placedIds.push(set.id);
-          placedHosts.push(p.hostId);
+          placed.push({ setId: set.id, teamId: set.teamId, hostId: p.hostId, subnetId: set.subnetId, ip: set.ip });
           const h = base.get(p.hostId)!;
           h.allocCpuMillis += request.cpuMillis;
           h.allocMemoryMiB += request.memoryMiB;
@@ -95,25 +111,30 @@ export async function assignPendingSets(): Promise<string[]> {
           const perApp = appSets.get(h.id) ?? new Map<string, number>();
           perApp.set(appId, (perApp.get(appId) ?? 0) + 1);
           appSets.set(h.id, perApp);
-        } else if (p.reason && set.reason !== p.reason) {
-          const ids = unplaced.get(p.reason);
-          if (ids) ids.push(set.id);
-          else unplaced.set(p.reason, [set.id]);
+        } else if (p.reason) {
+          refuse(set, p.reason);
         }
       });
     }
+    // A placed set needs an address on its host; one that gets none stays Pending with the reason.
+    const { assigned, refused } = await allocateAddresses(tx, placed);
+    const pendingById = new Map(pending.map((s) => [s.id, s]));
+    for (const [setId, reason] of refused) refuse(pendingById.get(setId)!, reason);
+    const hostOf = new Map(placed.map((p) => [p.setId, p.hostId]));
     // One statement for every placement: thousands of sets place in one round trip.
-    if (placedIds.length) {
+    if (assigned.length) {
       await tx.$executeRaw`
         UPDATE "Set" AS s
-           SET "hostId" = v.host, "state" = 'Creating'::"SetState", "reason" = 'placed; sending to host', "updatedAt" = now()
-          FROM (SELECT unnest(${placedIds}::text[]) AS id, unnest(${placedHosts}::text[]) AS host) AS v
+           SET "hostId" = v.host, "subnetId" = v.subnet, "ip" = v.ip,
+               "state" = 'Creating'::"SetState", "reason" = 'placed; sending to host', "updatedAt" = now()
+          FROM (SELECT unnest(${assigned.map((a) => a.setId)}::text[]) AS id, unnest(${assigned.map((a) => hostOf.get(a.setId)!)}::text[]) AS host,
+                       unnest(${assigned.map((a) => a.subnetId)}::text[]) AS subnet, unnest(${assigned.map((a) => a.ip)}::text[]) AS ip) AS v
          WHERE s.id = v.id AND s."hostId" IS NULL`;
     }
     for (const [reason, ids] of unplaced) {
       await tx.set.updateMany({ where: { id: { in: ids } }, data: { reason } });
     }
-    return placedIds;
+    return assigned.map((a) => a.setId);
   });
 }
 

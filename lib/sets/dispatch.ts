@@ -30,10 +30,10 @@ async function runOperation<T>(
  * the set `Creating` for the reconciler to retry; an image that cannot be had fails the set.
  */
 export async function dispatchApply(setId: string): Promise<void> {
-  const set = await db().set.findUnique({ where: { id: setId }, include: { containers: true, app: true } });
+  const set = await db().set.findUnique({ where: { id: setId }, include: { containers: true, app: true, subnet: true } });
   if (!set || set.deletedAt || set.state === "Deleting" || !set.hostId) return;
   if (set.state === "Pending" || set.state === "Failed") await markSet(set.id, "Creating", "sent to host", ["Pending", "Failed"]);
-  const spec = buildSetSpec(set, set.app.volumePath, set.containers);
+  const spec = buildSetSpec(set, set.app, set.containers);
   try {
     const status = await runOperation("set.apply", set, { specVersion: set.specVersion }, (opId) =>
       agentApply(spec.hostId, { opId, spec }),

@@ -1,7 +1,15 @@
 import type { TSetSpec } from "../protocol/agent";
 
+/** A set's stable name, `<app>-<ordinal>`: its DNS name in the team network and its name in the API. */
+export function setName(app: string, ordinal: number): string {
+  return `${app}-${ordinal}`;
+}
+
 interface TSetRow {
   id: string;
+  ordinal: number;
+  ip: string | null;
+  subnet: { cidr: string; gateway: string } | null;
   teamId: string;
   appId: string;
   hostId: string | null;
@@ -21,8 +29,9 @@ interface TContainerRow {
 }
 
 /** The agent's view of a set, from database rows only (which were validated on the way in). */
-export function buildSetSpec(set: TSetRow, volumePath: string, containers: TContainerRow[]): TSetSpec {
+export function buildSetSpec(set: TSetRow, app: { name: string; volumePath: string }, containers: TContainerRow[]): TSetSpec {
   if (!set.hostId) throw new Error(`set ${set.id} has no host yet`);
+  const volumePath = app.volumePath;
   return {
     setId: set.id,
     teamId: set.teamId,
@@ -34,6 +43,9 @@ export function buildSetSpec(set: TSetRow, volumePath: string, containers: TCont
     diskGiB: set.diskGiB,
     volumePath,
     sysctls: {},
+    ...(set.subnet && set.ip
+      ? { network: { subnet: set.subnet.cidr, gateway: set.subnet.gateway, ip: set.ip, aliases: [app.name, setName(app.name, set.ordinal)] } }
+      : {}),
     containers: [...containers]
       .sort((a, b) => a.index - b.index)
       .map((c) => ({

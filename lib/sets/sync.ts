@@ -12,7 +12,8 @@ export async function recordSetStatus(setId: string, status: TSetStatus | null):
   await db().$transaction([
     db().set.update({
       where: { id: setId },
-      data: { state, reason, ip: status?.ip ?? set.ip, infraDockerId: infra?.dockerId ?? set.infraDockerId },
+      // A planned address is the console's; only a set from before the plan reports Docker's.
+      data: { state, reason, ip: set.subnetId ? set.ip : (status?.ip ?? set.ip), infraDockerId: infra?.dockerId ?? set.infraDockerId },
     }),
     ...set.containers.map((row) => {
       const reported = status?.containers.find((c) => c.role === "app" && c.index === row.index);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { teamNetworkName } from "@/agent/docker/config";
 import { DockerEngine } from "@/agent/docker/engine";
 import { ensureBusyboxImage } from "@/agent/docker/infra-image";
 import { statValue } from "@/agent/metrics/parse";
@@ -107,7 +108,8 @@ export class TestAgent {
       const left = await engine.listByLabels({ [LABEL.host]: hostId });
       for (const c of left) await engine.remove(c.id);
       for (const teamId of new Set(left.map((c) => c.labels[LABEL.team]).filter(Boolean))) {
-        await engine.removeNetwork(`berth-team-${teamId}`);
+        await engine.removeNetwork(teamNetworkName(teamId, hostId, true));
+        await engine.removeNetwork(teamNetworkName(teamId, hostId, false));
       }
     }
     // Set volumes are loop mounts under the state dir: unmount them before deleting it.

@@ -22,6 +22,7 @@ import {
   type QuotaRequest,
   type Set as TSetRow,
   type Team,
+  type TeamSubnet,
   type User,
   type Volume,
 } from "@/lib/generated/prisma/client";
@@ -235,6 +236,15 @@ const app = {
   updatedAt: at(18),
   deletedAt: at(19),
 } satisfies App;
+const teamSubnet = {
+  id: "subnet-1",
+  teamId: team.id,
+  hostId: host.id,
+  cidr: "10.224.3.0/24",
+  gateway: "10.224.3.1",
+  createdAt: at(42),
+  emptySince: at(43),
+} satisfies TeamSubnet;
 const set = {
   id: "set-1",
   appId: app.id,
@@ -243,7 +253,8 @@ const set = {
   ordinal: 2,
   state: "Degraded",
   reason: "container sidecar exited",
-  ip: "172.18.0.5",
+  ip: "10.224.3.7",
+  subnetId: teamSubnet.id,
   cpuMillis: 250,
   memoryMiB: 512,
   diskGiB: 2,
@@ -387,6 +398,10 @@ function roundTrips(db: PrismaClient): Record<TModel, () => Promise<TRoundTrip>>
       await db.app.create({ data: app });
       return { written: app, read: await db.app.findUniqueOrThrow({ where: { id: app.id } }) };
     },
+    TeamSubnet: async () => {
+      await db.teamSubnet.create({ data: teamSubnet });
+      return { written: teamSubnet, read: await db.teamSubnet.findUniqueOrThrow({ where: { id: teamSubnet.id } }) };
+    },
     Set: async () => {
       await db.set.create({ data: set });
       return { written: set, read: await db.set.findUniqueOrThrow({ where: { id: set.id } }) };
@@ -438,6 +453,7 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
     Host: () => db.host.create({ data: { name: "min", credentialHash: "min" } }),
     EnrollmentToken: () => db.enrollmentToken.create({ data: { tokenHash: "min", expiresAt: at(40) } }),
     App: () => db.app.create({ data: { teamId: team.id, name: "min", replicas: 1, cpuMillis: 1, memoryMiB: 1, diskGiB: 1, containers: [] } }),
+    TeamSubnet: () => db.teamSubnet.create({ data: { teamId: team.id, hostId: host.id, cidr: "10.224.9.0/24", gateway: "10.224.9.1" } }),
     Set: () => db.set.create({ data: { appId: app.id, teamId: team.id, ordinal: 9, cpuMillis: 1, memoryMiB: 1, diskGiB: 1 } }),
     Container: () => db.container.create({ data: { setId: set.id, index: 9, name: "min", image: "busybox", cpuPercent: 1, memoryPercent: 1 } }),
     Volume: () => db.volume.create({ data: { teamId: team.id, sizeGiB: 1 } }),
@@ -459,8 +475,9 @@ const EXPECTED_DEFAULTS: Partial<Record<TModel, Record<string, unknown>>> = {
   Host: { zone: "default", labels: {}, status: "Unreachable", cordoned: false, cpuCores: 0, memoryBytes: 0n, diskFreeBytes: 0n, volumeFreeBytes: 0n },
   EnrollmentToken: { zone: "default", usedAt: null, hostId: null },
   App: { volumePath: "/data", specVersion: 1, deletedAt: null },
-  Set: { state: "Pending", specVersion: 1, desiredRunning: true, hostId: null },
-  Container: { env: {}, command: null, state: "Pending", exitCode: null },
+  Set: { state: "Pending", specVersion: 1, desiredRunning: true, hostId: null, ip: null, subnetId: null },
+  Container: { env: {}, command: null, state: "Pending", exitCode: null, oomKills: 0, lastOomAt: null, lastOomCause: null },
+  TeamSubnet: { emptySince: null },
   Volume: { usedBytes: 0n, trashedAt: null },
   Image: { tag: "latest", digest: null },
   ApiToken: { expiresAt: null, revokedAt: null },
