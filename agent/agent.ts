@@ -7,6 +7,7 @@ import { AGENT_VERSION, type TAgentSettings } from "./config";
 import { DockerEngine } from "./docker/engine";
 import { ensureBusyboxImage } from "./docker/infra-image";
 import { MetricsService } from "./metrics/service";
+import { hostAddress, probeEndpoints } from "./network/endpoints";
 import { oomCause } from "./sets/cgroup";
 import { SetError, SetManager } from "./sets/manager";
 import { attachStreams, type TAgentStreams } from "./transport/streams";
@@ -171,7 +172,10 @@ export class Agent {
     const socket = this.socket;
     if (!socket?.connected) return;
     try {
-      const m = await measureCapacity(this.engine, this.settings.BERTH_VOLUME_ROOT);
+      const [m, endpoints] = await Promise.all([
+        measureCapacity(this.engine, this.settings.BERTH_VOLUME_ROOT),
+        probeEndpoints(this.engine, this.identity.hostId),
+      ]);
       socket.emit(
         "heartbeat",
         {
@@ -180,6 +184,8 @@ export class Agent {
           agentVersion: AGENT_VERSION,
           dockerVersion: m.dockerVersion,
           statusReason: this.statusReason,
+          address: hostAddress(this.settings.BERTH_HOST_ADDRESS),
+          endpoints,
         },
         () => undefined,
       );

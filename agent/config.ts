@@ -18,6 +18,8 @@ const ZAgentSettings = z.object({
   /** How often writable layers and volumes are measured (Docker's size query is expensive). */
   BERTH_DISK_SCAN_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
   BERTH_INFRA_IMAGE: z.string().default(`berth/infra:${AGENT_VERSION}`),
+  /** Where this host's published ports are reached; detected from its interfaces when unset. */
+  BERTH_HOST_ADDRESS: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/).optional(),
   /** Set volumes' loop devices use direct I/O (0 turns it off). */
   BERTH_VOLUME_DIRECT_IO: z.enum(["0", "1"]).default("1"),
   /** A set volume may hold this percent of the set's memory as dirty or in-writeback pages (0: the kernel's limits). */

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const spec = (setId: string): TSetSpec => ({
     setId, teamId, appId: "benchapp0001", hostId, specVersion: 1, cpuMillis: 1000, memoryMiB: 256, diskGiB: 1,
     volumePath: "/data", sysctls: {},
-    network: { ...SUBNET, ip: address(), aliases: ["bench", `bench-${nextAddress}`] },
+    network: { ...SUBNET, ip: address(), aliases: ["bench", `bench-${nextAddress}`], ports: [] },
     containers: [
       { index: 0, name: "app", image: IMAGE, cpuPercent: 80, memoryPercent: 70, env: { PORT: "8080" }, command: ["httpd", "-f", "-p", "8080"] },
       { index: 1, name: "sidecar", image: IMAGE, cpuPercent: 20, memoryPercent: 30, env: {}, command: ["sleep", "1000000"] },

@@ -33,6 +33,11 @@ export const ZSettings = z.object({
     .refine((v) => isCidr(v), "must be an IPv4 CIDR without host bits, e.g. 10.224.0.0/12"),
   /** Prefix length of one team's subnet on one host (24: 253 sets per team per host). */
   BERTH_NETWORK_SUBNET_PREFIX: z.coerce.number().int().min(16).max(29).default(24),
+  /** Host ports for published app ports, `first-last`. */
+  BERTH_PUBLISH_RANGE: z
+    .string()
+    .default("30000-32767")
+    .refine((v) => /^\d{1,5}-\d{1,5}$/.test(v) && Number(v.split("-")[0]) >= 1024 && Number(v.split("-")[0]) <= Number(v.split("-")[1]) && Number(v.split("-")[1]) <= 65535, "first-last, within 1024-65535"),
 });
 export type TSettings = z.infer<typeof ZSettings>;
 

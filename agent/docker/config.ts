@@ -69,7 +69,21 @@ export function containerLimits(spec: TSetSpec, c: Pick<TContainerSpec, "cpuPerc
   };
 }
 
+/**
+ * The app's ports on the infra container (which owns the set's network namespace): each exposed,
+ * a published one bound on every host address at the host port the console chose, and nothing
+ * else of the team bridge published.
+ */
+function portConfig(spec: TSetSpec): Pick<Dockerode.ContainerCreateOptions, "ExposedPorts"> & { PortBindings: Record<string, Array<{ HostPort: string }>> } {
+  const ports = spec.network?.ports ?? [];
+  return {
+    ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.port}/${p.protocol}`, {}])),
+    PortBindings: Object.fromEntries(ports.filter((p) => p.hostPort).map((p) => [`${p.port}/${p.protocol}`, [{ HostPort: String(p.hostPort) }]])),
+  };
+}
+
 export function infraConfig(spec: TSetSpec, image: string, volumeSource: string | null, networkId: string): Dockerode.ContainerCreateOptions {
+  const { ExposedPorts, PortBindings } = portConfig(spec);
   return {
     name: infraName(spec),
     Image: image,
@@ -77,8 +91,10 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
     Cmd: ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"],
     Labels: labels(spec, "infra", -1, "infra"),
     Hostname: `set-${spec.setId.slice(-12)}`,
+    ExposedPorts,
     HostConfig: {
       ...HARDENING,
+      PortBindings,
       IpcMode: "shareable",
       NetworkMode: networkId,
       Sysctls: { ...spec.sysctls } as Record<string, string>,

@@ -10,6 +10,8 @@ export interface TListedContainer {
   state: TDockerState;
   image: string;
   ips: Record<string, string>;
+  /** Published ports: container port → host port. */
+  published: Array<{ port: number; hostPort: number; protocol: string }>;
 }
 
 export interface TInspected {
@@ -205,6 +207,11 @@ export class DockerEngine {
       state: dockerState(r.State),
       image: r.Image,
       ips: Object.fromEntries(Object.entries(r.NetworkSettings?.Networks ?? {}).map(([k, v]) => [k, v.IPAddress])),
+      published: (r.Ports ?? [])
+        .filter((p) => p.PublicPort)
+        .map((p) => ({ port: p.PrivatePort, hostPort: p.PublicPort, protocol: p.Type }))
+        // Docker lists a binding once per host address family; one is enough.
+        .filter((p, i, all) => all.findIndex((q) => q.hostPort === p.hostPort && q.protocol === p.protocol) === i),
     }));
   }
 

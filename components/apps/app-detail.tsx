@@ -12,6 +12,7 @@ import { RelativeTime } from "../ui/relative-time";
 import { CanaryBanner } from "./canary-banner";
 import { CanaryDialog } from "./canary-dialog";
 import { DeleteApp } from "./delete-app";
+import { EndpointsTable } from "./endpoints-table";
 import { LiveStatus } from "./live-status";
 import { OperationStatus, type TOperation } from "./operation-status";
 import { ResizeDialog } from "./resize-dialog";
@@ -119,6 +120,17 @@ export function AppDetail({ initial, disabledReason }: { initial: TAppView; disa
         />
         <SetsTable app={app} />
       </Card>
+
+      {app.ports.length > 0 && (
+        <Card labelledBy="app-endpoints" className="mb-4">
+          <CardHeader
+            id="app-endpoints"
+            title="Endpoints"
+            description={`Published ports answer at their host's address; inside the team network, ${app.name} reaches every running set and ${app.name}-<n> one set.`}
+          />
+          <EndpointsTable app={app} />
+        </Card>
+      )}
 
       <Card labelledBy="app-template">
         <CardHeader id="app-template" title="Template" description="What every new set of this app starts with" />

@@ -25,6 +25,8 @@ export interface TDraft {
   memoryMiB: string;
   diskGiB: string;
   volumePath: string;
+  /** One port per line: `name port[/udp] [publish]`. */
+  ports: string;
   containers: TDraftContainer[];
 }
 
@@ -51,7 +53,7 @@ export function emptyContainer(existing: TDraftContainer[]): TDraftContainer {
 }
 
 export function initialDraft(): TDraft {
-  return { name: "", replicas: "1", cpu: "0.5", memoryMiB: "256", diskGiB: "1", volumePath: "", containers: [emptyContainer([])] };
+  return { name: "", replicas: "1", cpu: "0.5", memoryMiB: "256", diskGiB: "1", volumePath: "", ports: "", containers: [emptyContainer([])] };
 }
 
 /** A number when the text is one, else the text itself, so the server names the bad field. */
@@ -113,6 +115,30 @@ export function splitCommand(text: string): { words: string[]; error: string | n
   return { words, error: null };
 }
 
+/** `http 8080 publish` per line → the API's ports; a line it cannot read is reported with its number. */
+export function parsePorts(text: string): { ports: Array<Record<string, unknown>>; error: string | null } {
+  const ports: Array<Record<string, unknown>> = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line || line.startsWith("#")) continue;
+    const m = /^(\S+)\s+(\d+)(?:\/(tcp|udp))?(\s+publish(?:ed)?)?$/i.exec(line);
+    if (!m) return { ports, error: `line ${i + 1}: expected “name port[/udp] [publish]”, got “${line.slice(0, 40)}”` };
+    ports.push({ name: m[1], port: Number(m[2]), protocol: (m[3] ?? "tcp").toLowerCase(), publish: Boolean(m[4]) });
+  }
+  return { ports, error: null };
+}
+
+export function formatPorts(ports: unknown[]): string {
+  return ports
+    .map((p) => {
+      const r = isRecord(p) ? p : {};
+      const proto = r.protocol === "udp" ? "/udp" : "";
+      return `${text(r.name)} ${text(r.port)}${proto}${r.publish === true ? " publish" : ""}`;
+    })
+    .join("\n");
+}
+
 export function joinCommand(words: string[] | undefined): string {
   return (words ?? []).map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" ");
 }
@@ -130,11 +156,14 @@ export function draftToBody(d: TDraft): { body: Record<string, unknown>; issues:
     if (cmd.words.length) out.command = cmd.words;
     return out;
   });
+  const ports = parsePorts(d.ports);
+  if (ports.error) issues.push({ path: "ports", message: ports.error });
   const body: Record<string, unknown> = {
     name: d.name.trim(),
     replicas: num(d.replicas),
     size: { cpu: num(d.cpu), memoryMiB: num(d.memoryMiB), diskGiB: num(d.diskGiB) },
     ...(d.volumePath.trim() ? { volumePath: d.volumePath.trim() } : {}),
+    ...(ports.ports.length ? { ports: ports.ports } : {}),
     containers,
   };
   return { body, issues };
@@ -146,7 +175,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 const text = (v: unknown): string => (v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v));
 
-const TOP_KEYS = new Set(["name", "replicas", "size", "volumePath", "containers"]);
+const TOP_KEYS = new Set(["name", "replicas", "size", "volumePath", "ports", "containers"]);
 const SIZE_KEYS = new Set(["cpu", "memoryMiB", "diskGiB"]);
 const CONTAINER_KEYS = new Set(["index", "name", "image", "cpu", "memory", "env", "command"]);
 
@@ -188,6 +217,7 @@ export function bodyToDraft(raw: unknown): { draft: TDraft; unsupported: string[
       memoryMiB: text(size.memoryMiB),
       diskGiB: text(size.diskGiB),
       volumePath: text(raw.volumePath),
+      ports: Array.isArray(raw.ports) ? formatPorts(raw.ports) : "",
       containers,
     },
     unsupported,

@@ -15,7 +15,16 @@ import { ErrorBanner } from "../ui/error-banner";
 import { controlClass, Field } from "../ui/field";
 import { SubmitButton } from "../ui/submit-button";
 import { bodyToDraft, draftReservation, draftToBody, initialDraft, type TDraft } from "./app-draft";
-import { ContainerRows } from "./container-rows";
+import { ContainerRows, TextArea } from "./container-rows";
+
+/** The server names a port by its index (`ports.1.port`); the textarea shows it by line. */
+function portsError(errors: Record<string, string>): string | undefined {
+  const found = Object.entries(errors).find(([k]) => k === "ports" || k.startsWith("ports."));
+  if (!found) return undefined;
+  const [path, message] = found;
+  const index = Number(path.split(".")[1]);
+  return Number.isInteger(index) ? `port ${index + 1}: ${message}` : message;
+}
 import { hintOrError } from "../ui/field-hint";
 
 type TTab = "form" | "json";
@@ -244,6 +253,21 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
                     autoComplete="off"
                   />
                 </div>
+              </fieldset>
+              <fieldset>
+                <legend className="mb-2 text-sm font-semibold">Ports</legend>
+                <TextArea
+                  label="Ports of the app"
+                  id="app-ports"
+                  value={draft.ports}
+                  onChange={(v) => {
+                    dropErrors(Object.keys(errors).filter((k) => k === "ports" || k.startsWith("ports.")));
+                    setDraft((d) => ({ ...d, ports: v }));
+                  }}
+                  error={portsError(errors)}
+                  hint="optional; one per line: name port[/udp] [publish]. Every port is reachable inside the team network; a published one also on its host at a port Berth picks."
+                  placeholder={"http 8080 publish\nmetrics 9100"}
+                />
               </fieldset>
               <fieldset>
                 <legend className="mb-2 text-sm font-semibold">Containers</legend>

@@ -33,10 +33,13 @@ export function SetsTable({ app }: { app: TAppView }) {
       ]}
       rows={app.sets.map((s) => ({
         id: s.id,
-        values: { id: s.id, host: s.host?.name ?? null, ip: s.ip, state: s.state },
+        values: { id: s.name, host: s.host?.name ?? null, ip: s.ip, state: s.state },
         cells: {
           id: (
             <span className="flex items-center gap-1.5">
+              <span className="whitespace-nowrap font-mono text-xs font-medium" data-testid="set-name" title="The set's stable name: its DNS name in the team network">
+                {s.name}
+              </span>
               {/* The id opens the set (charts, logs, terminal). Shortened on a phone; the title and the copy button keep the whole id. */}
               <Link
                 href={`/sets/${encodeURIComponent(s.id)}`}
@@ -61,7 +64,7 @@ export function SetsTable({ app }: { app: TAppView }) {
           ) : (
             <span className="text-xs text-zinc-600 dark:text-zinc-400">not placed yet</span>
           ),
-          ip: s.ip ? <code className="font-mono text-xs">{s.ip}</code> : <span className="text-zinc-500 dark:text-zinc-400">—</span>,
+          ip: s.ip ? <code className="font-mono text-xs" data-testid="set-ip">{s.ip}</code> : <span className="text-zinc-500 dark:text-zinc-400">—</span>,
           state: (
             <div className="min-w-28" data-testid="set-state">
               <StateBadge state={s.state} />

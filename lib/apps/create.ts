@@ -34,6 +34,7 @@ export async function createApp(p: TPrincipal, teamSlug: string, input: TAppCrea
           diskGiB: input.size.diskGiB,
           volumePath: input.volumePath ?? "/data",
           containers: input.containers,
+          ports: input.ports ?? [],
         },
       });
       for (let ordinal = 0; ordinal < input.replicas; ordinal++) {

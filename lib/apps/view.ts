@@ -4,13 +4,14 @@ import { db } from "../db";
 import { notFound } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 import type { TAppContainer, TAppView, TCanary, TSetView } from "../protocol/apps";
+import { appPortsOf, hostPortsOf } from "../network/plan";
 import { setName } from "../sets/spec";
 
 const MIB = 1024 * 1024;
 
 export const SET_INCLUDE = {
   containers: { orderBy: { index: "asc" } },
-  host: { select: { id: true, name: true, status: true } },
+  host: { select: { id: true, name: true, status: true, address: true } },
   app: { select: { name: true, volumePath: true } },
   team: { select: { slug: true } },
   volume: { select: { usedBytes: true } },
@@ -24,10 +25,21 @@ export function toSetView(s: TSetRow): TSetView {
     name: setName(s.app.name, s.ordinal),
     app: s.app.name,
     team: s.team.slug,
-    host: s.host,
+    host: s.host && { id: s.host.id, name: s.host.name, status: s.host.status },
     state: s.state,
     reason: s.reason,
     ip: s.ip,
+    endpoints: s.host
+      ? hostPortsOf(s.hostPorts).map((hp) => ({
+          name: hp.name,
+          host: s.host!.name,
+          hostAddress: s.host!.address,
+          hostPort: hp.hostPort,
+          port: hp.port,
+          protocol: hp.protocol,
+          reachable: hp.protocol === "tcp" ? hp.reachable : null,
+        }))
+      : [],
     size: { cpu: s.cpuMillis / 1000, memoryMiB: s.memoryMiB, diskGiB: s.diskGiB },
     containers: s.containers.map((c) => ({
       name: c.name,
@@ -71,6 +83,7 @@ function toAppView(
   a: Prisma.AppGetPayload<{ include: { sets: { include: typeof SET_INCLUDE } } }>,
   teamSlug: string,
 ): TAppView {
+  const sets = a.sets.map(toSetView);
   return {
     id: a.id,
     name: a.name,
@@ -79,8 +92,10 @@ function toAppView(
     size: { cpu: a.cpuMillis / 1000, memoryMiB: a.memoryMiB, diskGiB: a.diskGiB },
     volumePath: a.volumePath,
     containers: a.containers as TAppContainer[],
+    ports: appPortsOf(a.ports),
     canary: (a.canary ?? null) as TCanary | null,
-    sets: a.sets.map(toSetView),
+    sets,
+    endpoints: sets.flatMap((s) => s.endpoints.map((e) => ({ ...e, setId: s.id, set: s.name }))),
     createdAt: a.createdAt.toISOString(),
   };
 }

@@ -1,20 +1,56 @@
+import { z } from "zod";
 import { settings } from "../env";
+import { ZAppPort, type TAppPort } from "../protocol/apps";
 import type { TTx } from "../db";
 import { formatCidr, gatewayOf, lowestFree, parseCidr, setAddressAt, setCapacity, setOffsetOf, subnetAt, subnetCount, type TCidr } from "./ipam";
 
-/** A set being placed on a host, with the address it holds now (if any). */
+/** A published port of a set as its row keeps it. */
+export const ZHostPort = z.object({
+  name: z.string(),
+  port: z.number().int(),
+  protocol: z.enum(["tcp", "udp"]),
+  hostPort: z.number().int(),
+  reachable: z.boolean().nullable().default(null),
+});
+export type THostPort = z.infer<typeof ZHostPort>;
+
+export function hostPortsOf(json: unknown): THostPort[] {
+  const parsed = z.array(ZHostPort).safeParse(json);
+  return parsed.success ? parsed.data : [];
+}
+
+export function appPortsOf(json: unknown): TAppPort[] {
+  const parsed = z.array(ZAppPort).safeParse(json);
+  return parsed.success ? parsed.data : [];
+}
+
+/** A set being placed on a host, with the address and host ports it holds now (if any). */
 export interface TPlacement {
   setId: string;
   teamId: string;
   hostId: string;
   subnetId: string | null;
   ip: string | null;
+  /** The app's declared ports. */
+  ports: TAppPort[];
+  hostPorts: THostPort[];
 }
 
 export interface TAddress {
   setId: string;
   subnetId: string;
   ip: string;
+  hostPorts: THostPort[];
+}
+
+function publishRange(): { first: number; last: number } {
+  const [first, last] = settings().BERTH_PUBLISH_RANGE.split("-").map(Number);
+  return { first, last };
+}
+
+/** The set keeps its host ports when it keeps its address and they still match the app's published ports. */
+function sameBindings(current: THostPort[], published: TAppPort[]): boolean {
+  return current.length === published.length && published.every((p) => current.some((c) => c.name === p.name && c.port === p.port && c.protocol === p.protocol));
 }
 
 /** A subnet with no live set is freed after this, so its host's old bridge is gone before the range is reused. */
@@ -94,7 +130,7 @@ export async function allocateAddresses(tx: TTx, placements: TPlacement[]): Prom
       continue;
     }
     if (p.subnetId === subnet.id && p.ip) {
-      assigned.push({ setId: p.setId, subnetId: subnet.id, ip: p.ip });
+      assigned.push({ setId: p.setId, subnetId: subnet.id, ip: p.ip, hostPorts: p.hostPorts });
       continue;
     }
     wanting.set(subnet.id, [...(wanting.get(subnet.id) ?? []), p]);
@@ -105,14 +141,59 @@ export async function allocateAddresses(tx: TTx, placements: TPlacement[]): Prom
     const offsets = [...(used.get(subnetId) ?? [])].map((ip) => setOffsetOf(cidr, ip)).filter((o): o is number => o !== null);
     const free = lowestFree(offsets, sets.length, setCapacity(cidr));
     sets.forEach((p, i) => {
-      if (i < free.length) assigned.push({ setId: p.setId, subnetId, ip: setAddressAt(cidr, free[i]) });
+      if (i < free.length) assigned.push({ setId: p.setId, subnetId, ip: setAddressAt(cidr, free[i]), hostPorts: [] });
       else refused.set(p.setId, `address pool exhausted: the team's subnet ${subnet.cidr} on this host has no free address (${setCapacity(cidr)} sets)`);
     });
   }
-  if (assigned.length) {
-    await tx.$executeRaw`UPDATE "TeamSubnet" SET "emptySince" = NULL WHERE id = ANY(${[...new Set(assigned.map((a) => a.subnetId))]}::text[]) AND "emptySince" IS NOT NULL`;
+  const bound = await bindHostPorts(tx, placements, assigned, refused);
+  if (bound.length) {
+    await tx.$executeRaw`UPDATE "TeamSubnet" SET "emptySince" = NULL WHERE id = ANY(${[...new Set(bound.map((a) => a.subnetId))]}::text[]) AND "emptySince" IS NOT NULL`;
   }
-  return { assigned, refused };
+  return { assigned: bound, refused };
+}
+
+/**
+ * Host ports for the app's published ports, unique per host: lowest free in BERTH_PUBLISH_RANGE
+ * among the live sets holding an address on that host. A set that keeps its address keeps its
+ * ports; one that gets none stays unplaced with the reason.
+ */
+async function bindHostPorts(tx: TTx, placements: TPlacement[], assigned: TAddress[], refused: Map<string, string>): Promise<TAddress[]> {
+  const byId = new Map(placements.map((p) => [p.setId, p]));
+  const needing = assigned.filter((a) => {
+    const p = byId.get(a.setId)!;
+    const published = p.ports.filter((x) => x.publish);
+    if (published.length === 0) {
+      a.hostPorts = [];
+      return false;
+    }
+    return !(a.hostPorts.length && sameBindings(a.hostPorts, published));
+  });
+  if (needing.length === 0) return assigned;
+  const hosts = [...new Set(needing.map((a) => byId.get(a.setId)!.hostId))];
+  const used = new Map<string, Set<number>>(hosts.map((h) => [h, new Set()]));
+  for (const row of await tx.$queryRaw<Array<{ hostId: string; hostPorts: unknown }>>`
+      SELECT t."hostId", s."hostPorts" FROM "Set" s JOIN "TeamSubnet" t ON t.id = s."subnetId"
+       WHERE t."hostId" = ANY(${hosts}::text[]) AND s."deletedAt" IS NULL AND s."hostPorts" <> '[]'::jsonb`) {
+    for (const hp of hostPortsOf(row.hostPorts)) used.get(row.hostId)?.add(hp.hostPort);
+  }
+  // Kept bindings of sets placed in this same pass count as used too.
+  for (const a of assigned) if (!needing.includes(a)) for (const hp of a.hostPorts) used.get(byId.get(a.setId)!.hostId)?.add(hp.hostPort);
+  const { first, last } = publishRange();
+  const out = assigned.filter((a) => !needing.includes(a));
+  for (const a of needing) {
+    const p = byId.get(a.setId)!;
+    const taken = used.get(p.hostId)!;
+    const published = p.ports.filter((x) => x.publish);
+    const free = lowestFree([...taken].map((n) => n - first), published.length, last - first + 1);
+    if (free.length < published.length) {
+      refused.set(a.setId, `no free host port in BERTH_PUBLISH_RANGE ${first}-${last} on this host`);
+      continue;
+    }
+    a.hostPorts = published.map((x, i) => ({ name: x.name, port: x.port, protocol: x.protocol, hostPort: first + free[i], reachable: null }));
+    for (const hp of a.hostPorts) taken.add(hp.hostPort);
+    out.push(a);
+  }
+  return out;
 }
 
 /**

@@ -72,6 +72,11 @@ export const ZSetNetwork = z.strictObject({
   gateway: ZIpv4,
   ip: ZIpv4,
   aliases: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/)).max(4),
+  /** The app's ports; a published one is bound on the host at `hostPort`. */
+  ports: z
+    .array(z.strictObject({ port: z.number().int().min(1).max(65535), protocol: z.enum(["tcp", "udp"]), hostPort: z.number().int().min(1).max(65535).optional() }))
+    .max(16)
+    .default([]),
 });
 export type TSetNetwork = z.infer<typeof ZSetNetwork>;
 
@@ -157,6 +162,10 @@ export type TDiskUsage = z.infer<typeof ZDiskUsage>;
 
 export const ZInventory = z.object({ sets: z.array(ZSetStatus), trash: z.array(ZTrashEntry).default([]) });
 export type TInventory = z.infer<typeof ZInventory>;
+
+/** The agent's TCP connect to one published host port of one of its sets. */
+export const ZEndpointProbe = z.object({ setId: ZId, hostPort: z.number().int().min(1).max(65535), reachable: z.boolean() });
+export type TEndpointProbe = z.infer<typeof ZEndpointProbe>;
 
 export const ZContainerEvent = z.object({
   setId: z.string(),

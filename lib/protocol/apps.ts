@@ -67,12 +67,26 @@ export type TSize = z.infer<typeof ZSize>;
 
 export const ZAppName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "lowercase letter first, then letters, digits, dashes (≤40)");
 
+/**
+ * A port of the app (the set's network namespace is shared, so ports belong to the app, not to a
+ * container). Reachable inside the team network always; `publish` also binds it on the set's host
+ * at a host port the console picks from BERTH_PUBLISH_RANGE.
+ */
+export const ZAppPort = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,14}$/, "lowercase letter first, then letters, digits, dashes (≤15)"),
+  port: z.number().int().min(1).max(65535),
+  protocol: z.enum(["tcp", "udp"]).default("tcp"),
+  publish: z.boolean().default(false),
+});
+export type TAppPort = z.infer<typeof ZAppPort>;
+
 export const ZAppCreateShape = z.strictObject({
   name: ZAppName,
   replicas: z.number().int().min(0).max(100),
   size: ZSize,
   volumePath: ZVolumePath.optional(),
   containers: z.array(ZAppContainer).min(1).max(16),
+  ports: z.array(ZAppPort).max(16).optional(),
 });
 
 export const ZAppCreate = z
@@ -91,6 +105,12 @@ export const ZAppCreate = z
       if (seenName.has(c.name)) ctx.addIssue({ code: "custom", path: ["containers", i, "name"], message: `name ${c.name} is used twice` });
       seenIndex.add(c.index);
       seenName.add(c.name);
+    });
+    (app.ports ?? []).forEach((p, i, all) => {
+      if (all.findIndex((q) => q.name === p.name) !== i) ctx.addIssue({ code: "custom", path: ["ports", i, "name"], message: `port name ${p.name} is used twice` });
+      if (all.findIndex((q) => q.port === p.port && q.protocol === p.protocol) !== i) {
+        ctx.addIssue({ code: "custom", path: ["ports", i, "port"], message: `${p.port}/${p.protocol} is declared twice` });
+      }
     });
     const memory = app.containers.reduce((a, c) => a + c.memory, 0);
     if (memory > 100) ctx.addIssue({ code: "custom", path: ["containers"], message: `memory percents add up to ${memory}; at most 100` });
@@ -155,6 +175,20 @@ export const ZSetContainerView = z.object({
   /** OOM kills inside this container (of any of its processes), the last one with its cause. */
   oom: z.object({ kills: z.number().int(), lastAt: z.string().nullable(), lastCause: z.string().nullable() }),
 });
+/** A published port of one set: reachable at `hostAddress:hostPort`. */
+export const ZEndpoint = z.object({
+  name: z.string(),
+  /** The set's host, by name. */
+  host: z.string().nullable(),
+  hostAddress: z.string().nullable(),
+  hostPort: z.number().int(),
+  port: z.number().int(),
+  protocol: z.enum(["tcp", "udp"]),
+  /** The agent's last TCP connect to the host port on its host: null before the first probe (and for UDP). */
+  reachable: z.boolean().nullable(),
+});
+export type TEndpoint = z.infer<typeof ZEndpoint>;
+
 export const ZSetView = z.object({
   id: z.string(),
   /** Stable name `<app>-<n>`: the set's DNS name in its team network. */
@@ -172,6 +206,7 @@ export const ZSetView = z.object({
   state: z.string(),
   reason: z.string().nullable(),
   ip: z.string().nullable(),
+  endpoints: z.array(ZEndpoint),
   size: z.object({ cpu: z.number(), memoryMiB: z.number(), diskGiB: z.number() }),
   containers: z.array(ZSetContainerView),
   volume: z.object({ sizeGiB: z.number(), path: z.string(), usedBytes: z.number().nullable() }).nullable(),
@@ -187,8 +222,11 @@ export const ZAppView = z.object({
   size: z.object({ cpu: z.number(), memoryMiB: z.number(), diskGiB: z.number() }),
   volumePath: z.string(),
   containers: z.array(ZAppContainer),
+  ports: z.array(ZAppPort),
   canary: ZCanary.nullable(),
   sets: z.array(ZSetView),
+  /** Every set's published endpoints, with the set they reach. */
+  endpoints: z.array(ZEndpoint.extend({ setId: z.string(), set: z.string() })),
   createdAt: z.string(),
 });
 export type TAppView = z.infer<typeof ZAppView>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TInventory, TSetAction, TSetApply, TSetStatus, TTrashEntry, TVolumeRestore } from "./agent";
+import { ZEndpointProbe, type TInventory, type TSetAction, type TSetApply, type TSetStatus, type TTrashEntry, type TVolumeRestore } from "./agent";
 import type { TMetricsWatch } from "./metrics";
 import type { TAgentStreamClientToServer, TAgentStreamServerToClient } from "./streams";
 
@@ -89,6 +89,10 @@ export const ZAgentHeartbeat = z.object({
   agentVersion: z.string().max(64),
   dockerVersion: z.string().max(64).optional(),
   statusReason: z.string().max(500).nullable().optional(),
+  /** Where the host's published ports are reached (an address or a DNS name). */
+  address: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/).optional(),
+  /** The agent's TCP connects to its sets' published ports. */
+  endpoints: z.array(ZEndpointProbe).max(2048).optional(),
 });
 export type TAgentHeartbeat = z.infer<typeof ZAgentHeartbeat>;
 

@@ -7,6 +7,7 @@ import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
 import { ZContainerEvent, ZDiskUsage, ZInventory, ZTrashEntry } from "../protocol/agent";
 import { recordDiskUsage } from "../hosts/disk";
+import { recordEndpointProbes } from "../hosts/endpoints";
 import { recordTrashed } from "../volumes/recycle";
 import { connectedHostIds, registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
 import { attachAgentStreams } from "./agent-streams";
@@ -145,8 +146,10 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
             agentVersion: hb.agentVersion,
             dockerVersion: hb.dockerVersion ?? null,
             statusReason: hb.statusReason ?? null,
+            ...(hb.address ? { address: hb.address } : {}),
           },
         })
+        .then(() => (hb.endpoints ? recordEndpointProbes(hostId, hb.endpoints) : undefined))
         .then(() => typeof ack === "function" && ack({ ok: true, data: { hostId } }))
         .catch((err: unknown) => typeof ack === "function" && ack(failAck(err)));
     });

@@ -1,6 +1,6 @@
 import { settings } from "../env";
 import { db, type TTx } from "../db";
-import { allocateAddresses, releaseEmptySubnets, type TPlacement } from "../network/plan";
+import { allocateAddresses, appPortsOf, hostPortsOf, releaseEmptySubnets, type TPlacement } from "../network/plan";
 import { dispatchApply } from "../sets/dispatch";
 import { placeSets, type TPolicy, type TSchedHost } from "./place";
 
@@ -34,7 +34,10 @@ export async function assignPendingSets(): Promise<string[]> {
     const pending = await tx.set.findMany({
       where: { hostId: null, deletedAt: null, state: "Pending" },
       orderBy: [{ createdAt: "asc" }, { ordinal: "asc" }],
-      select: { id: true, appId: true, teamId: true, subnetId: true, ip: true, cpuMillis: true, memoryMiB: true, diskGiB: true, reason: true },
+      select: {
+        id: true, appId: true, teamId: true, subnetId: true, ip: true, hostPorts: true,
+        cpuMillis: true, memoryMiB: true, diskGiB: true, reason: true, app: { select: { ports: true } },
+      },
     });
     if (pending.length === 0) return [];
     const hosts = await tx.host.findMany({
@@ -103,7 +106,10 @@ export async function assignPendingSets(): Promise<string[]> {
       placements.forEach((p, i) => {
         const set = sets[i];
         if (p.hostId) {
-          placed.push({ setId: set.id, teamId: set.teamId, hostId: p.hostId, subnetId: set.subnetId, ip: set.ip });
+          placed.push({
+            setId: set.id, teamId: set.teamId, hostId: p.hostId, subnetId: set.subnetId, ip: set.ip,
+            ports: appPortsOf(set.app.ports), hostPorts: hostPortsOf(set.hostPorts),
+          });
           const h = base.get(p.hostId)!;
           h.allocCpuMillis += request.cpuMillis;
           h.allocMemoryMiB += request.memoryMiB;
@@ -125,10 +131,11 @@ export async function assignPendingSets(): Promise<string[]> {
     if (assigned.length) {
       await tx.$executeRaw`
         UPDATE "Set" AS s
-           SET "hostId" = v.host, "subnetId" = v.subnet, "ip" = v.ip,
+           SET "hostId" = v.host, "subnetId" = v.subnet, "ip" = v.ip, "hostPorts" = v.ports,
                "state" = 'Creating'::"SetState", "reason" = 'placed; sending to host', "updatedAt" = now()
           FROM (SELECT unnest(${assigned.map((a) => a.setId)}::text[]) AS id, unnest(${assigned.map((a) => hostOf.get(a.setId)!)}::text[]) AS host,
-                       unnest(${assigned.map((a) => a.subnetId)}::text[]) AS subnet, unnest(${assigned.map((a) => a.ip)}::text[]) AS ip) AS v
+                       unnest(${assigned.map((a) => a.subnetId)}::text[]) AS subnet, unnest(${assigned.map((a) => a.ip)}::text[]) AS ip,
+                       unnest(${assigned.map((a) => JSON.stringify(a.hostPorts))}::jsonb[]) AS ports) AS v
          WHERE s.id = v.id AND s."hostId" IS NULL`;
     }
     for (const [reason, ids] of unplaced) {

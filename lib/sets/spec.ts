@@ -1,4 +1,14 @@
-import type { TSetSpec } from "../protocol/agent";
+import type { TSetNetwork, TSetSpec } from "../protocol/agent";
+import { appPortsOf, hostPortsOf } from "../network/plan";
+
+/** Every declared port is exposed; a published one is bound at the host port the console chose. */
+function portSpecs(appPorts: unknown, hostPorts: unknown): TSetNetwork["ports"] {
+  const bound = hostPortsOf(hostPorts);
+  return appPortsOf(appPorts).map((p) => {
+    const hostPort = p.publish ? bound.find((b) => b.name === p.name)?.hostPort : undefined;
+    return { port: p.port, protocol: p.protocol, ...(hostPort ? { hostPort } : {}) };
+  });
+}
 
 /** A set's stable name, `<app>-<ordinal>`: its DNS name in the team network and its name in the API. */
 export function setName(app: string, ordinal: number): string {
@@ -10,6 +20,7 @@ interface TSetRow {
   ordinal: number;
   ip: string | null;
   subnet: { cidr: string; gateway: string } | null;
+  hostPorts: unknown;
   teamId: string;
   appId: string;
   hostId: string | null;
@@ -29,7 +40,7 @@ interface TContainerRow {
 }
 
 /** The agent's view of a set, from database rows only (which were validated on the way in). */
-export function buildSetSpec(set: TSetRow, app: { name: string; volumePath: string }, containers: TContainerRow[]): TSetSpec {
+export function buildSetSpec(set: TSetRow, app: { name: string; volumePath: string; ports: unknown }, containers: TContainerRow[]): TSetSpec {
   if (!set.hostId) throw new Error(`set ${set.id} has no host yet`);
   const volumePath = app.volumePath;
   return {
@@ -44,7 +55,7 @@ export function buildSetSpec(set: TSetRow, app: { name: string; volumePath: stri
     volumePath,
     sysctls: {},
     ...(set.subnet && set.ip
-      ? { network: { subnet: set.subnet.cidr, gateway: set.subnet.gateway, ip: set.ip, aliases: [app.name, setName(app.name, set.ordinal)] } }
+      ? { network: { subnet: set.subnet.cidr, gateway: set.subnet.gateway, ip: set.ip, aliases: [app.name, setName(app.name, set.ordinal)], ports: portSpecs(app.ports, set.hostPorts) } }
       : {}),
     containers: [...containers]
       .sort((a, b) => a.index - b.index)

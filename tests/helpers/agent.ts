@@ -60,6 +60,8 @@ export class TestAgent {
         BERTH_HEARTBEAT_SECONDS: "1",
         BERTH_DISK_SCAN_SECONDS: "3",
         BERTH_INFRA_IMAGE: "berth/test-busybox:1",
+        // Published ports are reached on loopback: tests send traffic nowhere else.
+        BERTH_HOST_ADDRESS: "127.0.0.1",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

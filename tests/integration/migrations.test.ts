@@ -207,6 +207,7 @@ const host = {
   trashBytes: 11n,
   diskMeasuredAt: at(10),
   lastSeenAt: at(11),
+  address: "192.0.2.10",
   createdAt: at(12),
   updatedAt: at(13),
 } satisfies Host;
@@ -231,6 +232,7 @@ const app = {
   volumePath: "/var/lib/web",
   containers: [{ index: 0, name: "app", image: "berth/demo-web:1", cpu: 80, memory: 70, env: { PORT: "8080" }, command: ["httpd", "-f"] }],
   canary: { container: "app", image: "berth/demo-web:2", previousImage: "berth/demo-web:1", setIds: ["set-1"], startedAt: "2026-11-28T00:00:00.000Z" },
+  ports: [{ name: "http", port: 8080, protocol: "tcp", publish: true }],
   specVersion: 7,
   createdAt: at(17),
   updatedAt: at(18),
@@ -255,6 +257,7 @@ const set = {
   reason: "container sidecar exited",
   ip: "10.224.3.7",
   subnetId: teamSubnet.id,
+  hostPorts: [{ name: "http", port: 8080, protocol: "tcp", hostPort: 30001, reachable: true }],
   cpuMillis: 250,
   memoryMiB: 512,
   diskGiB: 2,
@@ -453,7 +456,10 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
     Host: () => db.host.create({ data: { name: "min", credentialHash: "min" } }),
     EnrollmentToken: () => db.enrollmentToken.create({ data: { tokenHash: "min", expiresAt: at(40) } }),
     App: () => db.app.create({ data: { teamId: team.id, name: "min", replicas: 1, cpuMillis: 1, memoryMiB: 1, diskGiB: 1, containers: [] } }),
-    TeamSubnet: () => db.teamSubnet.create({ data: { teamId: team.id, hostId: host.id, cidr: "10.224.9.0/24", gateway: "10.224.9.1" } }),
+    TeamSubnet: async () => {
+      const t = await db.team.create({ data: { slug: "min-subnet", name: "Min subnet" } });
+      return db.teamSubnet.create({ data: { teamId: t.id, hostId: host.id, cidr: "10.224.9.0/24", gateway: "10.224.9.1" } });
+    },
     Set: () => db.set.create({ data: { appId: app.id, teamId: team.id, ordinal: 9, cpuMillis: 1, memoryMiB: 1, diskGiB: 1 } }),
     Container: () => db.container.create({ data: { setId: set.id, index: 9, name: "min", image: "busybox", cpuPercent: 1, memoryPercent: 1 } }),
     Volume: () => db.volume.create({ data: { teamId: team.id, sizeGiB: 1 } }),
@@ -472,10 +478,10 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
 const EXPECTED_DEFAULTS: Partial<Record<TModel, Record<string, unknown>>> = {
   User: { name: "", isAdmin: false, disabled: false, lastLoginAt: null },
   QuotaRequest: { status: "PENDING", decidedById: null, note: null },
-  Host: { zone: "default", labels: {}, status: "Unreachable", cordoned: false, cpuCores: 0, memoryBytes: 0n, diskFreeBytes: 0n, volumeFreeBytes: 0n },
+  Host: { zone: "default", labels: {}, status: "Unreachable", cordoned: false, cpuCores: 0, memoryBytes: 0n, diskFreeBytes: 0n, volumeFreeBytes: 0n, address: null },
   EnrollmentToken: { zone: "default", usedAt: null, hostId: null },
-  App: { volumePath: "/data", specVersion: 1, deletedAt: null },
-  Set: { state: "Pending", specVersion: 1, desiredRunning: true, hostId: null, ip: null, subnetId: null },
+  App: { volumePath: "/data", specVersion: 1, deletedAt: null, ports: [] },
+  Set: { state: "Pending", specVersion: 1, desiredRunning: true, hostId: null, ip: null, subnetId: null, hostPorts: [] },
   Container: { env: {}, command: null, state: "Pending", exitCode: null, oomKills: 0, lastOomAt: null, lastOomCause: null },
   TeamSubnet: { emptySince: null },
   Volume: { usedBytes: 0n, trashedAt: null },

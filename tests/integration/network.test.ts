@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DockerEngine } from "@/agent/docker/engine";
 import { contains, parseCidr, parseIp } from "@/lib/network/ipam";
@@ -20,6 +21,7 @@ beforeAll(async () => {
   const c = consoleInfo();
   admin = await adminApi(c);
   engine = await ensureTestImage();
+  await engine.docker.getImage(TEST_IMAGE).tag({ repo: "berth/test-busybox", tag: "2" });
   agent = await startReadyAgent(admin, c.url, "network");
   team = await makeTeam(admin, { quota: { cpu: 4, memoryMiB: 2048, diskGiB: 10, sets: 6 } });
   otherTeam = await makeTeam(admin, { quota: { cpu: 4, memoryMiB: 2048, diskGiB: 10, sets: 6 } });
@@ -32,6 +34,7 @@ afterAll(async () => {
 });
 
 const POOL = parseCidr("10.224.0.0/12");
+const IMAGE_V2 = "berth/test-busybox:2";
 
 async function create(api: Api, slug: string, name: string, replicas: number, command: string[]): Promise<TAppView> {
   expectStatus(
@@ -70,12 +73,24 @@ async function waitState(id: string, state: string): Promise<TSetView> {
   }, 60_000, 250);
 }
 
+/** The first line of an HTTP answer from the test process (loopback only). */
+function httpStatusLine(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, timeout: 3000 }, () => socket.write("GET / HTTP/1.0\r\n\r\n"));
+    let text = "";
+    socket.on("data", (b: Buffer) => (text += b.toString("utf8")));
+    socket.on("end", () => resolve(text.split("\r\n")[0]));
+    socket.on("timeout", () => socket.destroy(new Error(`no answer from ${host}:${port}`)));
+    socket.on("error", reject);
+  });
+}
+
 /** An HTTP request with BusyBox nc (its wget crashes): the response's first line, or the failure. */
 function probe(ip: string): string[] {
   return ["sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${ip} 8080 | head -1`];
 }
 
-it("gives each set a pinned address from Berth's pool and keeps it across stop/start, agent SIGKILL, and resize", async () => {
+it("gives each set a pinned address from Berth's pool and keeps it across stop/start, agent SIGKILL, canary and rollback, and resize", async () => {
   const web = await create(member, team, "web", 2, ["httpd", "-f", "-p", "8080"]);
   const ips = web.sets.map((s) => s.ip!);
   expect(web.sets.map((s) => s.name)).toEqual(["web-0", "web-1"]);
@@ -109,6 +124,20 @@ it("gives each set a pinned address from Berth's pool and keeps it across stop/s
   });
   expect((await set(first.id)).ip).toBe(ips[0]);
 
+  // A canary replaces a business container only: the infra container, and with it the address, stays.
+  expectStatus(await member.post(`/api/v1/teams/${team}/apps/web/canary`, { container: "app", image: IMAGE_V2, sets: [first.id] }), 200);
+  await waitFor("canary running", async () => {
+    const s = await set(first.id);
+    return s.state === "Running" && s.containers[0].image === IMAGE_V2 ? s : null;
+  }, 60_000);
+  expect((await set(first.id)).ip).toBe(ips[0]);
+  expectStatus(await member.post(`/api/v1/teams/${team}/apps/web/canary/rollback`, {}), 200);
+  await waitFor("canary rolled back", async () => {
+    const s = await set(first.id);
+    return s.state === "Running" && s.containers[0].image === TEST_IMAGE ? s : null;
+  }, 60_000);
+  expect(await infraAddresses(first.id)).toEqual([ips[0]]);
+
   expectStatus(await member.patch(`/api/v1/teams/${team}/apps/web`, { size: { cpu: 0.5, memoryMiB: 96, diskGiB: 0 } }), 200);
   const resized = await waitFor("resize applied", async () => {
     const s = await set(first.id);
@@ -140,6 +169,59 @@ it("<app> resolves to every Running set of the app and <app>-<n> to one; a stopp
   expectStatus(await member.post(`/api/v1/sets/${a.id}/start`, {}), 200);
   await waitState(a.id, "Running");
   expect(await lookup("web")).toEqual([a.ip!, b.ip!].sort());
+}, 180_000);
+
+it("a published port answers at every set's hostAddress:hostPort, two sets on one host on different host ports, probed reachable", async () => {
+  expectStatus(
+    await member.post(`/api/v1/teams/${team}/apps`, {
+      name: "pub",
+      replicas: 2,
+      size: { cpu: 0.25, memoryMiB: 64, diskGiB: 0 },
+      ports: [
+        { name: "http", port: 8080, protocol: "tcp", publish: true },
+        { name: "admin", port: 9090, protocol: "tcp", publish: false },
+      ],
+      containers: [{ index: 0, name: "app", image: TEST_IMAGE, cpu: 100, memory: 100, command: ["httpd", "-f", "-p", "8080"] }],
+    }),
+    201,
+  );
+  const pub = await waitFor("both sets Running and probed reachable", async () => {
+    const v = expectStatus(await member.get(`/api/v1/teams/${team}/apps/pub`), 200) as TAppView;
+    return v.sets.length === 2 && v.sets.every((s) => s.state === "Running") && v.endpoints.length === 2 && v.endpoints.every((e) => e.reachable === true) ? v : null;
+  }, 90_000, 300);
+  expect(pub.ports.map((p) => p.name)).toEqual(["http", "admin"]);
+  const ports = pub.endpoints.map((e) => e.hostPort);
+  expect(new Set(ports).size).toBe(2);
+  for (const e of pub.endpoints) {
+    expect(e).toMatchObject({ name: "http", port: 8080, protocol: "tcp", hostAddress: "127.0.0.1", host: "network" });
+    expect(e.hostPort).toBeGreaterThanOrEqual(30000);
+    expect(e.hostPort).toBeLessThanOrEqual(32767);
+    expect(await httpStatusLine(e.hostAddress!, e.hostPort)).toMatch(/^HTTP\/1\.[01] /);
+  }
+  const one = expectStatus(await member.get(`/api/v1/sets/${pub.sets[0].id}`), 200) as TSetView;
+  const { setId, set: setName, ...mine } = pub.endpoints.find((e) => e.setId === one.id)!;
+  expect([setId, setName]).toEqual([one.id, one.name]);
+  expect(one.endpoints).toEqual([mine]);
+
+  // Kept across a stop/start.
+  expectStatus(await member.post(`/api/v1/sets/${one.id}/stop`, {}), 200);
+  await waitState(one.id, "Stopped");
+  expectStatus(await member.post(`/api/v1/sets/${one.id}/start`, {}), 200);
+  const again = await waitState(one.id, "Running");
+  expect(again.endpoints.map((e) => e.hostPort)).toEqual(one.endpoints.map((e) => e.hostPort));
+  expect(await httpStatusLine("127.0.0.1", one.endpoints[0].hostPort)).toMatch(/^HTTP\/1\.[01] /);
+
+  // Bad ports are refused and change nothing.
+  const bad = await member.post(`/api/v1/teams/${team}/apps`, {
+    name: "badports",
+    replicas: 1,
+    size: { cpu: 0.25, memoryMiB: 64, diskGiB: 0 },
+    ports: [{ name: "a", port: 80, publish: true }, { name: "b", port: 80, publish: true }],
+    containers: [{ index: 0, name: "app", image: TEST_IMAGE, cpu: 100, memory: 100 }],
+  });
+  expectError(bad, 400, "VALIDATION");
+  expectError(await member.get(`/api/v1/teams/${team}/apps/badports`), 404, "NOT_FOUND");
+  await member.delete(`/api/v1/teams/${team}/apps/pub`);
 }, 180_000);
 
 it("another team's set reaches none of this team's addresses; this team's sets reach each other", async () => {

@@ -22,3 +22,8 @@ CREATE INDEX "Set_subnetId_idx" ON "Set"("subnetId");
 ALTER TABLE "Set" ADD CONSTRAINT "Set_subnetId_fkey" FOREIGN KEY ("subnetId") REFERENCES "TeamSubnet"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 -- Not expressible in schema.prisma: two live sets never hold one address of a subnet.
 CREATE UNIQUE INDEX "Set_subnetId_ip_live_key" ON "Set"("subnetId", "ip") WHERE "deletedAt" IS NULL;
+
+-- Published endpoints: the app's ports, each set's host ports, the host's address.
+ALTER TABLE "App" ADD COLUMN "ports" JSONB NOT NULL DEFAULT '[]';
+ALTER TABLE "Set" ADD COLUMN "hostPorts" JSONB NOT NULL DEFAULT '[]';
+ALTER TABLE "Host" ADD COLUMN "address" TEXT;
