@@ -1,8 +1,10 @@
 /**
  * bench/set-create: time from `set:apply` (emitted over Socket.IO to a real in-process Agent,
  * exactly as the console does) to the ack that says every container runs, for a 3-container set
- * (infra + 2), next to raw dockerode create+start of the same 3 containers, alternating runs on
- * the same engine. Last line: one JSON object.
+ * (infra + 2) with a pinned address and DNS names on its team's planned bridge, next to raw
+ * dockerode create+start of the same 3 containers with the same network options, alternating
+ * runs on the same engine. A second pair of columns (`published_*`) does the same for a set with
+ * one published port (both sides bind it). Last line: one JSON object.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -30,6 +32,7 @@ const BENCH_LABEL = "berth.bench";
 const SUBNET = { subnet: "198.18.7.0/24", gateway: "198.18.7.1" };
 let nextAddress = 2;
 const address = () => `198.18.7.${nextAddress++}`;
+let nextHostPort = 40000;
 
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -60,27 +63,29 @@ async function main(): Promise<void> {
   const socket = await connected;
 
   const network = teamNetworkName(teamId, hostId, true);
-  const ours: number[] = [];
-  const peer: number[] = [];
+  const times = { ours: [] as number[], peer: [] as number[], oursPublished: [] as number[], peerPublished: [] as number[] };
   const setIds: string[] = [];
   const peerNames: string[] = [];
 
   // Both sides pin the set's address on the team's planned bridge and give it its two DNS names.
-  const spec = (setId: string): TSetSpec => ({
+  const spec = (setId: string, published = false): TSetSpec => ({
     setId, teamId, appId: "benchapp0001", hostId, specVersion: 1, cpuMillis: 1000, memoryMiB: 256, diskGiB: 1,
     volumePath: "/data", sysctls: {},
-    network: { ...SUBNET, ip: address(), aliases: ["bench", `bench-${nextAddress}`], ports: [] },
+    network: {
+      ...SUBNET, ip: address(), aliases: ["bench", `bench-${nextAddress}`],
+      ports: published ? [{ port: 8080, protocol: "tcp", hostPort: nextHostPort++ }] : [],
+    },
     containers: [
       { index: 0, name: "app", image: IMAGE, cpuPercent: 80, memoryPercent: 70, env: { PORT: "8080" }, command: ["httpd", "-f", "-p", "8080"] },
       { index: 1, name: "sidecar", image: IMAGE, cpuPercent: 20, memoryPercent: 30, env: {}, command: ["sleep", "1000000"] },
     ],
   });
 
-  async function oursOnce(): Promise<number> {
+  async function oursOnce(published: boolean): Promise<number> {
     const setId = `bench${id()}`;
     setIds.push(setId);
     const t0 = performance.now();
-    const ack = (await socket.timeout(60_000).emitWithAck("set:apply", { opId: id(), spec: spec(setId) })) as TAck<{ containers: Array<{ state: string }> }>;
+    const ack = (await socket.timeout(60_000).emitWithAck("set:apply", { opId: id(), spec: spec(setId, published) })) as TAck<{ containers: Array<{ state: string }> }>;
     const ms = performance.now() - t0;
     if (!ack.ok) throw new Error(`apply failed: ${ack.error.message}`);
     if (!ack.data.containers.every((c) => c.state === "running")) throw new Error("apply acked before all containers ran");
@@ -89,7 +94,7 @@ async function main(): Promise<void> {
   }
 
   // The peer: what a hand-written script does for the same set, with nothing else around it.
-  async function peerOnce(): Promise<number> {
+  async function peerOnce(published: boolean): Promise<number> {
     const n = `benchpeer${id()}`;
     peerNames.push(n);
     const labels = { [BENCH_LABEL]: "1" };
@@ -97,7 +102,11 @@ async function main(): Promise<void> {
     const infra = await engine.docker.createContainer({
       name: `${n}-infra`, Image: IMAGE, Labels: labels,
       Cmd: ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"],
-      HostConfig: { IpcMode: "shareable", NetworkMode: network, Memory: 16 << 20 },
+      ...(published ? { ExposedPorts: { "8080/tcp": {} } } : {}),
+      HostConfig: {
+        IpcMode: "shareable", NetworkMode: network, Memory: 16 << 20,
+        ...(published ? { PortBindings: { "8080/tcp": [{ HostPort: String(nextHostPort++) }] } } : {}),
+      },
       NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: address() }, Aliases: ["bench", `bench-${nextAddress}`] } } },
     });
     await infra.start();
@@ -121,15 +130,18 @@ async function main(): Promise<void> {
     const kept = (await socket.timeout(60_000).emitWithAck("set:apply", { opId: id(), spec: spec(keeper) })) as TAck<unknown>;
     if (!kept.ok) throw new Error(`keeper set failed: ${kept.error.message}`);
     // Warm-up: first-use caches are not what we measure.
-    await oursOnce();
-    await peerOnce();
+    await oursOnce(false);
+    await peerOnce(false);
     for (let i = 0; i < RUNS; i++) {
-      if (i % 2 === 0) {
-        ours.push(await oursOnce());
-        peer.push(await peerOnce());
-      } else {
-        peer.push(await peerOnce());
-        ours.push(await oursOnce());
+      for (const published of [false, true]) {
+        const [o, p] = published ? [times.oursPublished, times.peerPublished] : [times.ours, times.peer];
+        if (i % 2 === 0) {
+          o.push(await oursOnce(published));
+          p.push(await peerOnce(published));
+        } else {
+          p.push(await peerOnce(published));
+          o.push(await oursOnce(published));
+        }
       }
     }
   } finally {
@@ -142,18 +154,24 @@ async function main(): Promise<void> {
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
 
-  ours.sort((a, b) => a - b);
-  peer.sort((a, b) => a - b);
+  for (const list of Object.values(times)) list.sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
+  const ratio = (a: number[], b: number[], p: number) => Math.round((percentile(a, p) / percentile(b, p)) * 100) / 100;
   const result = {
     bench: "set-create",
     n: RUNS,
-    p50_ms: r(percentile(ours, 50)),
-    p99_ms: r(percentile(ours, 99)),
-    peer_p50_ms: r(percentile(peer, 50)),
-    peer_p99_ms: r(percentile(peer, 99)),
-    p50_ratio: Math.round((percentile(ours, 50) / percentile(peer, 50)) * 100) / 100,
-    p99_ratio: Math.round((percentile(ours, 99) / percentile(peer, 99)) * 100) / 100,
+    p50_ms: r(percentile(times.ours, 50)),
+    p99_ms: r(percentile(times.ours, 99)),
+    peer_p50_ms: r(percentile(times.peer, 50)),
+    peer_p99_ms: r(percentile(times.peer, 99)),
+    p50_ratio: ratio(times.ours, times.peer, 50),
+    p99_ratio: ratio(times.ours, times.peer, 99),
+    published_p50_ms: r(percentile(times.oursPublished, 50)),
+    published_p99_ms: r(percentile(times.oursPublished, 99)),
+    published_peer_p50_ms: r(percentile(times.peerPublished, 50)),
+    published_peer_p99_ms: r(percentile(times.peerPublished, 99)),
+    published_p50_ratio: ratio(times.oursPublished, times.peerPublished, 50),
+    published_p99_ratio: ratio(times.oursPublished, times.peerPublished, 99),
   };
   console.log(JSON.stringify(result));
   process.exit(0);

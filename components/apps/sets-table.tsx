@@ -27,29 +27,31 @@ export function SetsTable({ app }: { app: TAppView }) {
         // State right after the id: on a phone the table scrolls sideways and the state must be in view first.
         { key: "id", label: "Set" },
         { key: "state", label: "State", sortable: true },
+        { key: "ip", label: "IP", sortable: true },
         { key: "containers", label: "Containers" },
         { key: "host", label: "Host", sortable: true },
-        { key: "ip", label: "IP", sortable: true },
       ]}
       rows={app.sets.map((s) => ({
         id: s.id,
         values: { id: s.name, host: s.host?.name ?? null, ip: s.ip, state: s.state },
         cells: {
           id: (
-            <span className="flex items-center gap-1.5">
-              <span className="whitespace-nowrap font-mono text-xs font-medium" data-testid="set-name" title="The set's stable name: its DNS name in the team network">
+            <span className="block">
+              <span className="block whitespace-nowrap font-mono text-sm font-medium" data-testid="set-name" title="The set's stable name: its DNS name in the team network">
                 {s.name}
               </span>
-              {/* The id opens the set (charts, logs, terminal). Shortened on a phone; the title and the copy button keep the whole id. */}
-              <Link
-                href={`/sets/${encodeURIComponent(s.id)}`}
-                title={`Open set ${s.id}`}
-                data-testid="set-id"
-                className="block max-w-24 truncate font-mono text-xs text-blue-700 hover:underline sm:max-w-none dark:text-blue-400"
-              >
-                {s.id}
-              </Link>
-              <CopyButton value={s.id} label="Copy" />
+              <span className="flex items-center gap-1.5">
+                {/* The id opens the set (charts, logs, terminal). Shortened on a phone; the title and the copy button keep the whole id. */}
+                <Link
+                  href={`/sets/${encodeURIComponent(s.id)}`}
+                  title={`Open set ${s.id}`}
+                  data-testid="set-id"
+                  className="block max-w-24 truncate font-mono text-xs text-blue-700 hover:underline sm:max-w-none dark:text-blue-400"
+                >
+                  {s.id}
+                </Link>
+                <CopyButton value={s.id} label="Copy" />
+              </span>
             </span>
           ),
           host: s.host ? (

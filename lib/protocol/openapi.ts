@@ -49,6 +49,8 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "get", path: "/api/v1/hosts", summary: "Hosts with capacity and allocation", auth: "admin", response: z.array(api.ZHost) },
   { method: "post", path: "/api/v1/hosts/enrollment-tokens", summary: "One-use, expiring token for a new host's agent", auth: "admin", body: api.ZEnrollmentTokenCreate, response: api.ZEnrollmentToken, status: 201 },
   { method: "post", path: "/api/v1/hosts/enroll", summary: "An agent exchanges its enrollment token for a host credential", auth: "none", body: events.ZEnrollRequest, response: events.ZEnrollResponse, status: 201 },
+  { method: "get", path: "/api/v1/agent/download", summary: "The agent bundle (one JavaScript file for Node >= 20); headers X-Berth-Agent-Version and X-Checksum-Sha256", auth: "none" },
+  { method: "get", path: "/api/v1/agent/install.sh", summary: "POSIX sh installer: checks Docker and Node, downloads and verifies the bundle, writes agent.env (0600) and a systemd unit, or runs it with --foreground", auth: "none" },
   { method: "delete", path: "/api/v1/hosts/{id}", summary: "Revoke a host: its agent's credential is refused from now on", auth: "admin" },
   { method: "post", path: "/api/v1/hosts/{id}/cordon", summary: "Stop placing new sets on a host", auth: "admin" },
   { method: "post", path: "/api/v1/hosts/{id}/drain", summary: "Cordon, then move every set elsewhere one at a time (202 with an operation id)", auth: "admin", response: api.ZDrainStarted, status: 202 },

@@ -69,7 +69,8 @@ describe("published endpoints in a browser", () => {
     const ports = form.getByLabel("Ports of the app", { exact: true });
     await ports.fill("http eighty publish");
     await form.getByRole("button", { name: "Create app" }).click();
-    await expect.poll(() => form.getByText(/expected “name port\[\/udp\] \[publish\]”/).count(), UI).toBe(1);
+    // Said at the field itself (the banner above the form lists it too).
+    await expect.poll(() => form.locator("#app-ports-hint").textContent(), UI).toMatch(/expected “name port\[\/udp\] \[publish\]”/);
     expect(await ports.getAttribute("aria-invalid")).toBe("true");
     await shoot(page, SHOTS, "01-create-bad-port");
   }, 240_000);
