@@ -2,7 +2,12 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
-export const AGENT_VERSION = "0.1.0";
+/** Compiled in by scripts/build-agent.mjs (`<package version>+<commit>`); absent when run from source by tsx. */
+declare const BERTH_AGENT_BUILD: string | undefined;
+const PACKAGE_VERSION = "0.1.0";
+export const AGENT_VERSION = typeof BERTH_AGENT_BUILD === "string" ? BERTH_AGENT_BUILD : `${PACKAGE_VERSION}+source`;
+/** True when this process is the one-file bundle (it can replace its own file to upgrade). */
+export const RUNS_FROM_BUNDLE = typeof BERTH_AGENT_BUILD === "string";
 
 const ZAgentSettings = z.object({
   BERTH_CONSOLE_URL: z.string().url().default("http://localhost:3000"),
@@ -17,7 +22,8 @@ const ZAgentSettings = z.object({
   BERTH_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(300).default(5),
   /** How often writable layers and volumes are measured (Docker's size query is expensive). */
   BERTH_DISK_SCAN_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
-  BERTH_INFRA_IMAGE: z.string().default(`berth/infra:${AGENT_VERSION}`),
+  // Docker tags cannot hold the "+commit" of the agent's version.
+  BERTH_INFRA_IMAGE: z.string().default(`berth/infra:${PACKAGE_VERSION}`),
   /** Where this host's published ports are reached; detected from its interfaces when unset. */
   BERTH_HOST_ADDRESS: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/).optional(),
   /** Set volumes' loop devices use direct I/O (0 turns it off). */

@@ -1,5 +1,5 @@
 import { Agent } from "./agent";
-import { agentSettings } from "./config";
+import { AGENT_VERSION, agentSettings } from "./config";
 import { EnrollmentRefused, enroll, loadIdentity, type TIdentity } from "./transport/identity";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,6 +33,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+// An upgrade runs the new file with --version before it replaces the old one.
+if (process.argv.includes("--version")) {
+  console.log(AGENT_VERSION);
+  process.exit(0);
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run build:agent`: the host agent and its dependencies bundled into one JavaScript file,
-// agent/dist/berth-agent.js, that runs on plain Node >= 20 with no node_modules and no TypeScript
+// agent/dist/berth-agent.cjs, that runs on plain Node >= 20 with no node_modules and no TypeScript
 // loader. The version (package version + commit) is compiled in; the same commit gives the same
 // bytes (no timestamps, stable module order), so the SHA-256 the console serves is reproducible.
 import { execFileSync } from "node:child_process";
@@ -12,7 +12,7 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outDir = path.join(root, "agent", "dist");
-const outFile = path.join(outDir, "berth-agent.js");
+const outFile = path.join(outDir, "berth-agent.cjs");
 
 export function agentVersion() {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));

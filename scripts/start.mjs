@@ -25,7 +25,7 @@ function newestMtime(paths) {
     if (!fs.existsSync(p)) return;
     const st = fs.statSync(p);
     if (st.isDirectory()) {
-      for (const e of fs.readdirSync(p)) if (e !== "node_modules" && e !== "generated") walk(path.join(p, e));
+      for (const e of fs.readdirSync(p)) if (e !== "node_modules" && e !== "generated" && e !== "dist") walk(path.join(p, e));
     } else newest = Math.max(newest, st.mtimeMs);
   };
   paths.forEach(walk);
@@ -44,6 +44,12 @@ const buildId = ".next/BUILD_ID";
 const sources = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "package-lock.json"];
 if (process.env.BERTH_SKIP_BUILD !== "1" && (!fs.existsSync(buildId) || newestMtime(sources) > fs.statSync(buildId).mtimeMs)) {
   run("npx", ["next", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" });
+}
+
+// The one-file agent the console serves to new hosts (Hosts → Add host, install.sh).
+const bundleInfo = "agent/dist/berth-agent.json";
+if (!fs.existsSync(bundleInfo) || newestMtime(["agent", "lib/protocol", "package-lock.json"]) > fs.statSync(bundleInfo).mtimeMs) {
+  run(process.execPath, ["scripts/build-agent.mjs"]);
 }
 
 const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };

@@ -118,6 +118,16 @@ if (needsConsole && process.env.BERTH_SKIP_BUILD !== "1") {
   log(`skipping next build; consoles run in ${process.env.BERTH_TEST_MODE ?? (prod ? "prod (existing build)" : "dev")} mode`);
 }
 
+// The console serves the agent bundle (install.sh, upgrades): build it, as npm start does (~1 s).
+if (needsConsole) {
+  const r = spawnSync(process.execPath, ["scripts/build-agent.mjs"], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) {
+    problems.push("build:agent");
+    totals.failed += 1;
+    finish();
+  }
+}
+
 // ---- 3. vitest, one project at a time ---------------------------------------------------------
 fs.mkdirSync(resultsDir, { recursive: true });
 const projectTimeoutMs = Number(process.env.BERTH_TEST_PROJECT_TIMEOUT_S ?? 1800) * 1000;

@@ -23,7 +23,9 @@ const TTLS = [
 interface TCreated {
   token: string;
   expiresAt: string;
+  /** The one line an operator runs on the new host. */
   command: string;
+  fromCheckout: string;
 }
 
 /**
@@ -54,8 +56,11 @@ export function AddHost() {
     const r = await run(() => apiFetch("/api/v1/hosts/enrollment-tokens", { method: "POST", body, schema: ZEnrollmentToken }));
     if (r.ok) {
       // The agent must reach the console at the address this browser uses for it.
-      const command = `BERTH_CONSOLE_URL=${window.location.origin} BERTH_ENROLL_TOKEN=${r.value.token} npm run agent`;
-      setCreated({ token: r.value.token, expiresAt: r.value.expiresAt, command });
+      const origin = window.location.origin;
+      const zoneArg = zone.trim() ? ` --zone ${zone.trim()}` : "";
+      const command = `curl -fsSL ${origin}/api/v1/agent/install.sh | sh -s -- --token ${r.value.token}${zoneArg}`;
+      const fromCheckout = `BERTH_CONSOLE_URL=${origin} BERTH_ENROLL_TOKEN=${r.value.token} npm run agent`;
+      setCreated({ token: r.value.token, expiresAt: r.value.expiresAt, command, fromCheckout });
     }
   }
 
@@ -68,7 +73,7 @@ export function AddHost() {
         dialogRef={modal.ref}
         title="Add a host"
         wide
-        description="Creates a one-use enrollment token. Run the agent with it on a machine that has Docker; the host appears here once it says hello."
+        description="Creates a one-use enrollment token and the one command that installs the agent with it on a machine that has Docker; the host appears here once it says hello."
         onSubmit={submit}
         footer={
           created ? (
@@ -100,12 +105,21 @@ export function AddHost() {
               <CopyButton value={created.token} label="Copy token" />
             </div>
             <div className="space-y-1">
-              <p className="text-xs font-medium">On the new host, in a checkout of Berth</p>
+              <p className="text-xs font-medium">On the new host, as root (it needs Docker and Node.js 20+; installs a systemd service)</p>
               <code data-testid="enroll-command" className="block break-all rounded border border-amber-300 bg-white px-2 py-1 font-mono text-xs text-zinc-900 dark:border-amber-800 dark:bg-zinc-950 dark:text-zinc-100">
                 {created.command}
               </code>
               <CopyButton value={created.command} label="Copy command" />
             </div>
+            <details className="text-xs">
+              <summary className="cursor-pointer">Other ways: without systemd, or from a checkout of Berth</summary>
+              <p className="mt-1">
+                Add <code className="font-mono">--foreground</code> to run the agent in the terminal (containers, your own supervisor). From a checkout:
+              </p>
+              <code data-testid="enroll-command-checkout" className="mt-1 block break-all rounded border border-amber-300 bg-white px-2 py-1 font-mono text-zinc-900 dark:border-amber-800 dark:bg-zinc-950 dark:text-zinc-100">
+                {created.fromCheckout}
+              </code>
+            </details>
           </div>
         ) : (
           <div className="grid gap-3 sm:grid-cols-2">

@@ -25,7 +25,7 @@ export function agentBundle(): TAgentBundle | null {
   }
   if (cached?.mtimeMs !== mtimeMs) {
     const info = ZBundleInfo.parse(JSON.parse(fs.readFileSync(infoFile, "utf8")));
-    cached = { mtimeMs, bundle: { ...info, file: path.join(bundleDir(), "berth-agent.js") } };
+    cached = { mtimeMs, bundle: { ...info, file: path.join(bundleDir(), "berth-agent.cjs") } };
   }
   return cached.bundle;
 }

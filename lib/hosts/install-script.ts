@@ -58,14 +58,14 @@ esac
 command -v sha256sum >/dev/null 2>&1 || fail "sha256sum is needed (coreutils)"
 
 if [ -n "$DIR" ]; then
-  BIN_DIR="$DIR"; ETC_DIR="$DIR"; STATE_DIR="$DIR/state"
+  BIN_DIR="$DIR"; ETC_DIR="$DIR"; STATE_DIR="$DIR"
 else
   [ "$(id -u)" = 0 ] || fail "run as root (or give --dir for a user-owned install)"
   BIN_DIR=/opt/berth; ETC_DIR=/etc/berth; STATE_DIR=/var/lib/berth-agent
 fi
 mkdir -p "$BIN_DIR" "$ETC_DIR" "$STATE_DIR"
 
-DOWNLOAD="$BIN_DIR/berth-agent.js.download"
+DOWNLOAD="$BIN_DIR/berth-agent.cjs.download"
 if command -v curl >/dev/null 2>&1; then
   curl -fsSL "$CONSOLE_URL/api/v1/agent/download" -o "$DOWNLOAD" || fail "download from $CONSOLE_URL failed"
 elif command -v wget >/dev/null 2>&1; then
@@ -78,7 +78,7 @@ if [ "$GOT" != "$AGENT_SHA256" ]; then
   rm -f "$DOWNLOAD"
   fail "checksum mismatch: the console built $AGENT_SHA256, the download is $GOT; nothing was installed"
 fi
-mv -f "$DOWNLOAD" "$BIN_DIR/berth-agent.js"
+mv -f "$DOWNLOAD" "$BIN_DIR/berth-agent.cjs"
 echo "berth-install: agent $AGENT_VERSION in $BIN_DIR (sha256 verified)"
 
 OLD_UMASK=$(umask); umask 077
@@ -99,7 +99,7 @@ umask "$OLD_UMASK"
 cat > "$BIN_DIR/berth-agent-run" <<RUNNER
 #!/bin/sh
 set -a; . "$ETC_DIR/agent.env"; set +a
-BIN="$BIN_DIR/berth-agent.js"
+BIN="$BIN_DIR/berth-agent.cjs"
 upgraded_at=0
 while :; do
   rc=0; node "\\$BIN" || rc=\\$?

@@ -61,7 +61,8 @@ describe("hosts in a browser", () => {
     await expect.poll(() => command.count(), UI).toBe(1);
     const token = (await dialog.getByTestId("enroll-token").textContent())?.trim() ?? "";
     expect(token.length).toBeGreaterThan(16);
-    expect((await command.textContent())?.trim()).toBe(`BERTH_CONSOLE_URL=${c.url} BERTH_ENROLL_TOKEN=${token} npm run agent`);
+    expect((await command.textContent())?.trim()).toBe(`curl -fsSL ${c.url}/api/v1/agent/install.sh | sh -s -- --token ${token} --zone ${ZONE}`);
+    expect((await dialog.getByTestId("enroll-command-checkout").textContent())?.trim()).toBe(`BERTH_CONSOLE_URL=${c.url} BERTH_ENROLL_TOKEN=${token} npm run agent`);
     await shoot(page, SHOTS, "01-token-shown");
 
     // What an operator would do on the new machine: run the agent with that token.

@@ -42,29 +42,44 @@ export class TestAgent {
     readonly name: string,
     private readonly token: string,
     readonly zone = "test",
+    /** Run as an operator would install it: this served install.sh, `--foreground --dir <stateDir>`. */
+    private readonly installScript?: string,
   ) {
     this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `berth-agent-${name}-`));
   }
 
-  start(): void {
-    const child = spawn(process.execPath, ["--import", "tsx", "agent/main.ts"], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        BERTH_CONSOLE_URL: this.consoleUrl,
-        BERTH_ENROLL_TOKEN: this.token,
-        BERTH_AGENT_STATE_DIR: this.stateDir,
-        BERTH_HOST_NAME: this.name,
-        BERTH_ZONE: this.zone,
-        BERTH_VOLUME_ROOT: path.join(this.stateDir, "volumes"),
-        BERTH_HEARTBEAT_SECONDS: "1",
-        BERTH_DISK_SCAN_SECONDS: "3",
-        BERTH_INFRA_IMAGE: "berth/test-busybox:1",
-        // Published ports are reached on loopback: tests send traffic nowhere else.
-        BERTH_HOST_ADDRESS: "127.0.0.1",
-      },
+  /** The installed agent runs as a process group (runner shell + node): signals go to all of it. */
+  private spawnAgent(env: NodeJS.ProcessEnv): ChildProcess {
+    if (!this.installScript) return spawn(process.execPath, ["--import", "tsx", "agent/main.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const args = [this.installScript, "--foreground", "--dir", this.stateDir, "--token", this.token, "--name", this.name, "--zone", this.zone];
+    return spawn("sh", args, {
+      cwd: this.stateDir,
+      env: { ...env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}` },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+  }
+
+  start(): void {
+    const tuning = {
+      BERTH_HEARTBEAT_SECONDS: "1",
+      BERTH_DISK_SCAN_SECONDS: "3",
+      BERTH_INFRA_IMAGE: "berth/test-busybox:1",
+      // Published ports are reached on loopback: tests send traffic nowhere else.
+      BERTH_HOST_ADDRESS: "127.0.0.1",
+    };
+    // An installed agent gets the rest from the agent.env its install.sh wrote.
+    const identity = this.installScript
+      ? {}
+      : {
+          BERTH_CONSOLE_URL: this.consoleUrl,
+          BERTH_ENROLL_TOKEN: this.token,
+          BERTH_AGENT_STATE_DIR: this.stateDir,
+          BERTH_HOST_NAME: this.name,
+          BERTH_ZONE: this.zone,
+          BERTH_VOLUME_ROOT: path.join(this.stateDir, "volumes"),
+        };
+    const child = this.spawnAgent({ ...process.env, ...tuning, ...identity });
     const keep = (b: Buffer) => {
       this.log.push(...b.toString().split("\n").filter(Boolean));
       if (this.log.length > 500) this.log.splice(0, this.log.length - 500);
@@ -88,7 +103,8 @@ export class TestAgent {
   /** SIGKILL by default: the agent must survive being killed at any moment. */
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill(signal);
+    if (this.installScript && this.child.pid) process.kill(-this.child.pid, signal);
+    else this.child.kill(signal);
     await this.exited;
   }
 

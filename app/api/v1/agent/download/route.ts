@@ -11,7 +11,7 @@ export const GET = publicRoute({}, async () => {
     headers: {
       "Content-Type": "application/javascript; charset=utf-8",
       "Content-Length": String(bundle.bytes),
-      "Content-Disposition": 'attachment; filename="berth-agent.js"',
+      "Content-Disposition": 'attachment; filename="berth-agent.cjs"',
       "X-Berth-Agent-Version": bundle.version,
       "X-Checksum-Sha256": bundle.sha256,
       "Cache-Control": "no-cache",
