@@ -30,6 +30,7 @@ export function agentVersion() {
 const version = agentVersion();
 fs.mkdirSync(outDir, { recursive: true });
 await build({
+  absWorkingDir: root,
   entryPoints: [path.join(root, "agent", "main.ts")],
   outfile: outFile,
   bundle: true,
@@ -38,8 +39,10 @@ await build({
   format: "cjs",
   minify: true,
   legalComments: "none",
-  // ssh2 (Docker over SSH, which the agent never uses) probes for this native addon in a try.
-  external: ["cpu-features", "*.node"],
+  external: ["*.node"],
+  // docker-modem loads ssh2 for Docker over SSH, which the agent never uses (it talks to a unix
+  // socket or tcp): a stub keeps ~20 MB of crypto code out of every agent's memory.
+  alias: { ssh2: "./scripts/agent-ssh2-stub.cjs" },
   define: { BERTH_AGENT_BUILD: JSON.stringify(version) },
   banner: { js: `#!/usr/bin/env node\n// Berth agent ${version}` },
   logLevel: "warning",

@@ -7,7 +7,7 @@ import { ZMetricsWatch, type TMetricsBatch } from "../../lib/protocol/metrics";
 import { MetricsCollector } from "./collector";
 import { metricsSettings, type TMetricsSettings } from "./config";
 import { parseMountinfo, type TCgroupLayout } from "./parse";
-import { startAgentPrometheus, type TPromServer } from "./prometheus";
+import type { TPromServer } from "./prometheus";
 
 type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
 
@@ -79,6 +79,8 @@ export class MetricsService {
     this.tickTimer = setInterval(() => this.safeTick(), this.settings.BERTH_METRICS_WATCH_MS);
     this.inventoryTimer = setInterval(() => this.invalidate(0), this.settings.BERTH_METRICS_INVENTORY_SECONDS * 1000);
     if (this.settings.BERTH_AGENT_METRICS_PORT) {
+      // Loaded only when asked for: prom-client costs every other agent ~10 MB of memory.
+      const { startAgentPrometheus } = await import("./prometheus");
       this.prom = await startAgentPrometheus(this.settings.BERTH_AGENT_METRICS_PORT, this.settings.BERTH_AGENT_METRICS_BIND, this.collector);
       this.log(`Prometheus metrics on http://${this.settings.BERTH_AGENT_METRICS_BIND}:${this.settings.BERTH_AGENT_METRICS_PORT}/metrics`);
     }
