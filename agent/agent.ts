@@ -1,6 +1,6 @@
 import { io, type Socket } from "socket.io-client";
 import { LABEL, ZSetAction, ZSetApply, ZVolumePurge, ZVolumeRestore, type TContainerEvent } from "../lib/protocol/agent";
-import { PROTOCOL_VERSION, type TAck, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
+import { PROTOCOL_VERSION, ZAgentUpgrade, type TAck, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
 import { measureCapacity } from "./capacity";
 import { DiskUsageReporter } from "./disk/usage";
 import { AGENT_VERSION, type TAgentSettings } from "./config";
@@ -12,12 +12,13 @@ import { oomCause } from "./sets/cgroup";
 import { SetError, SetManager } from "./sets/manager";
 import { attachStreams, type TAgentStreams } from "./transport/streams";
 import type { TIdentity } from "./transport/identity";
+import { EXIT_UPGRADED, replaceOwnBundle, UpgradeError } from "./upgrade";
 import { VolumeError, XfsVolumes } from "./volumes/xfs";
 
 type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
 
 function fail(err: unknown): TAck<never> {
-  if (err instanceof SetError || err instanceof VolumeError) return { ok: false, error: { code: err.code, message: err.message } };
+  if (err instanceof SetError || err instanceof VolumeError || err instanceof UpgradeError) return { ok: false, error: { code: err.code, message: err.message } };
   return { ok: false, error: { code: "DOCKER", message: (err as Error).message ?? String(err) } };
 }
 
@@ -159,6 +160,22 @@ export class Agent {
       } catch (err) {
         ack(fail(err));
       }
+    });
+    socket.on("agent:upgrade", (payload, ack) => {
+      const parsed = ZAgentUpgrade.safeParse(payload);
+      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+      replaceOwnBundle(this.identity.consoleUrl, parsed.data).then(
+        (r) => {
+          this.log(`upgraded ${r.from} → ${r.to}; restarting (containers keep running)`);
+          ack({ ok: true, data: r });
+          // The answer must leave before the process does.
+          setTimeout(() => {
+            this.stop();
+            process.exit(EXIT_UPGRADED);
+          }, 300);
+        },
+        (err: unknown) => ack(fail(err)),
+      );
     });
     socket.on("inventory:get", (ack) => {
       this.sets.inventory().then(

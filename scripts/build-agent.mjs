@@ -24,7 +24,10 @@ export function agentVersion() {
   } catch (err) {
     console.warn(`[build:agent] no git commit for the version (${err.message.split("\n")[0]}); using "dev"`);
   }
-  return `${pkg.version}+${commit}`;
+  // A build of the same commit that must still read as another version (a hotfix, a test of upgrades).
+  const tag = process.env.BERTH_AGENT_BUILD_TAG;
+  if (tag && !/^[A-Za-z0-9-]+$/.test(tag)) throw new Error("BERTH_AGENT_BUILD_TAG takes letters, digits and dashes");
+  return `${pkg.version}+${commit}${tag ? `.${tag}` : ""}`;
 }
 
 const version = agentVersion();

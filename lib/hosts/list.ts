@@ -3,6 +3,7 @@ import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
 import { settings } from "../env";
 import type { THost } from "../protocol/api";
+import { agentBundle } from "./agent-bundle";
 import { toOperationView } from "./drain";
 
 /** A finished drain stays on the hosts page this long, so its outcome can be read. */
@@ -26,6 +27,7 @@ export async function listHosts(p: TPrincipal): Promise<THost[]> {
   const latestDrain = new Map<string, (typeof drains)[number]>();
   for (const op of drains) if (op.hostId && !latestDrain.has(op.hostId)) latestDrain.set(op.hostId, op);
   const rescheduleSeconds = settings().BERTH_RESCHEDULE_SECONDS;
+  const latestAgentVersion = agentBundle()?.version ?? null;
   return hosts.map((h) => ({
     id: h.id,
     name: h.name,
@@ -49,6 +51,7 @@ export async function listHosts(p: TPrincipal): Promise<THost[]> {
       : null,
     lastSeenAt: h.lastSeenAt?.toISOString() ?? null,
     agentVersion: h.agentVersion,
+    latestAgentVersion,
     statusReason: h.statusReason,
     drain: latestDrain.has(h.id) ? toOperationView(latestDrain.get(h.id)!) : null,
     sets: h.sets.length,

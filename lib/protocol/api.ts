@@ -165,6 +165,8 @@ export const ZHost = z.object({
     .nullable(),
   lastSeenAt: z.string().nullable(),
   agentVersion: z.string().nullable(),
+  /** The agent version this console serves (null when its bundle is not built): an upgrade target when it differs. */
+  latestAgentVersion: z.string().nullable(),
   statusReason: z.string().nullable(),
   /** The host's latest drain, while it runs and for a while after. */
   drain: ZOperationView.nullable(),
@@ -174,6 +176,8 @@ export const ZHost = z.object({
   rescheduleAt: z.string().nullable(),
 });
 export type THost = z.infer<typeof ZHost>;
+
+export const ZHostUpgraded = z.object({ hostId: z.string(), from: z.string(), to: z.string() });
 
 export const ZEnrollmentTokenCreate = z.strictObject({
   ttlSeconds: z.number().int().min(60).max(7 * 86_400).default(3600),

@@ -109,7 +109,13 @@ export interface TAgentClientToServer extends TAgentStreamClientToServer {
   "disk:usage": (payload: unknown) => void;
 }
 
+/** The console's bundle an agent should become (GET /api/v1/agent/download serves it). */
+export const ZAgentUpgrade = z.strictObject({ version: z.string().min(1).max(100), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+export type TAgentUpgrade = z.infer<typeof ZAgentUpgrade>;
+
 export interface TAgentServerToClient extends TAgentStreamServerToClient {
+  /** Replace the agent's own file with the console's bundle, answer, then restart (exit 75). */
+  "agent:upgrade": (payload: TAgentUpgrade, ack: TAckFn<{ from: string; to: string }>) => void;
   hello: (payload: { hostId: string; name: string }) => void;
   "set:apply": (payload: TSetApply, ack: TAckFn<TSetStatus>) => void;
   "set:action": (payload: TSetAction, ack: TAckFn<TSetStatus | null>) => void;

@@ -1,7 +1,7 @@
 import type { Socket } from "socket.io";
 import { AppError } from "../errors";
 import type { TInventory, TSetAction, TSetApply, TSetStatus, TTrashEntry, TVolumeRestore } from "../protocol/agent";
-import type { TAck, TAgentClientToServer, TAgentServerToClient } from "../protocol/events";
+import type { TAck, TAgentClientToServer, TAgentServerToClient, TAgentUpgrade } from "../protocol/events";
 
 export type TAgentSocket = Socket<TAgentClientToServer, TAgentServerToClient>;
 
@@ -82,4 +82,10 @@ export async function agentVolumeRestore(hostId: string, payload: TVolumeRestore
 export async function agentVolumePurge(hostId: string, trashKey: string): Promise<null> {
   const socket = agentSocket(hostId);
   return unwrap(await untilDisconnect(socket, socket.timeout(30_000).emitWithAck("volume:purge", { trashKey })));
+}
+
+export async function agentUpgrade(hostId: string, payload: TAgentUpgrade): Promise<{ from: string; to: string }> {
+  const socket = agentSocket(hostId);
+  // Download, checksum and a trial start of the new file: give it the time a slow link needs.
+  return unwrap(await untilDisconnect(socket, socket.timeout(APPLY_TIMEOUT_MS).emitWithAck("agent:upgrade", payload)));
 }

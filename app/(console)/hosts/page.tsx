@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { AddHost } from "@/components/hosts/add-host";
+import { UpgradeAgent } from "@/components/hosts/upgrade-agent";
 import { HostActions } from "@/components/hosts/host-actions";
 import { StateBadge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -90,6 +91,10 @@ export default async function HostsPage() {
                       <span className="font-mono">{h.agentVersion ? `v${h.agentVersion}` : "no agent yet"}</span> · seen{" "}
                       <RelativeTime iso={h.lastSeenAt} fallback="never" />
                     </span>
+                    {/* An agent run from a checkout (npm run agent, npm start's local agent) is updated with the checkout. */}
+                    {h.agentVersion && !h.agentVersion.endsWith("+source") && h.latestAgentVersion && h.agentVersion !== h.latestAgentVersion && (
+                      <UpgradeAgent id={h.id} name={h.name} to={h.latestAgentVersion} online={h.status !== "Unreachable"} />
+                    )}
                   </span>
                 ),
                 status: (
