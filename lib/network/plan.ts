@@ -126,6 +126,7 @@ export async function allocateAddresses(tx: TTx, placements: TPlacement[]): Prom
   for (const p of placements) {
     const subnet = subnets.get(key(p.teamId, p.hostId));
     if (!subnet) {
+      console.warn(`[network] address pool ${settings().BERTH_NETWORK_POOL} exhausted: set ${p.setId} waits (widen BERTH_NETWORK_POOL)`);
       refused.set(p.setId, `address pool exhausted: ${settings().BERTH_NETWORK_POOL} holds ${plan.count} subnets of /${plan.prefix}, all in use (BERTH_NETWORK_POOL)`);
       continue;
     }
@@ -133,10 +134,13 @@ export async function allocateAddresses(tx: TTx, placements: TPlacement[]): Prom
       assigned.push({ setId: p.setId, subnetId: subnet.id, ip: p.ip, hostPorts: p.hostPorts });
       continue;
     }
-    wanting.set(subnet.id, [...(wanting.get(subnet.id) ?? []), p]);
+    const group = wanting.get(subnet.id);
+    if (group) group.push(p);
+    else wanting.set(subnet.id, [p]);
   }
+  const subnetById = new Map([...subnets.values()].map((s) => [s.id, s]));
   for (const [subnetId, sets] of wanting) {
-    const subnet = [...subnets.values()].find((s) => s.id === subnetId)!;
+    const subnet = subnetById.get(subnetId)!;
     const cidr = parseCidr(subnet.cidr);
     const offsets = [...(used.get(subnetId) ?? [])].map((ip) => setOffsetOf(cidr, ip)).filter((o): o is number => o !== null);
     const free = lowestFree(offsets, sets.length, setCapacity(cidr));
@@ -159,7 +163,7 @@ export async function allocateAddresses(tx: TTx, placements: TPlacement[]): Prom
  */
 async function bindHostPorts(tx: TTx, placements: TPlacement[], assigned: TAddress[], refused: Map<string, string>): Promise<TAddress[]> {
   const byId = new Map(placements.map((p) => [p.setId, p]));
-  const needing = assigned.filter((a) => {
+  const needing = new Set(assigned.filter((a) => {
     const p = byId.get(a.setId)!;
     const published = p.ports.filter((x) => x.publish);
     if (published.length === 0) {
@@ -167,9 +171,9 @@ async function bindHostPorts(tx: TTx, placements: TPlacement[], assigned: TAddre
       return false;
     }
     return !(a.hostPorts.length && sameBindings(a.hostPorts, published));
-  });
-  if (needing.length === 0) return assigned;
-  const hosts = [...new Set(needing.map((a) => byId.get(a.setId)!.hostId))];
+  }));
+  if (needing.size === 0) return assigned;
+  const hosts = [...new Set([...needing].map((a) => byId.get(a.setId)!.hostId))];
   const used = new Map<string, Set<number>>(hosts.map((h) => [h, new Set()]));
   for (const row of await tx.$queryRaw<Array<{ hostId: string; hostPorts: unknown }>>`
       SELECT t."hostId", s."hostPorts" FROM "Set" s JOIN "TeamSubnet" t ON t.id = s."subnetId"
@@ -177,9 +181,9 @@ async function bindHostPorts(tx: TTx, placements: TPlacement[], assigned: TAddre
     for (const hp of hostPortsOf(row.hostPorts)) used.get(row.hostId)?.add(hp.hostPort);
   }
   // Kept bindings of sets placed in this same pass count as used too.
-  for (const a of assigned) if (!needing.includes(a)) for (const hp of a.hostPorts) used.get(byId.get(a.setId)!.hostId)?.add(hp.hostPort);
+  for (const a of assigned) if (!needing.has(a)) for (const hp of a.hostPorts) used.get(byId.get(a.setId)!.hostId)?.add(hp.hostPort);
   const { first, last } = publishRange();
-  const out = assigned.filter((a) => !needing.includes(a));
+  const out = assigned.filter((a) => !needing.has(a));
   for (const a of needing) {
     const p = byId.get(a.setId)!;
     const taken = used.get(p.hostId)!;
