@@ -46,12 +46,14 @@ export class Agent {
     private readonly identity: TIdentity,
   ) {
     this.engine = new DockerEngine(settings.DOCKER_HOST);
-    this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE, new XfsVolumes(settings.BERTH_VOLUME_ROOT, {
+    const volumes = new XfsVolumes(settings.BERTH_VOLUME_ROOT, {
       directIo: settings.BERTH_VOLUME_DIRECT_IO === "1",
       dirtyPercent: settings.BERTH_VOLUME_DIRTY_PERCENT,
-    }), (entry) =>
-      this.socket?.emit("volume:trashed", entry),
-    );
+    });
+    this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE, volumes, (entry) => this.socket?.emit("volume:trashed", entry), {
+      logs: { maxSize: settings.BERTH_LOG_MAX_SIZE, maxFiles: settings.BERTH_LOG_MAX_FILES },
+      pidsPerCore: settings.BERTH_PIDS_PER_CORE,
+    });
     this.metrics = new MetricsService(this.engine, identity.hostId);
     this.disk = new DiskUsageReporter(this.engine, identity.hostId, this.sets.volumes, settings.BERTH_DISK_SCAN_SECONDS * 1000, (usage) =>
       this.socket?.emit("disk:usage", usage),

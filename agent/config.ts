@@ -26,6 +26,12 @@ const ZAgentSettings = z.object({
   BERTH_INFRA_IMAGE: z.string().default(`berth/infra:${PACKAGE_VERSION}`),
   /** Where this host's published ports are reached; detected from its interfaces when unset. */
   BERTH_HOST_ADDRESS: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/).optional(),
+  /** Container logs (json-file) rotate at this size … */
+  BERTH_LOG_MAX_SIZE: z.string().regex(/^\d+[kmg]$/, "a size like 10m").default("10m"),
+  /** … keeping this many files: a container's logs never take more than size × files. */
+  BERTH_LOG_MAX_FILES: z.coerce.number().int().min(1).max(100).default(3),
+  /** Processes a set may run, per core of its size (at least 256): a fork bomb stays inside its set. */
+  BERTH_PIDS_PER_CORE: z.coerce.number().int().min(64).max(1_000_000).default(1024),
   /** Set volumes' loop devices use direct I/O (0 turns it off). */
   BERTH_VOLUME_DIRECT_IO: z.enum(["0", "1"]).default("1"),
   /** A set volume may hold this percent of the set's memory as dirty or in-writeback pages (0: the kernel's limits). */

@@ -55,6 +55,16 @@ function labels(spec: TSetSpec, role: "infra" | "app", index: number, name: stri
   };
 }
 
+/** json-file rotation: a chatty container cannot fill the host's disk with its logs. */
+export interface TLogCap {
+  maxSize: string;
+  maxFiles: number;
+}
+
+function logConfig(cap: TLogCap) {
+  return { Type: "json-file", Config: { "max-size": cap.maxSize, "max-file": String(cap.maxFiles) } };
+}
+
 const HARDENING = {
   Privileged: false,
   SecurityOpt: ["no-new-privileges"],
@@ -82,7 +92,7 @@ function portConfig(spec: TSetSpec): Pick<Dockerode.ContainerCreateOptions, "Exp
   };
 }
 
-export function infraConfig(spec: TSetSpec, image: string, volumeSource: string | null, networkId: string): Dockerode.ContainerCreateOptions {
+export function infraConfig(spec: TSetSpec, image: string, volumeSource: string | null, networkId: string, logs: TLogCap): Dockerode.ContainerCreateOptions {
   const { ExposedPorts, PortBindings } = portConfig(spec);
   return {
     name: infraName(spec),
@@ -95,6 +105,7 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
     HostConfig: {
       ...HARDENING,
       PortBindings,
+      LogConfig: logConfig(logs),
       IpcMode: "shareable",
       NetworkMode: networkId,
       Sysctls: { ...spec.sysctls } as Record<string, string>,
@@ -128,7 +139,7 @@ export function containerSpecHash(c: Pick<TContainerSpec, "image" | "env" | "com
   return createHash("sha256").update(JSON.stringify([c.image, env, c.command ?? null])).digest("hex").slice(0, 16);
 }
 
-export function appConfig(spec: TSetSpec, c: TContainerSpec, infraId: string): Dockerode.ContainerCreateOptions {
+export function appConfig(spec: TSetSpec, c: TContainerSpec, infraId: string, logs: TLogCap): Dockerode.ContainerCreateOptions {
   return {
     name: appName(spec, c),
     Image: c.image,
@@ -140,6 +151,7 @@ export function appConfig(spec: TSetSpec, c: TContainerSpec, infraId: string): D
       ...containerLimits(spec, c),
       // tini as PID 1: signals reach the app, so a stop takes a moment instead of the 10 s kill timeout.
       Init: true,
+      LogConfig: logConfig(logs),
       NetworkMode: `container:${infraId}`,
       IpcMode: `container:${infraId}`,
       VolumesFrom: [infraId],

@@ -12,6 +12,7 @@ interface TCgroupMounts {
   version: 1 | 2;
   cpu?: string;
   memory?: string;
+  pids?: string;
   unified?: string;
 }
 
@@ -31,6 +32,7 @@ export function cgroupMounts(mountinfo = "/proc/self/mountinfo"): TCgroupMounts 
       const opts = superOptions.split(",");
       if (opts.includes("cpu")) found.cpu = mountPoint;
       if (opts.includes("memory")) found.memory = mountPoint;
+      if (opts.includes("pids")) found.pids = mountPoint;
     }
   }
   if (!found.cpu && !found.memory && found.unified) found.version = 2;
@@ -54,8 +56,13 @@ function enableControllers(dir: string): void {
 
 const CFS_PERIOD_US = 100_000;
 
-/** Creates (or updates) the set's parent cgroup with its total CPU and memory. Idempotent. */
-export function applySetCgroup(setId: string, cpuMillis: number, memoryBytes: number): void {
+/** Processes a set of this size may run: `perCore` per core, never fewer than 256. */
+export function setPidsLimit(cpuMillis: number, perCore: number): number {
+  return Math.max(256, Math.round((cpuMillis / 1000) * perCore));
+}
+
+/** Creates (or updates) the set's parent cgroup with its total CPU, memory and processes. Idempotent. */
+export function applySetCgroup(setId: string, cpuMillis: number, memoryBytes: number, pidsMax: number): void {
   const m = cgroupMounts();
   const rel = cgroupParentPath(setId);
   const quota = Math.max(1000, Math.round((cpuMillis / 1000) * CFS_PERIOD_US));
@@ -68,6 +75,7 @@ export function applySetCgroup(setId: string, cpuMillis: number, memoryBytes: nu
     fs.mkdirSync(dir, { recursive: true });
     write(path.join(dir, "cpu.max"), `${quota} ${CFS_PERIOD_US}`);
     write(path.join(dir, "memory.max"), String(memoryBytes));
+    write(path.join(dir, "pids.max"), String(pidsMax));
     enableControllers(dir);
     return;
   }
@@ -79,6 +87,11 @@ export function applySetCgroup(setId: string, cpuMillis: number, memoryBytes: nu
   const memDir = path.join(m.memory, rel);
   fs.mkdirSync(memDir, { recursive: true });
   write(path.join(memDir, "memory.limit_in_bytes"), String(memoryBytes));
+  if (m.pids) {
+    const pidsDir = path.join(m.pids, rel);
+    fs.mkdirSync(pidsDir, { recursive: true });
+    write(path.join(pidsDir, "pids.max"), String(pidsMax));
+  }
 }
 
 export function readSetCgroup(setId: string): { cpuQuotaUs: number; cpuPeriodUs: number; memoryBytes: number } | null {

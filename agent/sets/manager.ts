@@ -1,8 +1,8 @@
-import { appConfig, appName, containerLimits, containerSpecHash, infraConfig, teamNetworkName } from "../docker/config";
+import { appConfig, appName, containerLimits, containerSpecHash, infraConfig, teamNetworkName, type TLogCap } from "../docker/config";
 import { DockerEngine, toContainerStatus, type TContainerCreate, type TListedContainer } from "../docker/engine";
 import { LABEL, volumeKey, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus, type TTrashEntry } from "../../lib/protocol/agent";
 import { XfsVolumes, VolumeError } from "../volumes/xfs";
-import { applySetCgroup, readSetCgroup, removeSetCgroup } from "./cgroup";
+import { applySetCgroup, readSetCgroup, removeSetCgroup, setPidsLimit } from "./cgroup";
 
 const MIB = 1024 * 1024;
 
@@ -31,6 +31,8 @@ export class SetManager {
     private readonly infraImage: string,
     readonly volumes: XfsVolumes,
     private readonly onTrashed: (entry: TTrashEntry) => void = () => undefined,
+    /** What a set may take from its host besides CPU and memory. */
+    private readonly caps: { logs: TLogCap; pidsPerCore: number } = { logs: { maxSize: "10m", maxFiles: 3 }, pidsPerCore: 1024 },
   ) {}
 
   private serial<T>(setId: string, work: () => Promise<T>): Promise<T> {
@@ -94,7 +96,7 @@ export class SetManager {
     // Nothing left dangling if a later step fails first.
     mountP.catch(() => undefined);
     readyP.catch(() => undefined);
-    applySetCgroup(spec.setId, spec.cpuMillis, spec.memoryMiB * MIB);
+    applySetCgroup(spec.setId, spec.cpuMillis, spec.memoryMiB * MIB, setPidsLimit(spec.cpuMillis, this.caps.pidsPerCore));
     const existing = await existingP;
     const byIndex = new Map<number, TListedContainer>();
     let infra: TListedContainer | undefined;
@@ -115,7 +117,7 @@ export class SetManager {
     let infraId = infra?.id;
     if (!infraId) {
       const source = spec.diskGiB > 0 ? this.volumes.mountPoint(key) : null;
-      infraId = await this.adopt(spec, infraConfig(spec, this.infraImage, source, networkId));
+      infraId = await this.adopt(spec, infraConfig(spec, this.infraImage, source, networkId, this.caps.logs));
     }
     await mountP;
     const infraStarted = infra?.state === "running" ? Promise.resolve() : this.engine.start(infraId);
@@ -139,7 +141,7 @@ export class SetManager {
         continue;
       }
       if (current) await this.engine.remove(current.id);
-      toStart.push(await this.adopt(spec, appConfig(spec, c, infraId)));
+      toStart.push(await this.adopt(spec, appConfig(spec, c, infraId, this.caps.logs)));
     }
     await infraStarted;
     for (const id of toStart) await this.engine.start(id);

@@ -12,7 +12,10 @@ export function UpgradeAgent({ id, name, to, online }: { id: string; name: strin
   const { run, pending, error } = useApiAction();
   return (
     <span className="mt-1 flex flex-wrap items-center gap-1.5" data-testid="agent-upgrade">
-      <span className="text-xs text-amber-800 dark:text-amber-300">console serves v{to}</span>
+      {/* Versions carry a commit: the whole one on hover keeps the row narrow. */}
+      <span className="text-xs text-amber-800 dark:text-amber-300" title={`The console serves v${to}`}>
+        another version available
+      </span>
       <Button
         size="sm"
         disabled={pending}

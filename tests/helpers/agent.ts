@@ -67,6 +67,9 @@ export class TestAgent {
       BERTH_INFRA_IMAGE: "berth/test-busybox:1",
       // Published ports are reached on loopback: tests send traffic nowhere else.
       BERTH_HOST_ADDRESS: "127.0.0.1",
+      // Small log caps keep a chatty test container's disk use tiny (tests/integration/caps.test.ts).
+      BERTH_LOG_MAX_SIZE: "1m",
+      BERTH_LOG_MAX_FILES: "2",
     };
     // An installed agent gets the rest from the agent.env its install.sh wrote.
     const identity = this.installScript
