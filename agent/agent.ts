@@ -236,7 +236,15 @@ export class Agent {
     const restart = (why: string) => {
       if (this.stopped) return;
       this.log(`docker event stream ended (${why}); reopening`);
-      setTimeout(() => void this.watchDockerEvents().catch((e: unknown) => restart(String(e))), 1000);
+      setTimeout(
+        () =>
+          void this.watchDockerEvents()
+            // The engine may have restarted and stopped every container: the console compares
+            // what runs now with what should, and has the agent start the sets again, volume first.
+            .then(() => this.sendInventory())
+            .catch((e: unknown) => restart(String(e))),
+        1000,
+      );
     };
     this.eventsHandle = await this.engine.events(
       { [LABEL.host]: this.identity.hostId },

@@ -116,7 +116,10 @@ export function infraConfig(spec: TSetSpec, image: string, volumeSource: string 
       // it with everything else, and a low weight keeps it last in line.
       CpuShares: 2,
       PidsLimit: 64,
-      RestartPolicy: { Name: "unless-stopped" },
+      // Never started by Docker on its own (boot, dockerd restart): it would bind the empty mount
+      // point before the agent has attached the set's volume, and the set would write to the
+      // host's disk. The agent starts it, after the volume, when the console asks (reconcile).
+      RestartPolicy: { Name: "no" },
       // The set's capped XFS volume, mounted by the agent at a path of its own choosing (never a
       // path from a request); business containers get it through VolumesFrom.
       Mounts: volumeSource ? [{ Type: "bind", Source: volumeSource, Target: spec.volumePath }] : [],

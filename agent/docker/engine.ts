@@ -10,6 +10,8 @@ export interface TListedContainer {
   state: TDockerState;
   image: string;
   ips: Record<string, string>;
+  /** Addresses pinned at create (IPAMConfig), which a stopped container keeps while `ips` is empty. */
+  pinnedIps: string[];
   /** Published ports: container port → host port. */
   published: Array<{ port: number; hostPort: number; protocol: string }>;
 }
@@ -207,6 +209,9 @@ export class DockerEngine {
       state: dockerState(r.State),
       image: r.Image,
       ips: Object.fromEntries(Object.entries(r.NetworkSettings?.Networks ?? {}).map(([k, v]) => [k, v.IPAddress])),
+      pinnedIps: Object.values(r.NetworkSettings?.Networks ?? {})
+        .map((v) => v.IPAMConfig?.IPv4Address)
+        .filter((ip): ip is string => Boolean(ip)),
       published: (r.Ports ?? [])
         .filter((p) => p.PublicPort)
         .map((p) => ({ port: p.PrivatePort, hostPort: p.PublicPort, protocol: p.Type }))

@@ -7,7 +7,7 @@ import { applySetCgroup, readSetCgroup, removeSetCgroup, setPidsLimit } from "./
 const MIB = 1024 * 1024;
 
 export class SetError extends Error {
-  constructor(readonly code: "IMAGE_UNAVAILABLE" | "WRONG_HOST" | "NOT_FOUND" | "DOCKER" | "VOLUME_TOOLS_MISSING", message: string) {
+  constructor(readonly code: "IMAGE_UNAVAILABLE" | "WRONG_HOST" | "NOT_FOUND" | "DOCKER" | "VOLUME_TOOLS_MISSING" | "VOLUME_CHECK_FAILED", message: string) {
     super(message);
   }
 }
@@ -89,7 +89,8 @@ export class SetManager {
     const mountP =
       spec.diskGiB > 0
         ? this.volumes.ensure(key, spec.diskGiB, spec.memoryMiB * MIB).catch((err: unknown) => {
-            throw new SetError(err instanceof VolumeError && err.code === "VOLUME_TOOLS_MISSING" ? "VOLUME_TOOLS_MISSING" : "DOCKER", (err as Error).message);
+            const code = err instanceof VolumeError && (err.code === "VOLUME_TOOLS_MISSING" || err.code === "VOLUME_CHECK_FAILED") ? err.code : "DOCKER";
+            throw new SetError(code, (err as Error).message);
           })
         : Promise.resolve(null);
     const readyP = Promise.all([this.ensureNetwork(spec), this.ensureImage(this.infraImage), ...images.map((i) => this.ensureImage(i))]);
@@ -106,7 +107,7 @@ export class SetManager {
     }
 
     const [networkId] = await readyP;
-    if (infra && spec.network && infra.state !== "running" && !Object.values(infra.ips).includes(spec.network.ip)) {
+    if (infra && spec.network && infra.state !== "running" && !infra.pinnedIps.includes(spec.network.ip)) {
       // A stopped set from before the address plan (or from an old subnet) moves onto its planned
       // address as it starts again: its containers are re-created, its volume stays.
       for (const c of [...byIndex.values()]) await this.engine.remove(c.id);

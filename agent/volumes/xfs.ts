@@ -9,7 +9,7 @@ const KEY = /^[a-z0-9-]{8,80}$/;
 
 export class VolumeError extends Error {
   constructor(
-    readonly code: "VOLUME_TOOLS_MISSING" | "VOLUME_FAILED" | "NOT_FOUND",
+    readonly code: "VOLUME_TOOLS_MISSING" | "VOLUME_FAILED" | "VOLUME_CHECK_FAILED" | "NOT_FOUND",
     message: string,
   ) {
     super(message);
@@ -113,7 +113,13 @@ export class XfsVolumes {
       await this.exec("mkfs.xfs", ["-q", partial]);
       fs.renameSync(partial, image);
     }
-    if (!this.isMounted(key)) await this.exec("mount", ["-o", "loop,nodev,nosuid", image, mnt]);
+    if (!this.isMounted(key)) {
+      try {
+        await this.exec("mount", ["-o", "loop,nodev,nosuid", image, mnt]);
+      } catch (err) {
+        throw await this.whyNotMounted(image, err as VolumeError);
+      }
+    }
     await this.grow(key, sizeGiB);
     await this.tune(key, setMemoryBytes);
     return mnt;
@@ -135,6 +141,21 @@ export class XfsVolumes {
     }
     const pct = this.policy.dirtyPercent;
     setBdiDirtyLimit(dev, pct > 0 ? Math.max(MIN_DIRTY_BYTES, (setMemoryBytes * pct) / 100) : 0);
+  }
+
+  /**
+   * A file system that does not mount is checked read-only (`xfs_repair -n`): a damaged one is
+   * reported as such and left exactly as it is for the operator (never repaired or reformatted
+   * here: that could lose what is left of the team's data).
+   */
+  private async whyNotMounted(image: string, mountError: VolumeError): Promise<VolumeError> {
+    try {
+      await this.exec("xfs_repair", ["-n", image]);
+    } catch (err) {
+      const detail = (err as Error).message.split("\n").slice(0, 3).join(" ").slice(0, 300);
+      return new VolumeError("VOLUME_CHECK_FAILED", `volume check failed: ${detail}; the image is kept untouched at ${image}`);
+    }
+    return mountError;
   }
 
   /** Grows the file and the mounted file system online; never shrinks. */

@@ -41,8 +41,9 @@ export async function dispatchApply(setId: string): Promise<void> {
     await recordSetStatus(set.id, status);
   } catch (err) {
     const agentCode = err instanceof AppError ? err.details?.agentCode : undefined;
-    if (agentCode === "IMAGE_UNAVAILABLE" || agentCode === "VALIDATION" || agentCode === "WRONG_HOST") {
-      await markSet(set.id, "Failed", (err as Error).message, ["Pending", "Creating"]);
+    if (agentCode === "IMAGE_UNAVAILABLE" || agentCode === "VALIDATION" || agentCode === "WRONG_HOST" || agentCode === "VOLUME_CHECK_FAILED") {
+      // Degraded too: a set brought back after a host restart whose volume no longer mounts.
+      await markSet(set.id, "Failed", (err as Error).message, ["Pending", "Creating", "Degraded"]);
     } else {
       await markSet(set.id, "Creating", `waiting for the host: ${(err as Error).message}`, ["Pending", "Creating"]);
     }

@@ -36,6 +36,8 @@ export class TestAgent {
   private child?: ChildProcess;
   private exited?: Promise<void>;
   readonly log: string[] = [];
+  /** Set before start(): e.g. DOCKER_HOST for an agent of a second engine. */
+  env: Record<string, string> = {};
 
   constructor(
     readonly consoleUrl: string,
@@ -82,7 +84,7 @@ export class TestAgent {
           BERTH_ZONE: this.zone,
           BERTH_VOLUME_ROOT: path.join(this.stateDir, "volumes"),
         };
-    const child = this.spawnAgent({ ...process.env, ...tuning, ...identity });
+    const child = this.spawnAgent({ ...process.env, ...tuning, ...identity, ...this.env });
     const keep = (b: Buffer) => {
       this.log.push(...b.toString().split("\n").filter(Boolean));
       if (this.log.length > 500) this.log.splice(0, this.log.length - 500);

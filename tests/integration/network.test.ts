@@ -110,11 +110,15 @@ it("gives each set a pinned address from Berth's pool and keeps it across stop/s
   expectError(await member.get(`/api/v1/teams/${team}/apps/web/sets/web-9`), 404, "NOT_FOUND");
 
   const [first] = web.sets;
+  const containerIds = async () => (await engine.listByLabels({ [LABEL.set]: first.id })).map((c) => c.id).sort();
+  const idsBefore = await containerIds();
   expectStatus(await member.post(`/api/v1/sets/${first.id}/stop`, {}), 200);
   await waitState(first.id, "Stopped");
   expectStatus(await member.post(`/api/v1/sets/${first.id}/start`, {}), 200);
   expect((await waitState(first.id, "Running")).ip).toBe(ips[0]);
   expect(await infraAddresses(first.id)).toEqual([ips[0]]);
+  // The same containers started again, not new ones on the same address.
+  expect(await containerIds()).toEqual(idsBefore);
 
   await agent.kill("SIGKILL");
   agent.start();

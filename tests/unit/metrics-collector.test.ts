@@ -43,6 +43,7 @@ function listed(id: string, role: "infra" | "app", name: string, state: TListedC
     state,
     image: "busybox",
     ips: {},
+    pinnedIps: [],
     published: [],
   };
 }
