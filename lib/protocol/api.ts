@@ -178,6 +178,7 @@ export const ZHost = z.object({
 export type THost = z.infer<typeof ZHost>;
 
 export const ZHostUpgraded = z.object({ hostId: z.string(), from: z.string(), to: z.string() });
+export const ZUpgradeStarted = z.object({ operationId: z.string(), hosts: z.number().int() });
 
 export const ZEnrollmentTokenCreate = z.strictObject({
   ttlSeconds: z.number().int().min(60).max(7 * 86_400).default(3600),

@@ -56,6 +56,7 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "post", path: "/api/v1/hosts/{id}/drain", summary: "Cordon, then move every set elsewhere one at a time (202 with an operation id)", auth: "admin", response: api.ZDrainStarted, status: 202 },
   { method: "get", path: "/api/v1/operations/{id}", summary: "Progress of a long operation (drain)", auth: "user", response: api.ZOperationView },
   { method: "post", path: "/api/v1/hosts/{id}/upgrade", summary: "The host's agent replaces itself with the bundle this console serves (checksum-verified, test-started, rolled back if it dies) and restarts; containers keep running. Audited", auth: "admin", response: api.ZHostUpgraded },
+  { method: "post", path: "/api/v1/hosts/upgrade", summary: "Upgrade every outdated agent, one host at a time, stopping at the first failure (202 with an operation id; progress = hosts upgraded)", auth: "admin", response: api.ZUpgradeStarted, status: 202 },
   { method: "post", path: "/api/v1/hosts/{id}/uncordon", summary: "Place sets on a host again", auth: "admin" },
   { method: "get", path: "/api/v1/teams/{team}/apps", summary: "Apps of a team with their sets", auth: "user", response: z.array(apps.ZAppView) },
   { method: "post", path: "/api/v1/teams/{team}/apps", summary: "Create an app: reserves quota, places and creates its sets", auth: "user", body: apps.ZAppCreateShape, response: apps.ZAppView, status: 201 },

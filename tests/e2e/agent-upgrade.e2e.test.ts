@@ -83,4 +83,20 @@ describe("agent upgrades in a browser", () => {
     expect(await row.getByTestId("agent-upgrade").count()).toBe(0);
     await shoot(page, SHOTS, "02-upgraded");
   }, 240_000);
+
+  it("upgrades every outdated agent from the page header, following the rollout", async () => {
+    const before = (await hostRow())!.agentVersion!;
+    const built = spawnSync(process.execPath, ["scripts/build-agent.mjs"], { cwd: REPO_ROOT, env: { ...process.env, BERTH_AGENT_BUILD_TAG: "e2e-all" }, encoding: "utf8" });
+    expect(built.status, built.stderr).toBe(0);
+    const target = before.replace(/\.e2e-upgrade$/, ".e2e-all");
+    await page.reload();
+    const all = page.getByRole("button", { name: /^Upgrade all agents \(\d+\)$/ });
+    await expect.poll(() => all.count(), HOST).toBe(1);
+    await all.click();
+    const status = page.getByTestId("upgrade-all-status");
+    await expect.poll(() => status.textContent(), HOST).toMatch(/agents upgraded to v/);
+    expect(await status.textContent()).toContain(`to v${target}`);
+    expect((await hostRow())?.agentVersion).toBe(target);
+    await shoot(page, SHOTS, "03-upgraded-all");
+  }, 240_000);
 });

@@ -25,6 +25,7 @@ let admin: Api;
 let engine: DockerEngine;
 let installed: TestAgent | undefined;
 let fromSource: TestAgent | undefined;
+let second: TestAgent | undefined;
 
 function servedVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(DIST, "berth-agent.json"), "utf8")) as { version: string }).version;
@@ -62,6 +63,7 @@ afterAll(async () => {
   fs.rmSync(backup, { recursive: true, force: true });
   await installed?.destroy(engine, admin);
   await fromSource?.destroy(engine, admin);
+  await second?.destroy(engine, admin);
 });
 
 it("upgrades an installed agent in place: same containers, never restarted, new version reported, audited", async () => {
@@ -143,3 +145,30 @@ it("refuses a corrupted bundle and an agent run from a checkout, changing nothin
   const source = expectError(await admin.post(`/api/v1/hosts/${fromSource.hostId()}/upgrade`, {}), 409, "CONFLICT");
   expect(JSON.stringify(source)).toMatch(/source checkout/);
 }, 120_000);
+
+it("upgrades every outdated agent one host at a time, as one operation", async () => {
+  // Serve the original bundle again and install a second host from it.
+  for (const f of FILES) fs.copyFileSync(path.join(backup, f), path.join(DIST, f));
+  second = new TestAgent(consoleInfo().url, "upgradable-2", await enrollmentToken(admin), "test", path.join(backup, "install.sh"));
+  second.start();
+  await waitFor("second installed host Ready", async () => {
+    const id = second!.hostId();
+    return id && (await host(id))?.status === "Ready";
+  }, 90_000, 500);
+  const built = spawnSync(process.execPath, ["scripts/build-agent.mjs"], { cwd: REPO_ROOT, env: { ...process.env, BERTH_AGENT_BUILD_TAG: "upgrade-all" }, encoding: "utf8" });
+  expect(built.status, built.stderr).toBe(0);
+  const target = servedVersion();
+  const ids = [installed!.hostId()!, second.hostId()!];
+  for (const id of ids) expect((await host(id)).agentVersion).not.toBe(target);
+
+  // The agent run from a checkout is left alone: two hosts, not three.
+  const started = expectStatus(await admin.post("/api/v1/hosts/upgrade", {}), 202) as { operationId: string; hosts: number };
+  expect(started.hosts).toBe(2);
+  const op = await waitFor("the rollout finished", async () => {
+    const o = expectStatus(await admin.get(`/api/v1/operations/${started.operationId}`), 200) as { status: string; error: string | null; progress: { total: number; moved: number } };
+    return o.status === "Running" ? null : o;
+  }, 180_000, 500);
+  expect(op).toMatchObject({ status: "Succeeded", progress: { total: 2, moved: 2 } });
+  for (const id of ids) expect((await host(id)).agentVersion).toBe(target);
+  expect((await host(fromSource!.hostId()!)).agentVersion).toMatch(/\+source$/);
+}, 300_000);

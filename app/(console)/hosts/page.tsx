@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { AddHost } from "@/components/hosts/add-host";
-import { UpgradeAgent } from "@/components/hosts/upgrade-agent";
+import { UpgradeAgent, UpgradeAllAgents } from "@/components/hosts/upgrade-agent";
 import { HostActions } from "@/components/hosts/host-actions";
 import { StateBadge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -11,6 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { UsageBar } from "@/components/ui/usage-bar";
 import { listHosts } from "@/lib/hosts/list";
+import { agentUpgradable } from "@/lib/ui/agents";
 import { exactTime, formatBytes, formatNumber } from "@/lib/ui/format";
 import { requirePrincipal } from "@/lib/ui/session";
 
@@ -35,6 +36,8 @@ export default async function HostsPage() {
   const hosts = await listHosts(principal);
   const counts = { Ready: 0, Unreachable: 0, Cordoned: 0 };
   for (const h of hosts) counts[h.status] += 1;
+  const latest = hosts[0]?.latestAgentVersion ?? null;
+  const outdated = hosts.filter(agentUpgradable).length;
 
   return (
     <>
@@ -47,7 +50,12 @@ export default async function HostsPage() {
             ? `${counts.Ready} Ready · ${counts.Unreachable} Unreachable · ${counts.Cordoned} Cordoned`
             : "Machines running the Berth agent and a Docker engine."
         }
-        actions={<AddHost />}
+        actions={
+          <span className="flex flex-wrap items-start gap-2">
+            {latest && <UpgradeAllAgents count={outdated} to={latest} />}
+            <AddHost />
+          </span>
+        }
       />
       <Card labelledBy="hosts-list">
         <CardHeader
@@ -91,10 +99,7 @@ export default async function HostsPage() {
                       <span className="font-mono">{h.agentVersion ? `v${h.agentVersion}` : "no agent yet"}</span> · seen{" "}
                       <RelativeTime iso={h.lastSeenAt} fallback="never" />
                     </span>
-                    {/* An agent run from a checkout (npm run agent, npm start's local agent) is updated with the checkout. */}
-                    {h.agentVersion && !h.agentVersion.endsWith("+source") && h.latestAgentVersion && h.agentVersion !== h.latestAgentVersion && (
-                      <UpgradeAgent id={h.id} name={h.name} to={h.latestAgentVersion} online={h.status !== "Unreachable"} />
-                    )}
+                    {agentUpgradable(h) && <UpgradeAgent id={h.id} name={h.name} to={h.latestAgentVersion!} />}
                   </span>
                 ),
                 status: (
