@@ -1,13 +1,11 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
-import { ZDrainStarted, ZOperationView, type TOperationView } from "@/lib/protocol/api";
+import { useState } from "react";
+import { ZDrainStarted, type TOperationView } from "@/lib/protocol/api";
 import { apiFetch } from "../api-fetch";
 import { ConfirmButton } from "../ui/confirm-button";
 import { cx } from "../ui/cx";
-
-const POLL_MS = 1000;
+import { useOperationFollow } from "./use-operation-follow";
 
 /**
  * Drain: cordon, then move every set to other hosts one at a time (each runs there before its old
@@ -15,31 +13,24 @@ const POLL_MS = 1000;
  * until it ends, and says how it ended.
  */
 export function DrainHost({ id, name, hasSets, drain }: { id: string; name: string; hasSets: boolean; drain: TOperationView | null }) {
-  const router = useRouter();
   // What this page has read or started itself; the server's row (`drain`) only changes on a refresh.
   const [live, setLive] = useState<TOperationView | null>(null);
   const [pollError, setPollError] = useState<string | null>(null);
   const op = live && (!drain || live.id === drain.id || live.createdAt >= drain.createdAt) ? live : drain;
   const running = op?.status === "Running" || op?.status === "Pending";
 
-  useEffect(() => {
-    if (!op || !running) return;
-    const timer = setTimeout(() => {
-      apiFetch(`/api/v1/operations/${encodeURIComponent(op.id)}`, { schema: ZOperationView }).then(
-        (next) => {
-          setPollError(null);
-          setLive(next);
-          // Allocation bars and statuses change as sets leave: re-read the page when it ends.
-          if (next.status !== "Running" && next.status !== "Pending") router.refresh();
-        },
-        (err: unknown) => {
-          setPollError(err instanceof Error ? err.message : String(err));
-          setLive({ ...op });
-        },
-      );
-    }, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [op, running, router]);
+  useOperationFollow(
+    op,
+    (next) => {
+      setPollError(null);
+      setLive(next);
+    },
+    (message) => {
+      setPollError(message);
+      // A new object: the follow tries again a second later.
+      if (op) setLive({ ...op });
+    },
+  );
 
   return (
     <div className="flex flex-col items-end gap-1">

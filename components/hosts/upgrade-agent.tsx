@@ -1,11 +1,11 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
-import { ZOperationView, ZUpgradeStarted, type TOperationView } from "@/lib/protocol/api";
+import { useState } from "react";
+import { ZUpgradeStarted, type TOperationView } from "@/lib/protocol/api";
 import { apiFetch } from "../api-fetch";
 import { useApiAction } from "../use-api-action";
 import { Button } from "../ui/button";
+import { useOperationFollow } from "./use-operation-follow";
 
 /**
  * An agent older (or other) than the bundle this console serves: one click replaces it in place.
@@ -42,24 +42,13 @@ export function UpgradeAgent({ id, name, to }: { id: string; name: string; to: s
  * next, and stops at the first failure); follows the operation until it ends and says how.
  */
 export function UpgradeAllAgents({ count, to }: { count: number; to: string }) {
-  const router = useRouter();
   const [op, setOp] = useState<TOperationView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const running = op?.status === "Running" || op?.status === "Pending";
-
-  useEffect(() => {
-    if (!op || !running) return;
-    const timer = setTimeout(() => {
-      apiFetch(`/api/v1/operations/${encodeURIComponent(op.id)}`, { schema: ZOperationView }).then(
-        (next) => {
-          setOp(next);
-          if (next.status !== "Running" && next.status !== "Pending") router.refresh();
-        },
-        (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
-      );
-    }, 1000);
-    return () => clearTimeout(timer);
-  }, [op, running, router]);
+  useOperationFollow(op, setOp, (message) => {
+    setError(`progress not read: ${message}`);
+    if (op) setOp({ ...op });
+  });
 
   if (count === 0 && !op) return null;
   const { moved, total } = op?.progress ?? { moved: 0, total: count };
