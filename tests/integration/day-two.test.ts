@@ -116,7 +116,9 @@ describe("canary inside a set", () => {
     }, 120_000, 500);
     expect(back.sets.find((s) => s.id === target.id)!.containers.find((c) => c.name === "app")!.image).toBe(IMAGE_V2);
     await allRunning("shop");
-    expect((await dockerView(target.id)).get("app")!.image).toBe(IMAGE_V2);
+    // The rollback's apply runs after the canary is cleared (and a crash-looping container is
+    // Running between two exits): wait for Docker, not only for the set's row.
+    await waitFor("the previous image back in Docker", async () => (await dockerView(target.id)).get("app")?.image === IMAGE_V2, 60_000, 500);
     const audit = expectStatus(await member.get(`/api/v1/audit?team=${team}`), 200) as Array<{ action: string; actor: string; details: { why?: string } }>;
     const auto = audit.find((e) => e.action === "app.canary.rollback" && e.actor.includes("watchdog"));
     expect(auto?.details.why).toMatch(/exited/);
