@@ -1,10 +1,10 @@
 import { io, type Socket } from "socket.io-client";
-import { LABEL, ZSetAction, ZSetApply, ZVolumePurge, ZVolumeRestore, type TContainerEvent } from "../lib/protocol/agent";
+import { LABEL, ZSetAction, ZSetApply, ZVolumePurge, ZVolumeRestore, type TContainerEvent, type TEndpointProbe } from "../lib/protocol/agent";
 import { PROTOCOL_VERSION, ZAgentUpgrade, type TAck, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
 import { measureCapacity } from "./capacity";
 import { DiskUsageReporter } from "./disk/usage";
 import { AGENT_VERSION, type TAgentSettings } from "./config";
-import { DockerEngine } from "./docker/engine";
+import { DockerEngine, withDeadline } from "./docker/engine";
 import { ensureBusyboxImage } from "./docker/infra-image";
 import { MetricsService } from "./metrics/service";
 import { hostAddress, probeEndpoints } from "./network/endpoints";
@@ -35,6 +35,9 @@ export class Agent {
   private heartbeatTimer?: NodeJS.Timeout;
   private eventsHandle?: { close(): void };
   private statusReason: string | null = null;
+  private heartbeatInFlight = false;
+  private engineDown = false;
+  private lastMeasure?: Awaited<ReturnType<typeof measureCapacity>>;
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectAttempts = 0;
@@ -187,39 +190,50 @@ export class Agent {
     });
   }
 
+  /**
+   * Capacity, endpoints and engine health, every heartbeat. Docker is asked with a deadline: a
+   * hung engine (dockerd stopped, not dead) must turn the host NotReady, not stop the heartbeat.
+   * The last capacity measured stands while the engine does not answer.
+   */
   private async sendHeartbeat(): Promise<void> {
     const socket = this.socket;
-    if (!socket?.connected) return;
+    if (!socket?.connected || this.heartbeatInFlight) return;
+    this.heartbeatInFlight = true;
     try {
-      const [m, endpoints] = await Promise.all([
-        measureCapacity(this.engine, this.settings.BERTH_VOLUME_ROOT),
-        probeEndpoints(this.engine, this.identity.hostId),
-      ]);
+      const deadlineMs = this.settings.BERTH_ENGINE_TIMEOUT_SECONDS * 1000;
+      let engineError: string | null = null;
+      let endpoints: TEndpointProbe[] | undefined;
+      try {
+        this.lastMeasure = await withDeadline(measureCapacity(this.engine, this.settings.BERTH_VOLUME_ROOT), deadlineMs, "docker info");
+        endpoints = await withDeadline(probeEndpoints(this.engine, this.identity.hostId), deadlineMs, "listing containers");
+      } catch (err) {
+        engineError = (err as Error).message;
+      }
+      const wasDown = this.engineDown;
+      this.engineDown = engineError !== null;
+      if (this.engineDown && !wasDown) this.log(`Docker engine not answering: ${engineError}`);
+      const m = this.lastMeasure;
       socket.emit(
         "heartbeat",
         {
-          capacity: m.capacity,
-          labels: { zone: this.settings.BERTH_ZONE, cgroup: m.cgroup },
+          capacity: m?.capacity ?? { cpuCores: 0, memoryBytes: 0, diskFreeBytes: 0, volumeFreeBytes: 0 },
+          labels: { zone: this.settings.BERTH_ZONE, ...(m ? { cgroup: m.cgroup } : {}) },
           agentVersion: AGENT_VERSION,
-          dockerVersion: m.dockerVersion,
-          statusReason: this.statusReason,
+          ...(m ? { dockerVersion: m.dockerVersion } : {}),
+          engineReady: !this.engineDown,
+          statusReason: engineError ? `Docker engine not answering: ${engineError}` : this.statusReason,
           address: hostAddress(this.settings.BERTH_HOST_ADDRESS),
-          endpoints,
+          ...(endpoints ? { endpoints } : {}),
         },
         () => undefined,
       );
-    } catch (err) {
-      this.log(`heartbeat: Docker unreachable: ${(err as Error).message}`);
-      socket.emit(
-        "heartbeat",
-        {
-          capacity: { cpuCores: 0, memoryBytes: 0, diskFreeBytes: 0, volumeFreeBytes: 0 },
-          labels: { zone: this.settings.BERTH_ZONE },
-          agentVersion: AGENT_VERSION,
-          statusReason: `Docker engine unreachable: ${(err as Error).message}`,
-        },
-        () => undefined,
-      );
+      // Back from a hang: the console compares what runs with what should, as on a reconnect.
+      if (wasDown && !this.engineDown) {
+        this.log("Docker engine answers again");
+        await this.sendInventory();
+      }
+    } finally {
+      this.heartbeatInFlight = false;
     }
   }
 

@@ -24,6 +24,8 @@ const ZAgentSettings = z.object({
   BERTH_DISK_SCAN_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
   // Docker tags cannot hold the "+commit" of the agent's version.
   BERTH_INFRA_IMAGE: z.string().default(`berth/infra:${PACKAGE_VERSION}`),
+  /** A Docker call slower than this (a hung engine) makes the host NotReady. */
+  BERTH_ENGINE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(10),
   /** Where this host's published ports are reached; detected from its interfaces when unset. */
   BERTH_HOST_ADDRESS: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/).optional(),
   /** Container logs (json-file) rotate at this size … */

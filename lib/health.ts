@@ -4,14 +4,15 @@ export const BERTH_VERSION = "0.1.0";
 
 export async function health() {
   try {
-    const [ready, total] = await Promise.all([
+    const [ready, notReady, total] = await Promise.all([
       db().host.count({ where: { status: "Ready", revokedAt: null } }),
+      db().host.count({ where: { status: "NotReady", revokedAt: null } }),
       db().host.count({ where: { revokedAt: null } }),
     ]);
     return {
       status: "ok" as const,
       database: "ok" as const,
-      agents: { ready, unreachable: total - ready, total },
+      agents: { ready, notReady, unreachable: total - ready - notReady, total },
       version: BERTH_VERSION,
     };
   } catch (err) {
@@ -19,7 +20,7 @@ export async function health() {
     return {
       status: "degraded" as const,
       database: "down" as const,
-      agents: { ready: 0, unreachable: 0, total: 0 },
+      agents: { ready: 0, notReady: 0, unreachable: 0, total: 0 },
       version: BERTH_VERSION,
     };
   }

@@ -39,6 +39,23 @@ function statusCode(err: unknown): number | undefined {
   return typeof err === "object" && err !== null && "statusCode" in err ? Number((err as { statusCode: unknown }).statusCode) : undefined;
 }
 
+/** Rejects when `work` has not settled within `ms` (the work itself goes on; Docker has no cancel). */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DockerError(`${what} did not answer within ${Math.round(ms / 1000)} s`)), ms);
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
 export class DockerError extends Error {
   constructor(message: string, readonly status?: number) {
     super(message);

@@ -13,9 +13,10 @@ import { consoleContext } from "@/lib/ui/context";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-function hostCounts(a: { ready: number; unreachable: number; total: number }): { state: string; count: number; tone: TTone }[] {
+function hostCounts(a: { ready: number; notReady: number; unreachable: number; total: number }): { state: string; count: number; tone: TTone }[] {
   return [
     { state: "Ready", count: a.ready, tone: a.ready ? "success" : "neutral" },
+    { state: "NotReady", count: a.notReady, tone: a.notReady ? "danger" : "neutral" },
     { state: "Unreachable", count: a.unreachable, tone: a.unreachable ? "danger" : "neutral" },
     { state: "Total", count: a.total, tone: "neutral" },
   ];

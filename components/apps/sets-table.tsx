@@ -62,6 +62,11 @@ export function SetsTable({ app }: { app: TAppView }) {
                   host unreachable: state last known
                 </span>
               )}
+              {s.host.status === "NotReady" && (
+                <span className="block text-xs text-amber-800 dark:text-amber-300" data-testid="host-not-ready">
+                  host&apos;s Docker engine not answering
+                </span>
+              )}
             </span>
           ) : (
             <span className="text-xs text-zinc-600 dark:text-zinc-400">not placed yet</span>

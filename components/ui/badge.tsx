@@ -54,6 +54,7 @@ const STATE_TONES: Record<string, TTone> = {
   Disabled: "danger",
   Failed: "danger",
   Unreachable: "danger",
+  NotReady: "danger",
   // Container states: a business container that exited or died is why its set is Degraded.
   Exited: "danger",
   Dead: "danger",

@@ -129,7 +129,7 @@ export type TAuditEvent = z.infer<typeof ZAuditEvent>;
 export const ZHealth = z.object({
   status: z.enum(["ok", "degraded"]),
   database: z.enum(["ok", "down"]),
-  agents: z.object({ ready: z.number().int(), unreachable: z.number().int(), total: z.number().int() }),
+  agents: z.object({ ready: z.number().int(), notReady: z.number().int(), unreachable: z.number().int(), total: z.number().int() }),
   version: z.string(),
 });
 
@@ -154,7 +154,7 @@ export const ZHost = z.object({
   id: z.string(),
   name: z.string(),
   zone: z.string(),
-  status: z.enum(["Ready", "Unreachable", "Cordoned"]),
+  status: z.enum(["Ready", "NotReady", "Unreachable", "Cordoned"]),
   cordoned: z.boolean(),
   capacity: z.object({ cpuCores: z.number(), memoryBytes: z.number() }),
   allocated: z.object({ cpuCores: z.number(), memoryBytes: z.number(), diskGiB: z.number() }),

@@ -200,7 +200,7 @@ export const ZSetView = z.object({
       id: z.string(),
       name: z.string(),
       /** When not Ready, the set's state is the last one its host reported. */
-      status: z.enum(["Ready", "Unreachable"]),
+      status: z.enum(["Ready", "NotReady", "Unreachable"]),
     })
     .nullable(),
   state: z.string(),

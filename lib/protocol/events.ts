@@ -89,6 +89,8 @@ export const ZAgentHeartbeat = z.object({
   agentVersion: z.string().max(64),
   dockerVersion: z.string().max(64).optional(),
   statusReason: z.string().max(500).nullable().optional(),
+  /** False when the agent's Docker engine fails or does not answer: the host is NotReady. */
+  engineReady: z.boolean().optional(),
   /** Where the host's published ports are reached (an address or a DNS name). */
   address: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/).optional(),
   /** The agent's TCP connects to its sets' published ports. */

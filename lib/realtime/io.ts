@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
 import { ZContainerEvent, ZDiskUsage, ZInventory, ZTrashEntry } from "../protocol/agent";
 import { recordDiskUsage } from "../hosts/disk";
-import { recordEndpointProbes } from "../hosts/endpoints";
+import { recordHeartbeat } from "../hosts/heartbeat";
 import { recordTrashed } from "../volumes/recycle";
 import { connectedHostIds, registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
 import { attachAgentStreams } from "./agent-streams";
@@ -131,25 +131,7 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
         if (typeof ack === "function") ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
         return;
       }
-      const hb = parsed.data;
-      db()
-        .host.update({
-          where: { id: hostId },
-          data: {
-            status: "Ready",
-            lastSeenAt: new Date(),
-            cpuCores: hb.capacity.cpuCores,
-            memoryBytes: BigInt(Math.floor(hb.capacity.memoryBytes)),
-            diskFreeBytes: BigInt(Math.floor(hb.capacity.diskFreeBytes)),
-            volumeFreeBytes: BigInt(Math.floor(hb.capacity.volumeFreeBytes)),
-            labels: hb.labels,
-            agentVersion: hb.agentVersion,
-            dockerVersion: hb.dockerVersion ?? null,
-            statusReason: hb.statusReason ?? null,
-            ...(hb.address ? { address: hb.address } : {}),
-          },
-        })
-        .then(() => (hb.endpoints ? recordEndpointProbes(hostId, hb.endpoints) : undefined))
+      recordHeartbeat(hostId, parsed.data)
         .then(() => typeof ack === "function" && ack({ ok: true, data: { hostId } }))
         .catch((err: unknown) => typeof ack === "function" && ack(failAck(err)));
     });
@@ -174,8 +156,8 @@ function touchHost(hostId: string): void {
 export async function markSilentHostsUnreachable(graceSeconds: number): Promise<number> {
   const cutoff = new Date(Date.now() - graceSeconds * 1000);
   const r = await db().host.updateMany({
-    where: { status: "Ready", id: { notIn: connectedHostIds() }, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: cutoff } }] },
-    data: { status: "Unreachable" },
+    where: { status: { in: ["Ready", "NotReady"] }, id: { notIn: connectedHostIds() }, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: cutoff } }] },
+    data: { status: "Unreachable", statusSince: new Date() },
   });
   return r.count;
 }

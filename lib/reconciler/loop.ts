@@ -46,8 +46,14 @@ export async function rescheduleFromLostHosts(): Promise<number> {
   const cutoff = new Date(Date.now() - settings().BERTH_RESCHEDULE_SECONDS * 1000);
   const lost = await db().host.findMany({
     // A host whose agent is connected again keeps its sets even if no heartbeat has landed yet.
-    where: { status: "Unreachable", id: { notIn: connectedHostIds() }, OR: [{ lastSeenAt: { lt: cutoff } }, { revokedAt: { not: null } }] },
-    select: { id: true, name: true },
+    where: {
+      OR: [
+        { status: "Unreachable", id: { notIn: connectedHostIds() }, OR: [{ lastSeenAt: { lt: cutoff } }, { revokedAt: { not: null } }] },
+        // Connected, but its Docker engine has failed or hung for as long.
+        { status: "NotReady", statusSince: { lt: cutoff } },
+      ],
+    },
+    select: { id: true, name: true, status: true },
   });
   let moved = 0;
   for (const host of lost) {
@@ -56,7 +62,7 @@ export async function rescheduleFromLostHosts(): Promise<number> {
       where: { hostId: host.id, deletedAt: null },
       // The address stays reserved on the lost host's subnet: a set that finds no other home before
       // the host returns is taken back there with it; one placed elsewhere gets a new one.
-      data: { hostId: null, state: "Pending", infraDockerId: null, reason: `host ${host.name} unreachable; rescheduling` },
+      data: { hostId: null, state: "Pending", infraDockerId: null, reason: `host ${host.name} ${host.status === "NotReady" ? "not ready (its Docker engine)" : "unreachable"}; rescheduling` },
     });
     if (r.count) {
       await db().container.updateMany({ where: { set: { hostId: null, deletedAt: null, state: "Pending" }, dockerId: { not: null } }, data: { dockerId: null, state: "Pending" } });

@@ -62,6 +62,15 @@ export class SecondEngine {
     await new Promise<void>((resolve, reject) => this.engine().docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
   }
 
+  /** SIGSTOP: dockerd hangs (its containers keep running under their shims), as a wedged engine does. */
+  freeze(): void {
+    if (this.child?.pid) process.kill(this.child.pid, "SIGSTOP");
+  }
+
+  thaw(): void {
+    if (this.child?.pid) process.kill(this.child.pid, "SIGCONT");
+  }
+
   logTail(): string {
     try {
       return fs.readFileSync(path.join(this.dir, "dockerd.log"), "utf8").split("\n").slice(-8).join("\n");
@@ -72,6 +81,7 @@ export class SecondEngine {
 
   /** Removes everything it ran and its directories (starting it again if a test left it stopped). */
   async destroy(): Promise<void> {
+    this.thaw();
     try {
       if (!this.child || this.child.exitCode !== null) await this.start();
       const e = this.engine();

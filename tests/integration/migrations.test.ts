@@ -208,6 +208,7 @@ const host = {
   diskMeasuredAt: at(10),
   lastSeenAt: at(11),
   address: "192.0.2.10",
+  statusSince: at(14),
   createdAt: at(12),
   updatedAt: at(13),
 } satisfies Host;
@@ -478,7 +479,7 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
 const EXPECTED_DEFAULTS: Partial<Record<TModel, Record<string, unknown>>> = {
   User: { name: "", isAdmin: false, disabled: false, lastLoginAt: null },
   QuotaRequest: { status: "PENDING", decidedById: null, note: null },
-  Host: { zone: "default", labels: {}, status: "Unreachable", cordoned: false, cpuCores: 0, memoryBytes: 0n, diskFreeBytes: 0n, volumeFreeBytes: 0n, address: null },
+  Host: { zone: "default", labels: {}, status: "Unreachable", cordoned: false, cpuCores: 0, memoryBytes: 0n, diskFreeBytes: 0n, volumeFreeBytes: 0n, address: null, statusSince: null },
   EnrollmentToken: { zone: "default", usedAt: null, hostId: null },
   App: { volumePath: "/data", specVersion: 1, deletedAt: null, ports: [] },
   Set: { state: "Pending", specVersion: 1, desiredRunning: true, hostId: null, ip: null, subnetId: null, hostPorts: [] },

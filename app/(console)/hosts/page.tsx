@@ -34,7 +34,7 @@ export default async function HostsPage() {
     );
   }
   const hosts = await listHosts(principal);
-  const counts = { Ready: 0, Unreachable: 0, Cordoned: 0 };
+  const counts = { Ready: 0, NotReady: 0, Unreachable: 0, Cordoned: 0 };
   for (const h of hosts) counts[h.status] += 1;
   const latest = hosts[0]?.latestAgentVersion ?? null;
   const outdated = hosts.filter(agentUpgradable).length;
@@ -47,7 +47,7 @@ export default async function HostsPage() {
         title="Hosts"
         description={
           hosts.length
-            ? `${counts.Ready} Ready · ${counts.Unreachable} Unreachable · ${counts.Cordoned} Cordoned`
+            ? `${counts.Ready} Ready · ${counts.NotReady ? `${counts.NotReady} NotReady · ` : ""}${counts.Unreachable} Unreachable · ${counts.Cordoned} Cordoned`
             : "Machines running the Berth agent and a Docker engine."
         }
         actions={

@@ -80,6 +80,15 @@ export default async function SetPage({ params, searchParams }: TProps) {
                     unreachable · last known state
                   </span>
                 )}
+                {set.host.status === "NotReady" && (
+                  <span
+                    className="block text-xs text-amber-800 dark:text-amber-300"
+                    data-testid="host-not-ready"
+                    title="The host's agent is connected but its Docker engine fails or does not answer: the state shown is the last one it reported."
+                  >
+                    not ready (Docker engine) · last known state
+                  </span>
+                )}
               </>
             ) : (
               <span className="text-zinc-500">not placed yet</span>

@@ -1,0 +1,30 @@
+import { db } from "../db";
+import type { TAgentHeartbeat } from "../protocol/events";
+import { recordEndpointProbes } from "./endpoints";
+
+/**
+ * One agent heartbeat: the host is Ready, or NotReady when its agent says the Docker engine fails
+ * or hangs (the agent is connected, so it is never Unreachable then). `statusSince` moves only when
+ * the status does: the reconciler moves a NotReady host's sets after the reschedule timeout.
+ */
+export async function recordHeartbeat(hostId: string, hb: TAgentHeartbeat): Promise<void> {
+  const status = hb.engineReady === false ? "NotReady" : "Ready";
+  await db().host.updateMany({ where: { id: hostId, status: { not: status } }, data: { status, statusSince: new Date() } });
+  await db().host.update({
+    where: { id: hostId },
+    data: {
+      lastSeenAt: new Date(),
+      cpuCores: hb.capacity.cpuCores,
+      memoryBytes: BigInt(Math.floor(hb.capacity.memoryBytes)),
+      diskFreeBytes: BigInt(Math.floor(hb.capacity.diskFreeBytes)),
+      volumeFreeBytes: BigInt(Math.floor(hb.capacity.volumeFreeBytes)),
+      labels: hb.labels,
+      agentVersion: hb.agentVersion,
+      // A hung engine reports no version: the last known one stands.
+      ...(hb.dockerVersion ? { dockerVersion: hb.dockerVersion } : {}),
+      statusReason: hb.statusReason ?? null,
+      ...(hb.address ? { address: hb.address } : {}),
+    },
+  });
+  if (hb.endpoints) await recordEndpointProbes(hostId, hb.endpoints);
+}
