@@ -163,15 +163,10 @@ export async function allocateAddresses(tx: TTx, placements: TPlacement[]): Prom
  */
 async function bindHostPorts(tx: TTx, placements: TPlacement[], assigned: TAddress[], refused: Map<string, string>): Promise<TAddress[]> {
   const byId = new Map(placements.map((p) => [p.setId, p]));
-  const needing = new Set(assigned.filter((a) => {
-    const p = byId.get(a.setId)!;
-    const published = p.ports.filter((x) => x.publish);
-    if (published.length === 0) {
-      a.hostPorts = [];
-      return false;
-    }
-    return !(a.hostPorts.length && sameBindings(a.hostPorts, published));
-  }));
+  const publishedOf = (a: TAddress) => byId.get(a.setId)!.ports.filter((x) => x.publish);
+  // An app without published ports holds no host ports, whatever the set held before.
+  for (const a of assigned) if (publishedOf(a).length === 0) a.hostPorts = [];
+  const needing = new Set(assigned.filter((a) => publishedOf(a).length > 0 && !(a.hostPorts.length && sameBindings(a.hostPorts, publishedOf(a)))));
   if (needing.size === 0) return assigned;
   const hosts = [...new Set([...needing].map((a) => byId.get(a.setId)!.hostId))];
   const used = new Map<string, Set<number>>(hosts.map((h) => [h, new Set()]));
@@ -187,7 +182,7 @@ async function bindHostPorts(tx: TTx, placements: TPlacement[], assigned: TAddre
   for (const a of needing) {
     const p = byId.get(a.setId)!;
     const taken = used.get(p.hostId)!;
-    const published = p.ports.filter((x) => x.publish);
+    const published = publishedOf(a);
     const free = lowestFree([...taken].map((n) => n - first), published.length, last - first + 1);
     if (free.length < published.length) {
       refused.set(a.setId, `no free host port in BERTH_PUBLISH_RANGE ${first}-${last} on this host`);

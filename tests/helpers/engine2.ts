@@ -3,6 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DockerEngine } from "@/agent/docker/engine";
+import { enrollmentToken, ensureTestImage, TestAgent, TEST_IMAGE, waitFor } from "./agent";
+import type { Api } from "./api";
 
 /**
  * A second Docker engine beside the machine's own (own data and exec roots, socket and pidfile,
@@ -94,4 +96,19 @@ export class SecondEngine {
     await this.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A second engine with the test image, and an agent of its own on it, enrolled and Ready. */
+export async function agentOnSecondEngine(admin: Api, consoleUrl: string, name: string, env: Record<string, string> = {}): Promise<{ engine2: SecondEngine; agent: TestAgent }> {
+  const engine2 = new SecondEngine();
+  await engine2.start();
+  await engine2.loadImage(await ensureTestImage(), TEST_IMAGE);
+  const agent = new TestAgent(consoleUrl, name, await enrollmentToken(admin));
+  agent.env = { DOCKER_HOST: engine2.dockerHost, ...env };
+  agent.start();
+  await waitFor(`host ${name} Ready`, async () => {
+    const hosts = (await admin.get("/api/v1/hosts")).body as Array<{ id: string; status: string }>;
+    return hosts.some((h) => h.id === agent.hostId() && h.status === "Ready");
+  }, 90_000, 500);
+  return { engine2, agent };
 }

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { LABEL } from "@/lib/protocol/agent";
 import type { THost } from "@/lib/protocol/api";
 import type { TAppView } from "@/lib/protocol/apps";
-import { enrollmentToken, ensureTestImage, TestAgent, TEST_IMAGE, waitFor } from "../helpers/agent";
+import { TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, expectStatus, type Api } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
-import { SecondEngine } from "../helpers/engine2";
+import { agentOnSecondEngine, type SecondEngine } from "../helpers/engine2";
 import { makeMember, makeTeam } from "../helpers/fixtures";
 
 /** A Docker engine that hangs (SIGSTOP) under a connected agent: the host is NotReady, gets no sets, and comes back. */
@@ -27,14 +27,7 @@ async function app(name: string): Promise<TAppView> {
 beforeAll(async () => {
   const c = consoleInfo();
   admin = await adminApi(c);
-  const engine1 = await ensureTestImage();
-  engine2 = new SecondEngine();
-  await engine2.start();
-  await engine2.loadImage(engine1, TEST_IMAGE);
-  agent = new TestAgent(c.url, "hangs", await enrollmentToken(admin));
-  agent.env = { DOCKER_HOST: engine2.dockerHost, BERTH_ENGINE_TIMEOUT_SECONDS: "3" };
-  agent.start();
-  await waitFor("host Ready", async () => (agent.hostId() ? (await host())?.status === "Ready" : false), 90_000, 500);
+  ({ engine2, agent } = await agentOnSecondEngine(admin, c.url, "hangs", { BERTH_ENGINE_TIMEOUT_SECONDS: "3" }));
   team = await makeTeam(admin, { quota: { cpu: 2, memoryMiB: 1024, diskGiB: 4, sets: 4 } });
   member = (await makeMember(admin, team, "MEMBER")).api;
 }, 300_000);

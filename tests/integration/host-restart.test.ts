@@ -6,10 +6,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { XfsVolumes } from "@/agent/volumes/xfs";
 import { LABEL, volumeKey } from "@/lib/protocol/agent";
 import type { TSetView } from "@/lib/protocol/apps";
-import { enrollmentToken, ensureTestImage, execIn, TestAgent, TEST_IMAGE, waitFor } from "../helpers/agent";
+import { execIn, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, expectStatus, type Api } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
-import { SecondEngine } from "../helpers/engine2";
+import { agentOnSecondEngine, type SecondEngine } from "../helpers/engine2";
 import { makeMember, makeTeam } from "../helpers/fixtures";
 
 /**
@@ -63,17 +63,7 @@ async function runningAgain(): Promise<TSetView> {
 beforeAll(async () => {
   const c = consoleInfo();
   admin = await adminApi(c);
-  const engine1 = await ensureTestImage();
-  engine2 = new SecondEngine();
-  await engine2.start();
-  await engine2.loadImage(engine1, TEST_IMAGE);
-  agent = new TestAgent(c.url, "restarts", await enrollmentToken(admin));
-  agent.env = { DOCKER_HOST: engine2.dockerHost };
-  agent.start();
-  await waitFor("host Ready", async () => {
-    const hosts = expectStatus(await admin.get("/api/v1/hosts"), 200) as Array<{ id: string; status: string }>;
-    return hosts.some((h) => h.id === agent.hostId() && h.status === "Ready");
-  }, 90_000, 500);
+  ({ engine2, agent } = await agentOnSecondEngine(admin, c.url, "restarts"));
   team = await makeTeam(admin, { quota: { cpu: 2, memoryMiB: 1024, diskGiB: 4, sets: 2 } });
   member = (await makeMember(admin, team, "MEMBER")).api;
   expectStatus(
