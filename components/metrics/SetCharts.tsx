@@ -22,6 +22,7 @@ type TStatus =
   | { kind: "reconnecting"; message?: string }
   | { kind: "error"; message: string };
 
+const SUBSCRIBE_TIMEOUT_MS = 10_000;
 const NET_COLOUR = "#64748b";
 const RANGE_MS: Record<Exclude<TRange, "live">, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000 };
 
@@ -97,12 +98,23 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
       });
 
     const socket = io("/ui", { path: "/socket.io", withCredentials: true, transports: ["websocket"] });
-    socket.on("connect", () => {
-      // Subscriptions belong to a connection: after a reconnect, ask again.
-      socket.emit("metrics:subscribe", { setId }, (ack: TAck<null>) => {
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const subscribe = () => {
+      // An answer lost on a flaky link must not leave the charts waiting forever: ask again.
+      socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit("metrics:subscribe", { setId }, (err: Error | null, ack: TAck<null>) => {
         if (cancelled) return;
+        if (err) {
+          setStatus({ kind: "reconnecting", message: "The console did not answer; asking again" });
+          if (socket.connected) retry = setTimeout(subscribe, 1000);
+          return;
+        }
         setStatus(ack.ok ? { kind: "live" } : { kind: "error", message: ack.error.message });
       });
+    };
+    // Subscriptions belong to a connection: after a reconnect, ask again.
+    socket.on("connect", () => {
+      clearTimeout(retry);
+      subscribe();
     });
     socket.on("disconnect", () => !cancelled && setStatus({ kind: "reconnecting" }));
     socket.on("connect_error", (err: Error) => !cancelled && setStatus({ kind: "reconnecting", message: err.message }));
@@ -117,6 +129,7 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
     });
     return () => {
       cancelled = true;
+      clearTimeout(retry);
       // The console releases the agent's watch when the last subscriber's socket goes.
       socket.disconnect();
     };

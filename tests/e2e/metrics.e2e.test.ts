@@ -77,6 +77,7 @@ describe("the set page", () => {
     const seen: string[] = [];
     page.on("console", (m) => seen.push(`${m.type()}: ${m.text()}`));
     page.on("pageerror", (e) => seen.push(`pageerror: ${e.message}`));
+    page.on("requestfailed", (r) => seen.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
     try {
       await page.goto(`${c.url}/sets/${set.id}`);
       expect(await page.locator("h1").textContent()).toBe(set.id);
@@ -100,6 +101,29 @@ describe("the set page", () => {
       await context.close();
     }
   }, 240_000);
+
+  it("reloads a set page whose code failed to load, and then it is live", async () => {
+    const { context, page } = await signedIn(member);
+    // What Chromium does when Docker adds a bridge mid-load (ERR_NETWORK_CHANGED): one script of
+    // the page fails. Without the reload the page stays server-rendered: "Polling", charts loading.
+    let failed: string | null = null;
+    await page.route("**/_next/static/chunks/**", async (route) => {
+      if (failed === null && route.request().resourceType() === "script") {
+        failed = route.request().url();
+        await route.abort("internetdisconnected");
+      } else await route.continue();
+    });
+    try {
+      await page.goto(`${c.url}/sets/${set.id}`);
+      await page.getByText("Live · every second").waitFor({ timeout: 60_000 });
+      expect(await page.getByRole("status").filter({ hasText: /^Live$/ }).count()).toBe(1);
+      expect(failed).toContain("/_next/static/chunks/");
+      const reloads = JSON.parse((await page.evaluate(() => sessionStorage.getItem("berth:asset-reloads"))) ?? "[]") as number[];
+      expect(reloads).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 
   it("shows each container's writable layer and the volume's use from the host's disk scan", async () => {
     await waitFor("a disk scan recorded", async () => {
