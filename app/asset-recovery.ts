@@ -7,7 +7,10 @@
  */
 export const ASSET_RECOVERY_SCRIPT = `(function () {
   var KEY = "berth:asset-reloads";
+  // One failed chunk fires for its <script> and its preload <link>: one reload per page load.
+  var reloading = false;
   addEventListener("error", function (e) {
+    if (reloading) return;
     var el = e.target;
     if (!el || (el.tagName !== "SCRIPT" && el.tagName !== "LINK")) return;
     var url = el.src || el.href || "";
@@ -18,6 +21,7 @@ export const ASSET_RECOVERY_SCRIPT = `(function () {
     recent = recent.filter(function (t) { return now - t < 60000; });
     if (recent.length >= 2) return;
     recent.push(now);
+    reloading = true;
     try { sessionStorage.setItem(KEY, JSON.stringify(recent)); } catch (err) { console.warn("reloads not counted", err); }
     console.warn("reloading: " + url + " did not load");
     location.reload();
