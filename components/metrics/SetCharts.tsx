@@ -116,7 +116,11 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
       clearTimeout(retry);
       subscribe();
     });
-    socket.on("disconnect", () => !cancelled && setStatus({ kind: "reconnecting" }));
+    socket.on("disconnect", () => {
+      // A retry would be buffered and sent after the reconnect, beside the connect handler's own ask.
+      clearTimeout(retry);
+      if (!cancelled) setStatus({ kind: "reconnecting" });
+    });
     socket.on("connect_error", (err: Error) => !cancelled && setStatus({ kind: "reconnecting", message: err.message }));
     socket.on("metrics:sample", (s: TSetMetrics) => {
       if (s.setId !== setId) return;
