@@ -5,12 +5,15 @@ import { closeDb } from "./lib/db";
 import { publicUrl, settings } from "./lib/env";
 import { attachRealtime, markSilentHostsUnreachable } from "./lib/realtime/io";
 import { startReconcileLoop } from "./lib/reconciler/loop";
+import { reconcileCatalog } from "./lib/registry/catalog";
+import { startEmbeddedRegistry } from "./lib/registry/embedded";
 
 const log = (m: string) => console.log(`[berth] ${m}`);
 
 async function main(): Promise<void> {
   const s = settings();
   const booted = await boot(log);
+  const registry = s.BERTH_REGISTRY_URL ? null : await startEmbeddedRegistry(log);
   const dev = process.env.NODE_ENV !== "production";
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: s.PORT });
   await app.prepare();
@@ -33,6 +36,13 @@ async function main(): Promise<void> {
   const reconciler = startReconcileLoop(s.BERTH_RECONCILE_SECONDS * 1000);
 
   await new Promise<void>((resolve) => httpServer.listen(s.PORT, s.BERTH_BIND, resolve));
+  if (registry || s.BERTH_REGISTRY_URL) {
+    // Pushes made while the console was down sent notifications nobody received.
+    reconcileCatalog().then(
+      (r) => (r.tags || r.removed) && log(`image catalog: ${r.tags} tag(s) added, ${r.removed} removed from the registry's listing`),
+      (err: unknown) => console.error("[berth] image catalog not reconciled", err),
+    );
+  }
   log(`console ready on ${publicUrl().origin} (bound ${s.BERTH_BIND}:${s.PORT}, ${dev ? "dev" : "production"})`);
 
   let stopping = false;
@@ -46,6 +56,7 @@ async function main(): Promise<void> {
     httpServer.closeAllConnections();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     await realtime.metrics.close();
+    await registry?.stop();
     await closeDb();
     await booted.embedded?.stop();
     process.exit(0);

@@ -166,6 +166,10 @@ export class Agent {
         ack(fail(err));
       }
     });
+    socket.on("hello", (payload) => {
+      const registry = typeof payload?.registry === "string" && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(payload.registry) ? payload.registry : null;
+      this.sets.registryAuth = registry ? { host: registry, credential: this.identity.credential } : null;
+    });
     socket.on("agent:upgrade", (payload, ack) => {
       const parsed = ZAgentUpgrade.safeParse(payload);
       if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });

@@ -93,8 +93,8 @@ export class DockerEngine {
   }
 
   /** Pull `ref`, resolving when the pull finished; rejects with Docker's reason. */
-  async pull(ref: string): Promise<void> {
-    const stream = await this.docker.pull(ref);
+  async pull(ref: string, auth?: { username: string; password: string; serveraddress: string }): Promise<void> {
+    const stream = await this.docker.pull(ref, auth ? { authconfig: auth } : {});
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
         const failed = output?.find((o) => o.error);

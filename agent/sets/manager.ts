@@ -1,4 +1,5 @@
 import { appConfig, appName, containerLimits, containerSpecHash, infraConfig, teamNetworkName, type TLogCap } from "../docker/config";
+import { parseReference } from "../../lib/registry/policy";
 import { DockerEngine, toContainerStatus, type TContainerCreate, type TListedContainer } from "../docker/engine";
 import { LABEL, volumeKey, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus, type TTrashEntry } from "../../lib/protocol/agent";
 import { XfsVolumes, VolumeError } from "../volumes/xfs";
@@ -52,11 +53,16 @@ export class SetManager {
     return this.serial(spec.setId, () => this.applyNow(spec));
   }
 
+  /** Berth's registry and this host's credential for it (from the console's hello); other registries get no credential. */
+  registryAuth: { host: string; credential: string } | null = null;
+
   private async ensureImage(ref: string): Promise<void> {
     if (this.knownImages.has(ref)) return;
     if (!(await this.engine.hasImage(ref))) {
+      const r = this.registryAuth;
+      const auth = r && parseReference(ref).domain === r.host.toLowerCase() ? { username: "berth-host", password: r.credential, serveraddress: r.host } : undefined;
       try {
-        await this.engine.pull(ref);
+        await this.engine.pull(ref, auth);
       } catch (err) {
         throw new SetError("IMAGE_UNAVAILABLE", `Image ${ref} is not on this host and could not be pulled: ${(err as Error).message}`);
       }

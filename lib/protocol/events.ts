@@ -118,7 +118,8 @@ export type TAgentUpgrade = z.infer<typeof ZAgentUpgrade>;
 export interface TAgentServerToClient extends TAgentStreamServerToClient {
   /** Replace the agent's own file with the console's bundle, answer, then restart (exit 75). */
   "agent:upgrade": (payload: TAgentUpgrade, ack: TAckFn<{ from: string; to: string }>) => void;
-  hello: (payload: { hostId: string; name: string }) => void;
+  /** `registry`: Berth's registry (host:port); the agent pulls from it, and only from it, with its host credential. */
+  hello: (payload: { hostId: string; name: string; registry: string | null }) => void;
   "set:apply": (payload: TSetApply, ack: TAckFn<TSetStatus>) => void;
   "set:action": (payload: TSetAction, ack: TAckFn<TSetStatus | null>) => void;
   "inventory:get": (ack: TAckFn<TInventory>) => void;

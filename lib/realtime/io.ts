@@ -9,6 +9,7 @@ import { ZContainerEvent, ZDiskUsage, ZInventory, ZTrashEntry } from "../protoco
 import { recordDiskUsage } from "../hosts/disk";
 import { recordHeartbeat } from "../hosts/heartbeat";
 import { recordTrashed } from "../volumes/recycle";
+import { configuredRegistryHost, registryInfo } from "../registry/runtime";
 import { connectedHostIds, registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
 import { attachAgentStreams } from "./agent-streams";
 import { attachTerminal } from "../terminal/sessions";
@@ -97,7 +98,7 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
       // heartbeat: an agent that restarts before its first heartbeat was still alive a moment ago.
       touchHost(hostId);
     });
-    socket.emit("hello", { hostId, name });
+    socket.emit("hello", { hostId, name, registry: registryInfo().available ? configuredRegistryHost() : null });
     attachAgentStreams(socket as unknown as TAgentSocket, hostId);
     socket.on("inventory", (payload, ack) => {
       const parsed = ZInventory.safeParse(payload);

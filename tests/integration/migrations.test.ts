@@ -275,6 +275,7 @@ const container = {
   index: 1,
   name: "sidecar",
   image: "berth/demo-agent:1",
+  imageDigest: `sha256:${"c".repeat(64)}`,
   cpuPercent: 20,
   memoryPercent: 30,
   env: { A: "1", B: "two words" },
@@ -303,7 +304,17 @@ const volume = {
   createdAt: at(27),
   updatedAt: at(28),
 } satisfies Volume;
-const image = { id: "img-1", teamId: team.id, name: "berth/demo-web", tag: "1", digest: `sha256:${"e".repeat(64)}`, createdAt: at(29) } satisfies Image;
+const image = {
+  id: "img-1",
+  teamId: team.id,
+  repository: "berth/demo-web",
+  tag: "1",
+  digest: `sha256:${"e".repeat(64)}`,
+  sizeBytes: 5_000_000_001n,
+  layers: [{ digest: `sha256:${"f".repeat(64)}`, size: 5_000_000_000 }],
+  pushedBy: "someone@example.com",
+  pushedAt: at(29),
+} satisfies Image;
 const apiToken = {
   id: "tok-1",
   userId: user.id,
@@ -464,7 +475,7 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
     Set: () => db.set.create({ data: { appId: app.id, teamId: team.id, ordinal: 9, cpuMillis: 1, memoryMiB: 1, diskGiB: 1 } }),
     Container: () => db.container.create({ data: { setId: set.id, index: 9, name: "min", image: "busybox", cpuPercent: 1, memoryPercent: 1 } }),
     Volume: () => db.volume.create({ data: { teamId: team.id, sizeGiB: 1 } }),
-    Image: () => db.image.create({ data: { teamId: team.id, name: "min" } }),
+    Image: () => db.image.create({ data: { repository: "library/min", tag: "1", digest: `sha256:${"0".repeat(64)}` } }),
     ApiToken: () => db.apiToken.create({ data: { userId: user.id, name: "min", tokenHash: "min", prefix: "berth_min" } }),
     AuditEvent: () => db.auditEvent.create({ data: { actorLabel: "system", action: "a", targetType: "t" } }),
     Operation: () => db.operation.create({ data: { kind: "min" } }),
@@ -483,10 +494,10 @@ const EXPECTED_DEFAULTS: Partial<Record<TModel, Record<string, unknown>>> = {
   EnrollmentToken: { zone: "default", usedAt: null, hostId: null },
   App: { volumePath: "/data", specVersion: 1, deletedAt: null, ports: [] },
   Set: { state: "Pending", specVersion: 1, desiredRunning: true, hostId: null, ip: null, subnetId: null, hostPorts: [] },
-  Container: { env: {}, command: null, state: "Pending", exitCode: null, oomKills: 0, lastOomAt: null, lastOomCause: null },
+  Container: { env: {}, command: null, imageDigest: null, state: "Pending", exitCode: null, oomKills: 0, lastOomAt: null, lastOomCause: null },
   TeamSubnet: { emptySince: null },
   Volume: { usedBytes: 0n, trashedAt: null },
-  Image: { tag: "latest", digest: null },
+  Image: { teamId: null, sizeBytes: 0n, layers: [], pushedBy: null },
   ApiToken: { expiresAt: null, revokedAt: null },
   AuditEvent: { details: {}, teamId: null },
   Operation: { status: "Pending", payload: {} },
