@@ -139,8 +139,8 @@ export class MetricsCollector {
       const netTx = net?.tx ?? 0;
       const containers: TContainerMetrics[] = [];
       for (const t of s.apps) {
-        const now = this.clock();
-        const raw = t.probe.read(detail);
+        let now = this.clock();
+        const raw = t.probe.read(detail, () => (now = this.clock()));
         if (!raw) {
           this.stale = true;
           continue;

@@ -93,9 +93,14 @@ export class ContainerProbe {
     return ns !== null && Number.isFinite(ns) ? ns : null;
   }
 
-  /** null when the container's cgroup is gone (stopped or removed). */
-  read(detail: boolean): TRawContainer | null {
+  /**
+   * null when the container's cgroup is gone (stopped or removed). `onCpuRead` runs right after
+   * the CPU counter is read: the caller's timestamp for it, since the reads after it can block
+   * for a while on a busy host and CPU% divides by the time between two counter reads.
+   */
+  read(detail: boolean, onCpuRead: () => void = () => undefined): TRawContainer | null {
     const cpuNs = this.cpuNs();
+    onCpuRead();
     if (cpuNs === null) return null;
     const memoryBytes = this.memory.readNumber();
     if (memoryBytes === null) return null;
