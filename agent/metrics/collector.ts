@@ -43,6 +43,9 @@ export interface TContainerSnapshot {
  * keeps one probe per container, so a tick is a handful of preads per container and no
  * Docker API call at all.
  */
+/** CPU% over less than this is not reported anew (see toSample). */
+const MIN_CPU_WINDOW_MS = 250;
+
 export class MetricsCollector {
   private readonly containers = new Map<string, TTracked>();
   private readonly sets = new Map<string, TTrackedSet>();
@@ -156,12 +159,18 @@ export class MetricsCollector {
   private toSample(t: TTracked, raw: TRawContainer, now: number, netRx: number, netTx: number): TContainerMetrics {
     let cpuPercent = 0;
     const elapsedMs = now - t.prevAt;
-    if (t.prevCpuNs !== null && elapsedMs > 0 && raw.cpuNs >= t.prevCpuNs) {
-      cpuPercent = ((raw.cpuNs - t.prevCpuNs) / (elapsedMs * 1e6)) * 100;
+    if (elapsedMs < MIN_CPU_WINDOW_MS && t.prevCpuNs !== null && raw.cpuNs >= t.prevCpuNs) {
+      // Too short a window: the CFS quota is spent in bursts (a half-core container may run a whole
+      // core for 50 ms), so a few milliseconds say nothing. Keep the last figure and the baseline.
+      cpuPercent = t.lastCpuPercent;
+    } else {
+      if (t.prevCpuNs !== null && elapsedMs > 0 && raw.cpuNs >= t.prevCpuNs) {
+        cpuPercent = ((raw.cpuNs - t.prevCpuNs) / (elapsedMs * 1e6)) * 100;
+      }
+      // A restarted container starts its counter again: the next tick has a clean baseline.
+      t.prevCpuNs = raw.cpuNs;
+      t.prevAt = now;
     }
-    // A restarted container starts its counter again: the next tick has a clean baseline.
-    t.prevCpuNs = raw.cpuNs;
-    t.prevAt = now;
     t.last = raw;
     t.lastCpuPercent = cpuPercent;
     return {

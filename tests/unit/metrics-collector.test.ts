@@ -112,6 +112,18 @@ describe("MetricsCollector on cgroup v1", () => {
     c.advance(1000);
     write(at("cpuacct", APP, "cpuacct.usage"), "1000\n");
     expect(collector.sample([SET], 125, false)[0].containers[0].cpuPercent).toBe(0);
+
+    // 10 ms after the last reading (a subscribe right after a sweep): a burst of the CFS quota
+    // there would read as 300 %; the last figure stands and the window keeps its start.
+    c.advance(1000);
+    write(at("cpuacct", APP, "cpuacct.usage"), "500001000\n");
+    expect(collector.sample([SET], 126, false)[0].containers[0].cpuPercent).toBe(50);
+    c.advance(10);
+    write(at("cpuacct", APP, "cpuacct.usage"), "530001000\n");
+    expect(collector.sample([SET], 127, false)[0].containers[0].cpuPercent).toBe(50);
+    c.advance(990);
+    write(at("cpuacct", APP, "cpuacct.usage"), "1000001000\n");
+    expect(collector.sample([SET], 128, false)[0].containers[0].cpuPercent).toBe(50);
     collector.close();
   });
 
