@@ -7,6 +7,7 @@ import { attachRealtime, markSilentHostsUnreachable } from "./lib/realtime/io";
 import { startReconcileLoop } from "./lib/reconciler/loop";
 import { reconcileCatalog } from "./lib/registry/catalog";
 import { startEmbeddedRegistry } from "./lib/registry/embedded";
+import { publishInfraImage } from "./lib/registry/infra";
 
 const log = (m: string) => console.log(`[berth] ${m}`);
 
@@ -35,6 +36,13 @@ async function main(): Promise<void> {
 
   const reconciler = startReconcileLoop(s.BERTH_RECONCILE_SECONDS * 1000);
 
+  if (registry || s.BERTH_REGISTRY_URL) {
+    // Before agents connect: their hello names the infra image to pull. Without it they build their own.
+    await publishInfraImage().then(
+      (ref) => log(`infra image ${ref}`),
+      (err: unknown) => console.error("[berth] infra image not published; hosts build their own from BusyBox", err),
+    );
+  }
   await new Promise<void>((resolve) => httpServer.listen(s.PORT, s.BERTH_BIND, resolve));
   if (registry || s.BERTH_REGISTRY_URL) {
     // Pushes made while the console was down sent notifications nobody received.

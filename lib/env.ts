@@ -52,6 +52,8 @@ export const ZSettings = z.object({
     .default("")
     .transform((v) => v.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean)),
   BERTH_IMAGE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
+  /** "0" turns off telling hosts to pull a new set's images as soon as it is placed (for measuring; on by default). */
+  BERTH_PREPULL: z.enum(["0", "1"]).default("1"),
 });
 export type TSettings = z.infer<typeof ZSettings>;
 

@@ -21,10 +21,10 @@ async function loadApp(teamId: string, name: string) {
 }
 
 /** Points `container` of the given sets at `image` and applies them one at a time. */
-async function rollImage(setIds: string[], container: string, image: string, imageDigest: string | null, waitEach: boolean): Promise<string[]> {
+async function rollImage(setIds: string[], container: string, image: string, digestOf: (setId: string) => string | null, waitEach: boolean): Promise<string[]> {
   const failures: string[] = [];
   for (const setId of setIds) {
-    await db().container.updateMany({ where: { setId, name: container }, data: { image, imageDigest } });
+    await db().container.updateMany({ where: { setId, name: container }, data: { image, imageDigest: digestOf(setId) } });
     await dispatchApply(setId);
     if (waitEach) {
       const s = await db().set.findUnique({ where: { id: setId }, select: { state: true, reason: true } });
@@ -66,14 +66,14 @@ export async function startCanary(p: TPrincipal, teamSlug: string, name: string,
   }
   const pins = await pinImages(team.slug, [{ path: "image", image: input.image }]);
   const digest = pins.get(input.image) ?? null;
-  // The sets not in the canary keep what they run; rollback restores exactly that.
-  const previous = await db().container.findFirst({ where: { setId: { in: live.map((s) => s.id) }, name: input.container, image: spec.image }, select: { imageDigest: true } });
+  // Sets of one tag can run different digests (a scale-out after a push): rollback restores each set's own.
+  const previous = await db().container.findMany({ where: { setId: { in: chosen }, name: input.container }, select: { setId: true, imageDigest: true } });
   const canary: TCanary = {
     container: input.container,
     image: input.image,
     previousImage: spec.image,
     digest,
-    previousDigest: previous?.imageDigest ?? null,
+    previousDigests: Object.fromEntries(previous.map((c) => [c.setId, c.imageDigest])),
     setIds: chosen,
     startedAt: new Date().toISOString(),
   };
@@ -85,7 +85,7 @@ export async function startCanary(p: TPrincipal, teamSlug: string, name: string,
     return true;
   });
   if (!claimed) throw conflict("A canary is already running for this app; promote or roll it back first");
-  await rollImage(chosen, input.container, input.image, digest, false);
+  await rollImage(chosen, input.container, input.image, () => digest, false);
   return getApp(p, teamSlug, name);
 }
 
@@ -105,7 +105,7 @@ export async function promoteCanary(p: TPrincipal, teamSlug: string, name: strin
   // Every set gets the digest the canary sets were tested with, even if the tag moved since.
   const digest = canary.digest ?? null;
   await db().container.updateMany({ where: { setId: { in: rest.map((s) => s.id) }, name: canary.container }, data: { image: canary.image, imageDigest: digest } });
-  const failures = await rollImage(placed, canary.container, canary.image, digest, true);
+  const failures = await rollImage(placed, canary.container, canary.image, () => digest, true);
   const containers = (app.containers as TAppContainer[]).map((c) => (c.name === canary.container ? { ...c, image: canary.image } : c));
   await db().$transaction(async (tx) => {
     await tx.app.update({ where: { id: app.id }, data: { containers } });
@@ -138,11 +138,14 @@ export async function rollbackApp(appId: string, actor: TActor, why: string): Pr
     if (why === "requested") throw conflict("No canary is running for this app");
     return false;
   }
+  const previousDigestOf = (setId: string) => canary.previousDigests?.[setId] ?? null;
   const cleared = await db().$transaction(async (tx) => {
     const r = await tx.$executeRaw`UPDATE "App" SET "canary" = NULL, "updatedAt" = now() WHERE id = ${appId} AND "canary" IS NOT NULL`;
     if (r !== 1) return false;
     // The rows say the old image from the moment the canary is gone, before the hosts catch up.
-    await tx.container.updateMany({ where: { setId: { in: canary.setIds }, name: canary.container }, data: { image: canary.previousImage, imageDigest: canary.previousDigest ?? null } });
+    for (const setId of canary.setIds) {
+      await tx.container.updateMany({ where: { setId, name: canary.container }, data: { image: canary.previousImage, imageDigest: previousDigestOf(setId) } });
+    }
     await recordAudit(tx, actor, {
       teamId: app.teamId,
       action: "app.canary.rollback",
@@ -154,6 +157,6 @@ export async function rollbackApp(appId: string, actor: TActor, why: string): Pr
   });
   if (!cleared) return false;
   const live = await db().set.findMany({ where: { id: { in: canary.setIds }, deletedAt: null }, select: { id: true } });
-  await rollImage(live.map((s) => s.id), canary.container, canary.previousImage, canary.previousDigest ?? null, false);
+  await rollImage(live.map((s) => s.id), canary.container, canary.previousImage, previousDigestOf, false);
   return true;
 }

@@ -160,7 +160,8 @@ export const ZCanary = z.object({
   previousImage: z.string(),
   /** Digests the two resolved to (null: not from Berth's registry, or a canary from before digests). */
   digest: z.string().nullable().optional(),
-  previousDigest: z.string().nullable().optional(),
+  /** Per canary set: the digest it ran before, which rollback restores (sets of one tag may differ). */
+  previousDigests: z.record(z.string(), z.string().nullable()).optional(),
   setIds: z.array(z.string()),
   startedAt: z.string(),
 });

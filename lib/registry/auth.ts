@@ -3,7 +3,7 @@ import { verifyLogin } from "../auth/login";
 import { hashSecret } from "../auth/secrets";
 import { db } from "../db";
 import { AppError } from "../errors";
-import { grant, parseScopes, type TRegistrySubject } from "./scopes";
+import { grant, namespaceOf, parseScopes, type TRegistrySubject } from "./scopes";
 import { signRegistryToken, type TIssuedToken } from "./token";
 import { tokenSigner } from "./runtime";
 import { repositoryOfReference } from "./policy";
@@ -19,7 +19,7 @@ function parseBasic(header: string | null): { user: string; password: string } |
 
 /** Repositories of the images of the sets placed on a host: all its agent may pull. */
 async function hostPullable(hostId: string): Promise<Set<string>> {
-  const rows = await db().container.findMany({ where: { set: { hostId } }, select: { image: true }, distinct: ["image"] });
+  const rows = await db().container.findMany({ where: { set: { hostId, deletedAt: null } }, select: { image: true }, distinct: ["image"] });
   const out = new Set<string>();
   for (const r of rows) {
     const repo = repositoryOfReference(r.image);
@@ -32,7 +32,7 @@ async function hostPullable(hostId: string): Promise<Set<string>> {
  * Who is asking, from `docker login` credentials: an account's email with an API token or its
  * password, or an agent with its host credential (any user name).
  */
-export async function registrySubject(authorization: string | null, ip: string | null): Promise<TRegistrySubject> {
+export async function registrySubject(authorization: string | null, ip: string | null, namespaces: string[]): Promise<TRegistrySubject> {
   const basic = parseBasic(authorization);
   if (!basic) throw new AppError("UNAUTHENTICATED", "Log in with your email and an API token: docker login <registry>");
   if (basic.password.startsWith("berth_host_")) {
@@ -51,13 +51,15 @@ export async function registrySubject(authorization: string | null, ip: string |
     const u = await verifyLogin(basic.user, basic.password, ip);
     ({ id: userId, email, isAdmin } = u);
   }
-  const teams = await db().team.findMany({ select: { slug: true, memberships: { where: { userId }, select: { role: true } } } });
+  // Only the teams the token is asked for: a login (no scope) or a library pull reads none.
+  const teams = await db().team.findMany({ where: { slug: { in: namespaces } }, select: { slug: true, memberships: { where: { userId }, select: { role: true } } } });
   const roles = new Map(teams.flatMap((t) => (t.memberships[0] ? [[t.slug, t.memberships[0].role] as const] : [])));
   return { kind: "user", name: email, isAdmin, roles, teams: new Set(teams.map((t) => t.slug)) };
 }
 
 /** Docker's token endpoint: the scopes asked for, cut down to what the subject may do. */
 export async function issueRegistryToken(authorization: string | null, ip: string | null, scopes: string[]): Promise<TIssuedToken> {
-  const subject = await registrySubject(authorization, ip);
-  return signRegistryToken(await tokenSigner(), subject.name, grant(subject, parseScopes(scopes)));
+  const requested = parseScopes(scopes);
+  const subject = await registrySubject(authorization, ip, [...new Set(requested.map((r) => namespaceOf(r.name)))]);
+  return signRegistryToken(await tokenSigner(), subject.name, grant(subject, requested));
 }

@@ -3,6 +3,7 @@ import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 import { deleteManifest, listRepositories, listTags, manifestSummary } from "./client";
+import { repositoryOfReference } from "./policy";
 import { LIBRARY, namespaceOf } from "./scopes";
 
 /** One event of Distribution's notification envelope, the parts Berth reads. */
@@ -124,7 +125,8 @@ async function usage(teamId: string): Promise<Map<string, { apps: Set<string>; d
   });
   const out = new Map<string, { apps: Set<string>; digests: Set<string> }>();
   for (const c of containers) {
-    const path = c.image.replace(/^[^/]*[.:][^/]*\//, "").replace(/[@:].*$/, "");
+    const path = repositoryOfReference(c.image);
+    if (!path) continue;
     const entry = out.get(path) ?? { apps: new Set(), digests: new Set() };
     entry.apps.add(c.set.app.name);
     if (c.imageDigest) entry.digests.add(c.imageDigest);

@@ -24,14 +24,18 @@ function registryUrl(): string {
 }
 
 /** A token the console gives itself for one call (the registry trusts only signed tokens). */
-async function bearer(access: TAccess[]): Promise<string> {
-  const { token } = await signRegistryToken(await tokenSigner(), "berth-console", access, 60);
+async function bearer(access: TAccess[], subject: string): Promise<string> {
+  const { token } = await signRegistryToken(await tokenSigner(), subject, access, 60);
   return `Bearer ${token}`;
 }
 
-export async function registryFetch(pathAndQuery: string, access: TAccess[], init: RequestInit = {}): Promise<Response> {
+/**
+ * A call to the registry with a console-signed token. `subject` is who the registry's
+ * notifications will name as the actor (an uploader rather than the console, as for their `docker push`).
+ */
+export async function registryFetch(pathAndQuery: string, access: TAccess[], init: RequestInit = {}, subject = "berth-console"): Promise<Response> {
   const headers = new Headers(init.headers);
-  headers.set("Authorization", await bearer(access));
+  headers.set("Authorization", await bearer(access, subject));
   try {
     return await fetch(`${registryUrl()}${pathAndQuery}`, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(30_000) });
   } catch (err) {

@@ -2,6 +2,7 @@ import type { TPrincipal } from "../auth/principal";
 import { requireTeam } from "../auth/authorize";
 import { db } from "../db";
 import { notFound } from "../errors";
+import type { TLibraryRepositoryView } from "../protocol/images";
 import { registryInfo } from "./runtime";
 import { LIBRARY } from "./scopes";
 import { deleteImageTag, teamImages, type TImageRepositoryView, type TTeamImagesView } from "./catalog";
@@ -32,10 +33,28 @@ export function teamRepository(teamSlug: string, segments: string[]): string {
   return `${teamSlug}/${parts.join("/")}`;
 }
 
-export async function listTeamImages(p: TPrincipal, slug: string): Promise<TTeamImagesView & { registry: { host: string | null; available: boolean } }> {
+/** The shared repositories, newest tag first; catalog rows without a team are `library`'s (see recordTag). */
+async function libraryRepositories(): Promise<TLibraryRepositoryView[]> {
+  const rows = await db().image.findMany({ where: { teamId: null }, orderBy: [{ repository: "asc" }, { pushedAt: "desc" }] });
+  const byRepo = new Map<string, typeof rows>();
+  for (const r of rows) byRepo.set(r.repository, [...(byRepo.get(r.repository) ?? []), r]);
+  return [...byRepo.entries()].map(([repository, tags]) => ({
+    repository,
+    name: repository.slice(LIBRARY.length + 1),
+    tags: tags.map((t) => ({ tag: t.tag, digest: t.digest, sizeBytes: Number(t.sizeBytes), pushedAt: t.pushedAt.toISOString(), pushedBy: t.pushedBy })),
+    sizeBytes: tags.reduce((a, t) => a + Number(t.sizeBytes), 0),
+  }));
+}
+
+export async function listTeamImages(
+  p: TPrincipal,
+  slug: string,
+  opts: { library?: boolean } = {},
+): Promise<TTeamImagesView & { registry: { host: string | null; available: boolean }; library?: TLibraryRepositoryView[] }> {
   const { team } = await requireTeam(p, slug, "VIEWER");
   const info = registryInfo();
-  return { ...(await teamImages(team)), registry: { host: info.host, available: info.available } };
+  const [own, library] = await Promise.all([teamImages(team), opts.library ? libraryRepositories() : undefined]);
+  return { ...own, registry: { host: info.host, available: info.available }, ...(library ? { library } : {}) };
 }
 
 export async function getTeamRepository(p: TPrincipal, slug: string, segments: string[]): Promise<TImageRepositoryView> {

@@ -10,9 +10,8 @@ import { AppError } from "../errors";
 import { recordTag } from "./catalog";
 import { registryFetch } from "./client";
 import { teamRepository } from "./images";
-import { registryInfo, tokenSigner } from "./runtime";
+import { registryInfo } from "./runtime";
 import type { TAccess } from "./scopes";
-import { signRegistryToken } from "./token";
 
 /**
  * `docker save` (or an OCI image layout) tarball in, an image in the team's repository out:
@@ -20,29 +19,12 @@ import { signRegistryToken } from "./token";
  * holds one chunk at a time whatever the image's size.
  */
 
-// Docker's reference grammar: path components of lowercase alphanumerics joined by `.`, `_`, `__` or dashes.
-const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
-const MAX_REPOSITORY = 255;
+export { ZImageUploadQuery, type TImageUploadQuery, type TImageUploaded } from "../protocol/images";
+import { MAX_REPOSITORY, type TImageUploadQuery, type TImageUploaded } from "../protocol/images";
+
 // manifest.json, index.json and manifests are small; a bigger one is not what it claims to be.
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
-export const ZImageUploadQuery = z
-  .object({
-    repository: z
-      .string()
-      .max(MAX_REPOSITORY)
-      .regex(REPOSITORY, "must be lowercase path components (a-z, 0-9, separated by '.', '_', '__' or '-') joined by '/', e.g. web or web/api"),
-    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, "must be 1–128 letters, digits, '_', '.' or '-', not starting with '.' or '-'"),
-  })
-  .strict();
-export type TImageUploadQuery = z.infer<typeof ZImageUploadQuery>;
-
-export interface TImageUploaded {
-  repository: string;
-  tag: string;
-  digest: string;
-}
 
 const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 const DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
@@ -323,18 +305,12 @@ async function putManifestBlob(p: TPrincipal, repository: string, desc: TDescrip
  * the same person recordTag does, as it does for a `docker push`.
  */
 async function putManifest(p: TPrincipal, repository: string, reference: string, mediaType: string, raw: Buffer): Promise<string> {
-  const { token } = await signRegistryToken(await tokenSigner(), p.email, pushPull(repository), 60);
-  let res: Response;
-  try {
-    res = await fetch(`${registryInfo().url}/v2/${repository}/manifests/${encodeURIComponent(reference)}`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": mediaType },
-      body: new Uint8Array(raw),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (err) {
-    throw new AppError("UNAVAILABLE", `The registry did not answer: ${(err as Error).message}`);
-  }
+  const res = await registryFetch(
+    `/v2/${repository}/manifests/${encodeURIComponent(reference)}`,
+    pushPull(repository),
+    { method: "PUT", headers: { "Content-Type": mediaType }, body: new Uint8Array(raw) },
+    p.email,
+  );
   if (res.status !== 201) throw await refused(res, `take the manifest of ${repository}:${reference}`);
   await res.body?.cancel();
   return res.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(raw).digest("hex")}`;
