@@ -171,8 +171,9 @@ export async function deleteImageTag(team: { id: string; slug: string }, reposit
       app: running.set.app.name,
     });
   }
-  await deleteManifest(repository, row.digest);
+  // Read before the delete: the registry's delete notification may remove these rows before the call returns.
   const removed = await db().image.findMany({ where: { repository, digest: row.digest }, select: { tag: true } });
+  await deleteManifest(repository, row.digest);
   await db().image.deleteMany({ where: { repository, digest: row.digest } });
   return { removedTags: removed.map((r) => r.tag), digest: row.digest };
 }
