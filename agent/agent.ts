@@ -1,11 +1,11 @@
 import { io, type Socket } from "socket.io-client";
 import { LABEL, ZSetAction, ZSetApply, ZVolumePurge, ZVolumeRestore, type TContainerEvent, type TEndpointProbe } from "../lib/protocol/agent";
-import { PROTOCOL_VERSION, ZAgentUpgrade, type TAck, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
+import { PROTOCOL_VERSION, ZAgentUpgrade, ZImagePull, type TAck, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
 import { measureCapacity } from "./capacity";
 import { DiskUsageReporter } from "./disk/usage";
 import { AGENT_VERSION, type TAgentSettings } from "./config";
 import { DockerEngine, withDeadline } from "./docker/engine";
-import { ensureBusyboxImage } from "./docker/infra-image";
+import { InfraImageProvider } from "./infra-provider";
 import { MetricsService } from "./metrics/service";
 import { hostAddress, probeEndpoints } from "./network/endpoints";
 import { oomCause } from "./sets/cgroup";
@@ -34,7 +34,7 @@ export class Agent {
   private socket?: TAgentSocket;
   private heartbeatTimer?: NodeJS.Timeout;
   private eventsHandle?: { close(): void };
-  private statusReason: string | null = null;
+  private readonly infra: InfraImageProvider;
   private heartbeatInFlight = false;
   private engineDown = false;
   private lastMeasure?: Awaited<ReturnType<typeof measureCapacity>>;
@@ -53,10 +53,13 @@ export class Agent {
       directIo: settings.BERTH_VOLUME_DIRECT_IO === "1",
       dirtyPercent: settings.BERTH_VOLUME_DIRTY_PERCENT,
     });
+    this.infra = new InfraImageProvider(this.engine, settings.BERTH_INFRA_IMAGE, (m) => this.log(m));
     this.sets = new SetManager(this.engine, identity.hostId, settings.BERTH_INFRA_IMAGE, volumes, (entry) => this.socket?.emit("volume:trashed", entry), {
       logs: { maxSize: settings.BERTH_LOG_MAX_SIZE, maxFiles: settings.BERTH_LOG_MAX_FILES },
       pidsPerCore: settings.BERTH_PIDS_PER_CORE,
     });
+    this.sets.infraReady = () => this.infra.ready();
+    this.sets.onPullProgress = (p) => this.socket?.emit("image:progress", p);
     this.metrics = new MetricsService(this.engine, identity.hostId);
     this.disk = new DiskUsageReporter(this.engine, identity.hostId, this.sets.volumes, settings.BERTH_DISK_SCAN_SECONDS * 1000, (usage) =>
       this.socket?.emit("disk:usage", usage),
@@ -68,24 +71,11 @@ export class Agent {
   }
 
   async start(): Promise<void> {
-    await this.prepareInfraImage();
+    await this.infra.checkPresent();
     await this.watchDockerEvents();
     await this.metrics.start();
     this.disk.start();
     this.connect();
-  }
-
-  private async prepareInfraImage(): Promise<void> {
-    const [repo, tag = "latest"] = this.settings.BERTH_INFRA_IMAGE.split(":");
-    try {
-      const how = await ensureBusyboxImage(this.engine, repo, tag);
-      this.log(`infra image ${this.settings.BERTH_INFRA_IMAGE}: ${how}`);
-      this.statusReason = null;
-    } catch (err) {
-      // Shown on the host in the console; the agent keeps running so the operator can fix it.
-      this.statusReason = (err as Error).message;
-      this.log(`infra image unavailable: ${this.statusReason}`);
-    }
   }
 
   private connect(): void {
@@ -133,6 +123,11 @@ export class Agent {
         (err: unknown) => ack(fail(err)),
       );
     });
+    socket.on("image:pull", (payload, ack) => {
+      const parsed = ZImagePull.safeParse(payload);
+      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
+      ack({ ok: true, data: { started: this.sets.prePull(parsed.data.images) } });
+    });
     socket.on("set:action", (payload, ack) => {
       const parsed = ZSetAction.safeParse(payload);
       if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
@@ -165,6 +160,14 @@ export class Agent {
       } catch (err) {
         ack(fail(err));
       }
+    });
+    socket.on("hello", (payload) => {
+      const registry = typeof payload?.registry === "string" && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(payload.registry) ? payload.registry : null;
+      this.sets.registryAuth = registry ? { host: registry, credential: this.identity.credential } : null;
+      // Only an image of that registry, by digest: the console cannot make this host pull from elsewhere.
+      const pinned = registry && typeof payload?.infraImage === "string" && payload.infraImage.startsWith(`${registry}/library/`) && /@sha256:[a-f0-9]{64}$/.test(payload.infraImage) ? payload.infraImage : null;
+      const auth = registry ? { username: "berth-host", password: this.identity.credential, serveraddress: registry } : undefined;
+      void this.infra.provide(pinned, auth).then(() => this.sendHeartbeat());
     });
     socket.on("agent:upgrade", (payload, ack) => {
       const parsed = ZAgentUpgrade.safeParse(payload);
@@ -221,7 +224,8 @@ export class Agent {
           agentVersion: AGENT_VERSION,
           ...(m ? { dockerVersion: m.dockerVersion } : {}),
           engineReady: !this.engineDown,
-          statusReason: engineError ? `Docker engine not answering: ${engineError}` : this.statusReason,
+          statusReason: engineError ? `Docker engine not answering: ${engineError}` : this.infra.problem,
+          ...(this.infra.registryPull ? { registryPull: this.infra.registryPull } : {}),
           address: hostAddress(this.settings.BERTH_HOST_ADDRESS),
           ...(endpoints ? { endpoints } : {}),
         },

@@ -1,10 +1,10 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { PACKAGE_VERSION } from "../lib/version";
 
 /** Compiled in by scripts/build-agent.mjs (`<package version>+<commit>`); absent when run from source by tsx. */
 declare const BERTH_AGENT_BUILD: string | undefined;
-const PACKAGE_VERSION = "0.1.0";
 export const AGENT_VERSION = typeof BERTH_AGENT_BUILD === "string" ? BERTH_AGENT_BUILD : `${PACKAGE_VERSION}+source`;
 /** True when this process is the one-file bundle (it can replace its own file to upgrade). */
 export const RUNS_FROM_BUNDLE = typeof BERTH_AGENT_BUILD === "string";

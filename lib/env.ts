@@ -38,6 +38,22 @@ export const ZSettings = z.object({
     .string()
     .default("30000-32767")
     .refine((v) => /^\d{1,5}-\d{1,5}$/.test(v) && Number(v.split("-")[0]) >= 1024 && Number(v.split("-")[0]) <= Number(v.split("-")[1]) && Number(v.split("-")[1]) <= 65535, "first-last, within 1024-65535"),
+  /** An external Distribution-compatible registry (its base URL); unset: Berth runs Debian's docker-registry itself. */
+  BERTH_REGISTRY_URL: z.string().url().optional(),
+  BERTH_REGISTRY_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
+  /** Where the registry Berth runs listens; 127.0.0.1 keeps it to this machine (README: other hosts). */
+  BERTH_REGISTRY_BIND: z.string().default("127.0.0.1"),
+  /** How image references name the registry (host:port), when hosts reach it by another name than the bind address. */
+  BERTH_REGISTRY_HOST: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "host or host:port").optional(),
+  BERTH_REGISTRY_BIN: z.string().default("docker-registry"),
+  /** Registries (host[:port], comma-separated) whose images apps may run besides Berth's own. */
+  BERTH_EXTRA_REGISTRIES: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean)),
+  BERTH_IMAGE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
+  /** "0" turns off telling hosts to pull a new set's images as soon as it is placed (for measuring; on by default). */
+  BERTH_PREPULL: z.enum(["0", "1"]).default("1"),
 });
 export type TSettings = z.infer<typeof ZSettings>;
 

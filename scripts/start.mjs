@@ -48,7 +48,7 @@ if (process.env.BERTH_SKIP_BUILD !== "1" && (!fs.existsSync(buildId) || newestMt
 
 // The one-file agent the console serves to new hosts (Hosts → Add host, install.sh).
 const bundleInfo = "agent/dist/berth-agent.json";
-if (!fs.existsSync(bundleInfo) || newestMtime(["agent", "lib/protocol", "package-lock.json"]) > fs.statSync(bundleInfo).mtimeMs) {
+if (!fs.existsSync(bundleInfo) || newestMtime(["agent", "lib/protocol", "lib/registry/policy.ts", "lib/registry/scopes.ts", "package-lock.json"]) > fs.statSync(bundleInfo).mtimeMs) {
   run(process.execPath, ["scripts/build-agent.mjs"]);
 }
 

@@ -63,6 +63,13 @@ export class DockerError extends Error {
 }
 
 /** The agent's one door to Docker. Nothing else in Berth imports dockerode. */
+/** One line of Docker's pull progress stream. */
+interface TPullEvent {
+  id?: string;
+  status?: string;
+  progressDetail?: { current?: number; total?: number };
+}
+
 export class DockerEngine {
   readonly docker: Dockerode;
 
@@ -92,16 +99,53 @@ export class DockerEngine {
     }
   }
 
-  /** Pull `ref`, resolving when the pull finished; rejects with Docker's reason. */
-  async pull(ref: string): Promise<void> {
-    const stream = await this.docker.pull(ref);
+  /**
+   * Pull `ref`, resolving when the pull finished; rejects with Docker's reason. `onProgress` gets
+   * bytes downloaded of the total of the layers Docker has announced so far.
+   */
+  async pull(
+    ref: string,
+    auth?: { username: string; password: string; serveraddress: string },
+    onProgress?: (p: { doneBytes: number; totalBytes: number }) => void,
+  ): Promise<void> {
+    const stream = await this.docker.pull(ref, auth ? { authconfig: auth } : {});
+    const layers = new Map<string, { done: number; total: number }>();
+    const progress = (e: TPullEvent) => {
+      if (!onProgress || !e.id) return;
+      const layer = layers.get(e.id) ?? { done: 0, total: 0 };
+      if (e.status === "Downloading" && e.progressDetail?.total) {
+        layer.total = e.progressDetail.total;
+        layer.done = e.progressDetail.current ?? layer.done;
+      } else if (e.status === "Download complete" || e.status === "Pull complete" || e.status === "Already exists") {
+        layer.done = layer.total;
+      } else if (e.status !== "Pulling fs layer" && e.status !== "Waiting") {
+        return;
+      }
+      layers.set(e.id, layer);
+      let doneBytes = 0;
+      let totalBytes = 0;
+      for (const l of layers.values()) {
+        doneBytes += l.done;
+        totalBytes += l.total;
+      }
+      onProgress({ doneBytes, totalBytes });
+    };
     await new Promise<void>((resolve, reject) => {
-      this.docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
-        const failed = output?.find((o) => o.error);
-        if (err || failed) reject(new DockerError(err?.message ?? failed?.error ?? "pull failed"));
-        else resolve();
-      });
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null, output: Array<{ error?: string }>) => {
+          const failed = output?.find((o) => o.error);
+          if (err || failed) reject(new DockerError(err?.message ?? failed?.error ?? "pull failed"));
+          else resolve();
+        },
+        progress,
+      );
     });
+  }
+
+  /** Gives image `source` (a name or `repo@digest`) the name `repo:tag` as well. */
+  async tagImage(source: string, repo: string, tag: string): Promise<void> {
+    await this.docker.getImage(source).tag({ repo, tag });
   }
 
   async importImage(tar: NodeJS.ReadableStream, repo: string, tag: string): Promise<void> {

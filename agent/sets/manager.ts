@@ -1,4 +1,5 @@
 import { appConfig, appName, containerLimits, containerSpecHash, infraConfig, teamNetworkName, type TLogCap } from "../docker/config";
+import { parseReference } from "../../lib/registry/policy";
 import { DockerEngine, toContainerStatus, type TContainerCreate, type TListedContainer } from "../docker/engine";
 import { LABEL, volumeKey, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus, type TTrashEntry } from "../../lib/protocol/agent";
 import { XfsVolumes, VolumeError } from "../volumes/xfs";
@@ -52,14 +53,64 @@ export class SetManager {
     return this.serial(spec.setId, () => this.applyNow(spec));
   }
 
+  /** Berth's registry and this host's credential for it (from the console's hello); other registries get no credential. */
+  registryAuth: { host: string; credential: string } | null = null;
+
+  /** Resolves when the agent has tried to provide the infra image (it may come from the console's registry after hello). */
+  infraReady: () => Promise<void> = () => Promise.resolve();
+
+  /** Told about pull progress (the agent forwards it to the console, which shows it on the sets waiting). */
+  onPullProgress: (p: { image: string; doneBytes: number; totalBytes: number; finished: boolean }) => void = () => undefined;
+  /** Pulls in flight by reference: a pre-pull and the applies of ten sets share one. */
+  private readonly pulls = new Map<string, Promise<void>>();
+
+  /** Starts pulling images not on this host yet, without waiting; returns how many pulls it started or joined. */
+  prePull(images: string[]): number {
+    let started = 0;
+    for (const ref of new Set(images)) {
+      if (this.knownImages.has(ref)) continue;
+      started++;
+      this.pullOnce(ref).catch(() => undefined); // the set apply that needs it reports the failure
+    }
+    return started;
+  }
+
+  private pullOnce(ref: string): Promise<void> {
+    let pending = this.pulls.get(ref);
+    if (pending) return pending;
+    pending = (async () => {
+      if (await this.engine.hasImage(ref)) return;
+      const r = this.registryAuth;
+      const auth = r && parseReference(ref).domain === r.host.toLowerCase() ? { username: "berth-host", password: r.credential, serveraddress: r.host } : undefined;
+      let last = 0;
+      let sizeKnown = false;
+      let totalBytes = 0;
+      await this.engine.pull(ref, auth, (p) => {
+        totalBytes = p.totalBytes;
+        const now = Date.now();
+        // The first report with sizes goes at once (a pull over a fast link may last a second); then twice a second.
+        if (now - last < 500 && (sizeKnown || p.totalBytes === 0)) return;
+        sizeKnown ||= p.totalBytes > 0;
+        last = now;
+        this.onPullProgress({ image: ref, ...p, finished: false });
+      });
+      // A failed pull reports nothing more: the apply waiting for it fails the set with Docker's reason.
+      this.onPullProgress({ image: ref, doneBytes: totalBytes, totalBytes, finished: true });
+    })().finally(() => this.pulls.delete(ref));
+    this.pulls.set(ref, pending);
+    return pending;
+  }
+
   private async ensureImage(ref: string): Promise<void> {
     if (this.knownImages.has(ref)) return;
-    if (!(await this.engine.hasImage(ref))) {
-      try {
-        await this.engine.pull(ref);
-      } catch (err) {
-        throw new SetError("IMAGE_UNAVAILABLE", `Image ${ref} is not on this host and could not be pulled: ${(err as Error).message}`);
-      }
+    if (ref === this.infraImage) {
+      // Bounded: a console that never says hello must not hang applies; the check below then reports why.
+      await Promise.race([this.infraReady(), new Promise((r) => setTimeout(r, 60_000).unref())]);
+    }
+    try {
+      await this.pullOnce(ref);
+    } catch (err) {
+      throw new SetError("IMAGE_UNAVAILABLE", `Image ${ref} is not on this host and could not be pulled: ${(err as Error).message}`);
     }
     this.knownImages.add(ref);
   }

@@ -1,7 +1,8 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { ZAppView, type TAppView } from "@/lib/protocol/apps";
+import type { TImageCatalog } from "@/lib/ui/image-choices";
 import { apiFetch } from "../api-fetch";
 import { fieldErrorsOf } from "../api-issues";
 import { useApiAction } from "../use-api-action";
@@ -11,8 +12,19 @@ import { ErrorBanner } from "../ui/error-banner";
 import { Field, SelectField } from "../ui/field";
 import { Modal, useModal } from "../ui/modal";
 import { hintOrError } from "../ui/field-hint";
+import { hasChoices, ImageChoices, imageHint, useImageCatalog } from "./image-catalog";
 
 type TMode = "count" | "pick";
+
+function CanaryImageHint({ current, catalog }: { current: string; catalog: TImageCatalog }) {
+  const more = imageHint(catalog, null);
+  return (
+    <>
+      now <span className="font-mono">{current}</span>
+      {more && <> · {more}</>}
+    </>
+  );
+}
 
 /**
  * Start a canary: one container's image is replaced in some sets, the rest keep the old image.
@@ -26,6 +38,10 @@ export function CanaryDialog({ app, disabledReason, onStarted }: { app: TAppView
   const [mode, setMode] = useState<TMode>("count");
   const [count, setCount] = useState("1");
   const [picked, setPicked] = useState<string[]>([]);
+  // Counts the dialog's openings, so each one reads the catalog afresh (a tag pushed meanwhile is offered).
+  const [opening, setOpening] = useState<number | null>(null);
+  const catalog = useImageCatalog(app.team, opening);
+  const choicesId = useId();
   const placed = app.sets.filter((s) => s.state !== "Deleting" && s.host);
   const modal = useModal(() => {
     setContainer(first?.name ?? "");
@@ -33,6 +49,7 @@ export function CanaryDialog({ app, disabledReason, onStarted }: { app: TAppView
     setMode("count");
     setCount("1");
     setPicked([]);
+    setOpening((n) => (n ?? 0) + 1);
     clearError();
   });
   const errors = fieldErrorsOf(failure);
@@ -98,13 +115,15 @@ export function CanaryDialog({ app, disabledReason, onStarted }: { app: TAppView
             value={image}
             onChange={(e) => setImage(e.target.value)}
             aria-invalid={errors.image ? true : undefined}
-            hint={hintOrError(errors.image, `now ${current}`)}
+            hint={hintOrError(errors.image, <CanaryImageHint current={current} catalog={catalog} />)}
+            list={hasChoices(catalog) ? choicesId : undefined}
             className="[&_input]:font-mono"
             autoComplete="off"
             spellCheck={false}
             required
           />
         </div>
+        <ImageChoices id={choicesId} catalog={catalog} />
         <fieldset>
           <legend className="mb-2 text-sm font-medium">Which sets</legend>
           {errors.sets && <p className="mb-2 text-sm font-medium text-red-700 dark:text-red-300">{errors.sets}</p>}

@@ -1,11 +1,13 @@
 "use client";
 
 import { useId } from "react";
+import type { TImageCatalog } from "@/lib/ui/image-choices";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
 import { controlClass, Field } from "../ui/field";
 import { hintOrError } from "../ui/field-hint";
 import { emptyContainer, type TDraftContainer } from "./app-draft";
+import { hasChoices, ImageChoices, imageHint } from "./image-catalog";
 
 export function TextArea({
   label,
@@ -59,14 +61,18 @@ export function ContainerRows({
   onChange,
   errors,
   onEdited,
+  catalog,
 }: {
   containers: TDraftContainer[];
   onChange: (next: TDraftContainer[]) => void;
   errors: Record<string, string>;
   /** The API paths of the fields just edited, so their old complaints can go. */
   onEdited: (paths: string[]) => void;
+  /** Images every row's image field suggests. */
+  catalog: TImageCatalog;
 }) {
   const base = useId();
+  const choicesId = `${base}-images`;
   const update = (i: number, patch: Partial<TDraftContainer>) => {
     // The memory total is checked across rows, so a memory edit may fix the list-level complaint too.
     onEdited([...Object.keys(patch).map((k) => `containers.${i}.${k}`), ...("memory" in patch ? ["containers"] : [])]);
@@ -75,6 +81,7 @@ export function ContainerRows({
   const listError = errors.containers;
   return (
     <div className="space-y-3">
+      <ImageChoices id={choicesId} catalog={catalog} />
       {listError && (
         <p role="alert" className="text-sm font-medium text-red-700 dark:text-red-300">
           {listError}
@@ -120,7 +127,8 @@ export function ContainerRows({
                 value={c.image}
                 onChange={(e) => update(i, { image: e.target.value })}
                 aria-invalid={err("image") ? true : undefined}
-                hint={hintOrError(err("image"), "e.g. registry.example.com/shop/web:1.4")}
+                hint={hintOrError(err("image"), imageHint(catalog, "e.g. registry.example.com/shop/web:1.4"))}
+                list={hasChoices(catalog) ? choicesId : undefined}
                 className="[&_input]:font-mono"
                 placeholder="name:tag"
                 autoComplete="off"

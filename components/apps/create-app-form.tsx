@@ -16,6 +16,7 @@ import { controlClass, Field } from "../ui/field";
 import { SubmitButton } from "../ui/submit-button";
 import { bodyToDraft, draftReservation, draftToBody, initialDraft, type TDraft } from "./app-draft";
 import { ContainerRows, TextArea } from "./container-rows";
+import { useImageCatalog } from "./image-catalog";
 
 /** The server names a port by its index (`ports.1.port`); the textarea shows it by line. */
 function portsError(errors: Record<string, string>): string | undefined {
@@ -72,6 +73,8 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<TFailure | null>(null);
   const [pending, setPending] = useState(false);
+  // The form's page opens it once: one catalog read per visit.
+  const catalog = useImageCatalog(team, 0);
 
   // An edited field's old complaint no longer applies to what it now holds.
   const dropErrors = (paths: string[]) =>
@@ -271,7 +274,13 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
               </fieldset>
               <fieldset>
                 <legend className="mb-2 text-sm font-semibold">Containers</legend>
-                <ContainerRows containers={draft.containers} onChange={(containers) => setDraft((d) => ({ ...d, containers }))} onEdited={dropErrors} errors={errors} />
+                <ContainerRows
+                  containers={draft.containers}
+                  onChange={(containers) => setDraft((d) => ({ ...d, containers }))}
+                  onEdited={dropErrors}
+                  errors={errors}
+                  catalog={catalog}
+                />
               </fieldset>
             </div>
           ) : (

@@ -5,6 +5,7 @@ import { db } from "../db";
 import { AppError, conflict, notFound } from "../errors";
 import type { TAppContainer, TAppView, TCanary, TCanaryStart } from "../protocol/apps";
 import { dispatchApply } from "../sets/dispatch";
+import { pinImages } from "../registry/resolve";
 import { getApp } from "./view";
 
 /**
@@ -20,10 +21,10 @@ async function loadApp(teamId: string, name: string) {
 }
 
 /** Points `container` of the given sets at `image` and applies them one at a time. */
-async function rollImage(setIds: string[], container: string, image: string, waitEach: boolean): Promise<string[]> {
+async function rollImage(setIds: string[], container: string, image: string, digestOf: (setId: string) => string | null, waitEach: boolean): Promise<string[]> {
   const failures: string[] = [];
   for (const setId of setIds) {
-    await db().container.updateMany({ where: { setId, name: container }, data: { image } });
+    await db().container.updateMany({ where: { setId, name: container }, data: { image, imageDigest: digestOf(setId) } });
     await dispatchApply(setId);
     if (waitEach) {
       const s = await db().set.findUnique({ where: { id: setId }, select: { state: true, reason: true } });
@@ -63,7 +64,19 @@ export async function startCanary(p: TPrincipal, teamSlug: string, name: string,
     if (unknown.length) throw new AppError("VALIDATION", `Not sets of this app: ${unknown.join(", ")}`, { issues: [{ path: "sets", message: "unknown set" }] });
     chosen = [...new Set(input.sets)];
   }
-  const canary: TCanary = { container: input.container, image: input.image, previousImage: spec.image, setIds: chosen, startedAt: new Date().toISOString() };
+  const pins = await pinImages(team.slug, [{ path: "image", image: input.image }]);
+  const digest = pins.get(input.image) ?? null;
+  // Sets of one tag can run different digests (a scale-out after a push): rollback restores each set's own.
+  const previous = await db().container.findMany({ where: { setId: { in: chosen }, name: input.container }, select: { setId: true, imageDigest: true } });
+  const canary: TCanary = {
+    container: input.container,
+    image: input.image,
+    previousImage: spec.image,
+    digest,
+    previousDigests: Object.fromEntries(previous.map((c) => [c.setId, c.imageDigest])),
+    setIds: chosen,
+    startedAt: new Date().toISOString(),
+  };
   // The canary row is claimed with a conditional update so two canaries cannot start at once.
   const claimed = await db().$transaction(async (tx) => {
     const r = await tx.$executeRaw`UPDATE "App" SET "canary" = ${JSON.stringify(canary)}::jsonb, "updatedAt" = now() WHERE id = ${app.id} AND "canary" IS NULL`;
@@ -72,7 +85,7 @@ export async function startCanary(p: TPrincipal, teamSlug: string, name: string,
     return true;
   });
   if (!claimed) throw conflict("A canary is already running for this app; promote or roll it back first");
-  await rollImage(chosen, input.container, input.image, false);
+  await rollImage(chosen, input.container, input.image, () => digest, false);
   return getApp(p, teamSlug, name);
 }
 
@@ -89,8 +102,10 @@ export async function promoteCanary(p: TPrincipal, teamSlug: string, name: strin
   });
   const placed = rest.filter((s) => s.hostId).map((s) => s.id);
   // Sets not placed yet get the new image in their rows and start with it when placed.
-  await db().container.updateMany({ where: { setId: { in: rest.map((s) => s.id) }, name: canary.container }, data: { image: canary.image } });
-  const failures = await rollImage(placed, canary.container, canary.image, true);
+  // Every set gets the digest the canary sets were tested with, even if the tag moved since.
+  const digest = canary.digest ?? null;
+  await db().container.updateMany({ where: { setId: { in: rest.map((s) => s.id) }, name: canary.container }, data: { image: canary.image, imageDigest: digest } });
+  const failures = await rollImage(placed, canary.container, canary.image, () => digest, true);
   const containers = (app.containers as TAppContainer[]).map((c) => (c.name === canary.container ? { ...c, image: canary.image } : c));
   await db().$transaction(async (tx) => {
     await tx.app.update({ where: { id: app.id }, data: { containers } });
@@ -123,11 +138,14 @@ export async function rollbackApp(appId: string, actor: TActor, why: string): Pr
     if (why === "requested") throw conflict("No canary is running for this app");
     return false;
   }
+  const previousDigestOf = (setId: string) => canary.previousDigests?.[setId] ?? null;
   const cleared = await db().$transaction(async (tx) => {
     const r = await tx.$executeRaw`UPDATE "App" SET "canary" = NULL, "updatedAt" = now() WHERE id = ${appId} AND "canary" IS NOT NULL`;
     if (r !== 1) return false;
     // The rows say the old image from the moment the canary is gone, before the hosts catch up.
-    await tx.container.updateMany({ where: { setId: { in: canary.setIds }, name: canary.container }, data: { image: canary.previousImage } });
+    for (const setId of canary.setIds) {
+      await tx.container.updateMany({ where: { setId, name: canary.container }, data: { image: canary.previousImage, imageDigest: previousDigestOf(setId) } });
+    }
     await recordAudit(tx, actor, {
       teamId: app.teamId,
       action: "app.canary.rollback",
@@ -139,6 +157,6 @@ export async function rollbackApp(appId: string, actor: TActor, why: string): Pr
   });
   if (!cleared) return false;
   const live = await db().set.findMany({ where: { id: { in: canary.setIds }, deletedAt: null }, select: { id: true } });
-  await rollImage(live.map((s) => s.id), canary.container, canary.previousImage, false);
+  await rollImage(live.map((s) => s.id), canary.container, canary.previousImage, previousDigestOf, false);
   return true;
 }

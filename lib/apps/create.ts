@@ -5,6 +5,7 @@ import { db, isUniqueViolation } from "../db";
 import { conflict } from "../errors";
 import type { TAppContainer, TAppCreate, TAppView } from "../protocol/apps";
 import { reserveQuota } from "../quota/reserve";
+import { pinImages } from "../registry/resolve";
 import { scheduleThenDispatchInBackground } from "../scheduler/assign";
 import { getApp } from "./view";
 
@@ -16,6 +17,7 @@ import { getApp } from "./view";
 export async function createApp(p: TPrincipal, teamSlug: string, input: TAppCreate): Promise<TAppView> {
   const { team } = await requireTeam(p, teamSlug, "MEMBER");
   const cpuMillis = Math.round(input.size.cpu * 1000);
+  const pins = await pinImages(team.slug, input.containers.map((c, i) => ({ path: `containers.${i}.image`, image: c.image })));
   try {
     await db().$transaction(async (tx) => {
       await reserveQuota(tx, team.id, {
@@ -48,7 +50,7 @@ export async function createApp(p: TPrincipal, teamSlug: string, input: TAppCrea
             diskGiB: input.size.diskGiB,
             reason: "waiting for a host",
             containers: {
-              create: containerRows(input.containers),
+              create: containerRows(input.containers, pins),
             },
           },
         });
@@ -70,12 +72,13 @@ export async function createApp(p: TPrincipal, teamSlug: string, input: TAppCrea
   return getApp(p, teamSlug, input.name);
 }
 
-/** A set's container rows from the app's container specs (percents of the set's size). */
-export function containerRows(containers: TAppContainer[]) {
+/** A set's container rows from the app's container specs (percents of the set's size) and the digests their images resolved to. */
+export function containerRows(containers: TAppContainer[], pins: ReadonlyMap<string, string | null>) {
   return containers.map((c) => ({
     index: c.index,
     name: c.name,
     image: c.image,
+    imageDigest: pins.get(c.image) ?? null,
     cpuPercent: c.cpu,
     memoryPercent: c.memory,
     env: c.env ?? {},

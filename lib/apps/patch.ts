@@ -3,12 +3,13 @@ import type { TPrincipal } from "../auth/principal";
 import { actorOf } from "../audit";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
-import type { TAppPatch, TAppView } from "../protocol/apps";
+import type { TAppContainer, TAppPatch, TAppView } from "../protocol/apps";
 import { scheduleThenDispatchInBackground } from "../scheduler/assign";
 import { dispatchApply } from "../sets/dispatch";
 import { removeSet } from "./delete";
 import { resizeInTx } from "./resize";
 import { scaleInTx } from "./scale";
+import { pinImages } from "../registry/resolve";
 import { getApp } from "./view";
 
 /**
@@ -22,6 +23,13 @@ export async function patchApp(p: TPrincipal, teamSlug: string, name: string, pa
   }
   const { team } = await requireTeam(p, teamSlug, "MEMBER");
   const actor = actorOf(p);
+  // New sets run what their tags point at now (resolved outside the transaction: it asks the registry).
+  let pins: ReadonlyMap<string, string | null> = new Map();
+  if (patch.replicas !== undefined) {
+    const current = await db().app.findFirst({ where: { teamId: team.id, name, deletedAt: null }, select: { containers: true } });
+    if (!current) throw notFound("App");
+    pins = await pinImages(team.slug, (current.containers as TAppContainer[]).map((c, i) => ({ path: `containers.${i}.image`, image: c.image })));
+  }
   const { resized, removed } = await db().$transaction(async (tx) => {
     const found = await tx.app.findFirst({ where: { teamId: team.id, name, deletedAt: null }, select: { id: true } });
     if (!found) throw notFound("App");
@@ -31,7 +39,7 @@ export async function patchApp(p: TPrincipal, teamSlug: string, name: string, pa
     const resized = patch.size || patch.containers ? await resizeInTx(tx, actor, app, { size: patch.size, containers: patch.containers }) : [];
     // Sets added by the scale below take the new size.
     if (patch.size || patch.containers) app = await tx.app.findUniqueOrThrow({ where: { id: found.id } });
-    const removed = patch.replicas !== undefined ? await scaleInTx(tx, actor, app, patch.replicas) : [];
+    const removed = patch.replicas !== undefined ? await scaleInTx(tx, actor, app, patch.replicas, pins) : [];
     return { resized, removed };
   });
   const leaving = new Set(removed.map((s) => s.id));

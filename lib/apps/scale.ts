@@ -10,7 +10,13 @@ import { containerRows } from "./create";
  * the newest sets for removal first. Runs inside the PATCH transaction (lib/apps/patch.ts); returns
  * the sets to remove once it commits.
  */
-export async function scaleInTx(tx: TTx, actor: TActor, app: App, replicas: number): Promise<Array<{ id: string; hostId: string | null }>> {
+export async function scaleInTx(
+  tx: TTx,
+  actor: TActor,
+  app: App,
+  replicas: number,
+  pins: ReadonlyMap<string, string | null>,
+): Promise<Array<{ id: string; hostId: string | null }>> {
   const live = await tx.set.findMany({
     where: { appId: app.id, deletedAt: null, state: { not: "Deleting" } },
     orderBy: [{ createdAt: "desc" }, { ordinal: "desc" }],
@@ -33,7 +39,7 @@ export async function scaleInTx(tx: TTx, actor: TActor, app: App, replicas: numb
           specVersion: app.specVersion,
           reason: "waiting for a host",
           containers: {
-            create: containerRows(containers),
+            create: containerRows(containers, pins),
           },
         },
       });

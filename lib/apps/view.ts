@@ -45,6 +45,7 @@ export function toSetView(s: TSetRow): TSetView {
       name: c.name,
       index: c.index,
       image: c.image,
+      imageDigest: c.imageDigest,
       state: c.state,
       dockerId: c.dockerId,
       limits: {

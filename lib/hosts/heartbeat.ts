@@ -24,6 +24,9 @@ export async function recordHeartbeat(hostId: string, hb: TAgentHeartbeat): Prom
       ...(hb.dockerVersion ? { dockerVersion: hb.dockerVersion } : {}),
       statusReason: hb.statusReason ?? null,
       ...(hb.address ? { address: hb.address } : {}),
+      ...(hb.registryPull
+        ? { registryPullOk: hb.registryPull.ok, registryPullError: hb.registryPull.error ?? null, registryCheckedAt: new Date(hb.registryPull.checkedAt) }
+        : {}),
     },
   });
   if (hb.endpoints) await recordEndpointProbes(hostId, hb.endpoints);

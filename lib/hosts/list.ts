@@ -53,6 +53,10 @@ export async function listHosts(p: TPrincipal): Promise<THost[]> {
     agentVersion: h.agentVersion,
     latestAgentVersion,
     statusReason: h.statusReason,
+    registryPull:
+      h.registryPullOk === null || !h.registryCheckedAt
+        ? null
+        : { ok: h.registryPullOk, error: h.registryPullError, checkedAt: h.registryCheckedAt.toISOString() },
     drain: latestDrain.has(h.id) ? toOperationView(latestDrain.get(h.id)!) : null,
     sets: h.sets.length,
     // The rule of lib/reconciler/loop.ts, from the same setting: sets move once the host has been silent this long.

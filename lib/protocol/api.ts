@@ -168,6 +168,8 @@ export const ZHost = z.object({
   /** The agent version this console serves (null when its bundle is not built): an upgrade target when it differs. */
   latestAgentVersion: z.string().nullable(),
   statusReason: z.string().nullable(),
+  /** Whether the host can pull from Berth's registry with its credential (null: not checked yet, or no registry). */
+  registryPull: z.object({ ok: z.boolean(), error: z.string().nullable(), checkedAt: z.string() }).nullable(),
   /** The host's latest drain, while it runs and for a while after. */
   drain: ZOperationView.nullable(),
   /** Live sets assigned to the host. */

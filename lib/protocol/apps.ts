@@ -158,6 +158,10 @@ export const ZCanary = z.object({
   container: z.string(),
   image: z.string(),
   previousImage: z.string(),
+  /** Digests the two resolved to (null: not from Berth's registry, or a canary from before digests). */
+  digest: z.string().nullable().optional(),
+  /** Per canary set: the digest it ran before, which rollback restores (sets of one tag may differ). */
+  previousDigests: z.record(z.string(), z.string().nullable()).optional(),
   setIds: z.array(z.string()),
   startedAt: z.string(),
 });
@@ -167,6 +171,8 @@ export const ZSetContainerView = z.object({
   name: z.string(),
   index: z.number().int(),
   image: z.string(),
+  /** The digest the image resolved to when the set got it (null: not from Berth's registry). */
+  imageDigest: z.string().nullable(),
   state: z.string(),
   dockerId: z.string().nullable(),
   limits: z.object({ cpu: z.number(), memoryBytes: z.number() }),

@@ -95,10 +95,27 @@ export const ZAgentHeartbeat = z.object({
   address: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/).optional(),
   /** The agent's TCP connects to its sets' published ports. */
   endpoints: z.array(ZEndpointProbe).max(2048).optional(),
+  /** Whether the host could pull from Berth's registry with its credential, at its last hello. */
+  registryPull: z.object({ ok: z.boolean(), error: z.string().max(500).optional(), checkedAt: z.iso.datetime() }).optional(),
 });
 export type TAgentHeartbeat = z.infer<typeof ZAgentHeartbeat>;
 
+/** Images a host should have soon: the pinned references its next sets run. */
+export const ZImagePull = z.strictObject({ images: z.array(z.string().min(1).max(512)).min(1).max(64) });
+export type TImagePull = z.infer<typeof ZImagePull>;
+
+/** A pull under way on a host: bytes downloaded of the layers' total (as far as Docker knows it yet). */
+export const ZImagePullProgress = z.strictObject({
+  image: z.string().min(1).max(512),
+  doneBytes: z.number().int().min(0),
+  totalBytes: z.number().int().min(0),
+  finished: z.boolean(),
+});
+export type TImagePullProgress = z.infer<typeof ZImagePullProgress>;
+
 export interface TAgentClientToServer extends TAgentStreamClientToServer {
+  /** Progress of pulls, at most about once a second per image (lib/protocol/events.ts ZImagePullProgress). */
+  "image:progress": (payload: unknown) => void;
   heartbeat: (payload: unknown, ack: TAckFn<{ hostId: string }>) => void;
   /** Full inventory, sent on every (re)connect and when asked. */
   inventory: (payload: unknown, ack: TAckFn<null>) => void;
@@ -118,8 +135,12 @@ export type TAgentUpgrade = z.infer<typeof ZAgentUpgrade>;
 export interface TAgentServerToClient extends TAgentStreamServerToClient {
   /** Replace the agent's own file with the console's bundle, answer, then restart (exit 75). */
   "agent:upgrade": (payload: TAgentUpgrade, ack: TAckFn<{ from: string; to: string }>) => void;
-  hello: (payload: { hostId: string; name: string }) => void;
+  /** `registry`: Berth's registry (host:port); the agent pulls from it, and only from it, with its host credential. */
+  /** `infraImage`: the infra image pinned in that registry (`…/library/berth-infra@sha256:…`), pulled when the host lacks one. */
+  hello: (payload: { hostId: string; name: string; registry: string | null; infraImage?: string | null }) => void;
   "set:apply": (payload: TSetApply, ack: TAckFn<TSetStatus>) => void;
+  /** Start pulling these images now (sets that need them are on their way); answers at once. */
+  "image:pull": (payload: TImagePull, ack: TAckFn<{ started: number }>) => void;
   "set:action": (payload: TSetAction, ack: TAckFn<TSetStatus | null>) => void;
   "inventory:get": (ack: TAckFn<TInventory>) => void;
   "set:status": (payload: { setId: string }, ack: TAckFn<TSetStatus | null>) => void;

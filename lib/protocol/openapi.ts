@@ -2,6 +2,7 @@ import { z, type ZodType } from "zod";
 import * as api from "./api";
 import * as apps from "./apps";
 import * as events from "./events";
+import * as images from "./images";
 import * as metrics from "./metrics";
 import * as streams from "./streams";
 
@@ -71,6 +72,14 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "delete", path: "/api/v1/teams/{team}/volumes/{id}", summary: "Purge a volume from the recycle bin", auth: "user" },
   { method: "get", path: "/api/v1/sets/{id}", summary: "A set: host, state, IP, containers with limits", auth: "user", response: apps.ZSetView },
   { method: "get", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}", summary: "A set by its stable name `<app>-<n>`", auth: "user", response: apps.ZSetView },
+  { method: "get", path: "/api/v1/registry", summary: "Berth's registry: where it is (for docker login/push) and the namespaces the caller may push and pull", auth: "user", response: images.ZRegistryView },
+  { method: "get", path: "/api/v1/registry/token", summary: "Docker registry token auth: Basic email + API token (or password), or a host credential; `scope` params; answers a JWT cut down to what the caller may do", auth: "none", response: images.ZRegistryToken },
+  { method: "post", path: "/api/v1/registry/events", summary: "The registry's notifications (push, delete), with the registry's shared secret; feed the image catalog", auth: "none" },
+  { method: "get", path: "/api/v1/registry/cert", summary: "The certificate tokens are signed with (an external registry's auth.token.rootcertbundle)", auth: "none" },
+  { method: "get", path: "/api/v1/teams/{team}/images", summary: "The team's repositories with tags, digests, sizes, pushers and the apps using them; storage with shared layers counted once; ?include=library adds the shared library repositories", auth: "user", query: images.ZTeamImagesQuery, response: images.ZTeamImages },
+  { method: "get", path: "/api/v1/teams/{team}/images/{repository}", summary: "One repository of the team (a nested name URL-encoded: web%2Fapi)", auth: "user", response: images.ZImageRepository },
+  { method: "post", path: "/api/v1/teams/{team}/images/upload", summary: "Upload a `docker save` or OCI-layout tarball (the raw body, application/x-tar) as <team>/<repository>:<tag>; streamed into the registry blob by blob; 413 past BERTH_IMAGE_UPLOAD_MAX_BYTES", auth: "user", query: images.ZImageUploadQuery, response: images.ZImageUploaded, status: 201 },
+  { method: "delete", path: "/api/v1/teams/{team}/images/{repository}/tags/{tag}", summary: "Delete a tag (the registry deletes its manifest, so tags on the same digest go too); 409 while a set runs that digest", auth: "user", response: images.ZImageTagDeleted },
   { method: "get", path: "/api/v1/teams/{team}/network", summary: "The team's subnets per host (from Berth's address pool) and which set holds which address", auth: "user", response: apps.ZTeamNetwork },
   { method: "post", path: "/api/v1/sets/{id}/start", summary: "Start a set (infra first)", auth: "user", response: apps.ZSetView },
   { method: "post", path: "/api/v1/sets/{id}/stop", summary: "Stop a set (infra last)", auth: "user", response: apps.ZSetView },

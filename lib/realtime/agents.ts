@@ -59,6 +59,11 @@ export async function agentApply(hostId: string, payload: TSetApply): Promise<TS
   return unwrap(await untilDisconnect(socket, socket.timeout(APPLY_TIMEOUT_MS).emitWithAck("set:apply", payload)));
 }
 
+export async function agentPrePull(hostId: string, images: string[]): Promise<{ started: number }> {
+  const socket = agentSocket(hostId);
+  return unwrap(await untilDisconnect(socket, socket.timeout(10_000).emitWithAck("image:pull", { images })));
+}
+
 export async function agentAction(hostId: string, payload: TSetAction): Promise<TSetStatus | null> {
   const socket = agentSocket(hostId);
   return unwrap(await untilDisconnect(socket, socket.timeout(APPLY_TIMEOUT_MS).emitWithAck("set:action", payload)));

@@ -9,12 +9,16 @@ import { ZContainerEvent, ZDiskUsage, ZInventory, ZTrashEntry } from "../protoco
 import { recordDiskUsage } from "../hosts/disk";
 import { recordHeartbeat } from "../hosts/heartbeat";
 import { recordTrashed } from "../volumes/recycle";
+import { recordPullProgress } from "../sets/pull";
+import { publishedInfraImage } from "../registry/infra";
+import { configuredRegistryHost, registryInfo } from "../registry/runtime";
 import { connectedHostIds, registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
 import { attachAgentStreams } from "./agent-streams";
 import { attachTerminal } from "../terminal/sessions";
 import { ADMIN_ROOM, setUiNamespace, teamRoom } from "./broadcast";
 import {
   ZAgentHeartbeat,
+  ZImagePullProgress,
   type TAck,
   type TAgentClientToServer,
   type TAgentServerToClient,
@@ -97,7 +101,7 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
       // heartbeat: an agent that restarts before its first heartbeat was still alive a moment ago.
       touchHost(hostId);
     });
-    socket.emit("hello", { hostId, name });
+    socket.emit("hello", { hostId, name, registry: registryInfo().available ? configuredRegistryHost() : null, infraImage: publishedInfraImage() });
     attachAgentStreams(socket as unknown as TAgentSocket, hostId);
     socket.on("inventory", (payload, ack) => {
       const parsed = ZInventory.safeParse(payload);
@@ -114,6 +118,11 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
       const parsed = ZTrashEntry.safeParse(payload);
       if (!parsed.success) return;
       recordTrashed(hostId, parsed.data).catch((err: unknown) => console.error("trashed volume not recorded", err));
+    });
+    socket.on("image:progress", (payload) => {
+      const parsed = ZImagePullProgress.safeParse(payload);
+      if (!parsed.success) return;
+      recordPullProgress(hostId, parsed.data).catch((err: unknown) => console.error(`[agents] pull progress of host ${name} not recorded`, err));
     });
     socket.on("disk:usage", (payload) => {
       const parsed = ZDiskUsage.safeParse(payload);

@@ -2,6 +2,7 @@ import { settings } from "../env";
 import { db, type TTx } from "../db";
 import { allocateAddresses, appPortsOf, hostPortsOf, releaseEmptySubnets, type TPlacement } from "../network/plan";
 import { dispatchApply } from "../sets/dispatch";
+import { prePullPlaced } from "../sets/pull";
 import { placeSets, type TPolicy, type TSchedHost } from "./place";
 
 const MIB = 1024 * 1024;
@@ -145,9 +146,15 @@ export async function assignPendingSets(): Promise<string[]> {
   });
 }
 
+/** Hosts start pulling a placed set's images before its apply reaches them (the apply would pull them anyway). */
+async function prePullOrLog(placed: string[]): Promise<void> {
+  await prePullPlaced(placed).catch((err: unknown) => console.error("[pull] pre-pull not requested", err));
+}
+
 /** Placement, then each placed set is sent to its agent (in parallel; each set in order). */
 export async function scheduleAndDispatch(): Promise<string[]> {
   const placed = await assignPendingSets();
+  await prePullOrLog(placed);
   await Promise.all(placed.map((id) => dispatchApply(id)));
   return placed;
 }
@@ -155,6 +162,7 @@ export async function scheduleAndDispatch(): Promise<string[]> {
 /** For request handlers: place now (so the answer names hosts), create on hosts in the background. */
 export async function scheduleThenDispatchInBackground(): Promise<void> {
   const placed = await assignPendingSets();
+  await prePullOrLog(placed);
   for (const id of placed) {
     dispatchApply(id).catch((err: unknown) => console.error(`apply of set ${id} failed`, err));
   }

@@ -1,4 +1,5 @@
 import type { TSetNetwork, TSetSpec } from "../protocol/agent";
+import { runnableImage } from "../registry/resolve";
 import { appPortsOf, hostPortsOf } from "../network/plan";
 
 /** Every declared port is exposed; a published one is bound at the host port the console chose. */
@@ -33,6 +34,7 @@ interface TContainerRow {
   index: number;
   name: string;
   image: string;
+  imageDigest: string | null;
   cpuPercent: number;
   memoryPercent: number;
   env: unknown;
@@ -62,7 +64,7 @@ export function buildSetSpec(set: TSetRow, app: { name: string; volumePath: stri
       .map((c) => ({
         index: c.index,
         name: c.name,
-        image: c.image,
+        image: runnableImage(c.image, c.imageDigest),
         cpuPercent: c.cpuPercent,
         memoryPercent: c.memoryPercent,
         env: (c.env ?? {}) as Record<string, string>,

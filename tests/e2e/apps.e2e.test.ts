@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { DockerEngine } from "@/agent/docker/engine";
 import { ZAppView } from "@/lib/protocol/apps";
-import { ensureTestImage, startReadyAgent, TEST_IMAGE, type TestAgent } from "../helpers/agent";
+import { ensureTestImage, startReadyAgent, TEST_IMAGE, TEST_IMAGE_V2, type TestAgent } from "../helpers/agent";
 import { adminApi, uid, type Api } from "../helpers/api";
 import { launchBrowser } from "../helpers/browser";
 import { consoleInfo } from "../helpers/context";
@@ -18,7 +18,7 @@ import { openPage, shoot, shotsDir, signedInPage, warmRoutes } from "../helpers/
  */
 const c = consoleInfo();
 const SHOTS = shotsDir("e2e-apps");
-const IMAGE_V2 = "berth/test-busybox:2";
+const IMAGE_V2 = TEST_IMAGE_V2;
 const APP = "web";
 // Sets start on a real engine and pages may compile on first use: UI waits get room.
 const SETTLE = { timeout: 150_000, interval: 250 };
@@ -44,7 +44,6 @@ async function appView() {
 beforeAll(async () => {
   admin = await adminApi(c);
   engine = await ensureTestImage();
-  await engine.docker.getImage(TEST_IMAGE).tag({ repo: "berth/test-busybox", tag: "2" });
   agent = await startReadyAgent(admin, c.url, uid("e2e-apps"));
   team = await makeTeam(admin, { quota: { cpu: 4, memoryMiB: 4096, diskGiB: 20, sets: 6 } });
   member = await makeMember(admin, team, "MEMBER");

@@ -85,6 +85,8 @@ describe("hosts in a browser", () => {
     // The agent's first disk scan follows its first inventory; the page refreshes itself.
     await expect.poll(() => row().getByTestId("berth-disk").count(), HOST).toBe(1);
     expect(await row().getByTestId("berth-disk").textContent()).toMatch(/^layers .+ · volumes .+ · bin .+$/);
+    // The agent pulled the infra image from the console's registry with its host credential at hello.
+    await expect.poll(() => row().getByTestId("registry-pull").textContent(), HOST).toBe("Pulls from the registry");
     await shoot(page, SHOTS, "02-host-ready");
   }, 240_000);
 

@@ -12,8 +12,17 @@ import { LABEL } from "@/lib/protocol/agent";
 import type { Api } from "./api";
 import { REPO_ROOT } from "./console";
 
-/** A local image for business containers: BusyBox imported, since no registry is reachable. */
-export const TEST_IMAGE = "berth/test-busybox:1";
+/**
+ * BusyBox for business containers, as apps name it: from the console's registry, where the test
+ * setup pushed the local build (tests/helpers/registry.ts publishTestImages).
+ */
+export const TEST_IMAGE = "library/test-busybox:1";
+/** The same files under another config (another digest): what a canary rolls to. */
+export const TEST_IMAGE_V2 = "library/test-busybox:2";
+/** An image whose entrypoint always fails. */
+export const TEST_IMAGE_CRASH = "library/test-busybox:crash";
+/** The BusyBox test image as built on this machine (not in any registry). */
+export const TEST_IMAGE_LOCAL = "berth/test-busybox:1";
 
 export async function ensureTestImage(): Promise<DockerEngine> {
   const engine = new DockerEngine();

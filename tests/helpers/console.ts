@@ -20,6 +20,8 @@ export interface TConsoleInfo {
   databaseUrl: string;
   dataDir: string;
   pgPort: number;
+  /** Berth's registry as image references name it (`127.0.0.1:port`). */
+  registry: string;
   pid: number;
   mode: TConsoleMode;
 }
@@ -187,6 +189,8 @@ async function startOnce(opts: TStartOptions): Promise<TConsole> {
   const port = await freePort();
   let pgPort = await freePort();
   while (pgPort === port) pgPort = await freePort();
+  let registryPort = await freePort();
+  while (registryPort === port || registryPort === pgPort) registryPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-test-"));
   // Postgres runs as the unprivileged `postgres` user when we are root: it must reach its dir.
   fs.chmodSync(dataDir, 0o755);
@@ -209,6 +213,7 @@ async function startOnce(opts: TStartOptions): Promise<TConsole> {
     BERTH_URL: url,
     BERTH_DATA_DIR: dataDir,
     BERTH_PG_PORT: String(pgPort),
+    BERTH_REGISTRY_PORT: String(registryPort),
     BERTH_ADMIN_EMAIL: adminEmail,
     BERTH_ADMIN_PASSWORD: adminPassword,
     BERTH_TRUST_PROXY: "1",
@@ -277,5 +282,5 @@ async function startOnce(opts: TStartOptions): Promise<TConsole> {
     opts.env?.DATABASE_URL ??
     `postgresql://berth:${encodeURIComponent(fs.readFileSync(path.join(dataDir, "pg-password"), "utf8").trim())}@127.0.0.1:${pgPort}/berth`;
 
-  return { url, port, adminEmail, adminPassword, databaseUrl, dataDir, pgPort, pid, mode, logs, stop };
+  return { url, port, adminEmail, adminPassword, databaseUrl, dataDir, pgPort, registry: `127.0.0.1:${registryPort}`, pid, mode, logs, stop };
 }

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DockerEngine } from "@/agent/docker/engine";
-import { enrollmentToken, ensureTestImage, TestAgent, TEST_IMAGE, waitFor } from "./agent";
+import { enrollmentToken, ensureTestImage, TestAgent, TEST_IMAGE_LOCAL, waitFor } from "./agent";
 import type { Api } from "./api";
 
 /**
@@ -102,7 +102,7 @@ export class SecondEngine {
 export async function agentOnSecondEngine(admin: Api, consoleUrl: string, name: string, env: Record<string, string> = {}): Promise<{ engine2: SecondEngine; agent: TestAgent }> {
   const engine2 = new SecondEngine();
   await engine2.start();
-  await engine2.loadImage(await ensureTestImage(), TEST_IMAGE);
+  await engine2.loadImage(await ensureTestImage(), TEST_IMAGE_LOCAL);
   const agent = new TestAgent(consoleUrl, name, await enrollmentToken(admin));
   agent.env = { DOCKER_HOST: engine2.dockerHost, ...env };
   agent.start();

@@ -1,17 +1,17 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@/agent/docker/engine";
-import { busyboxRootfs } from "@/agent/docker/infra-image";
 import { cgroupMounts } from "@/agent/sets/cgroup";
 import { LABEL } from "@/lib/protocol/agent";
 import type { TAppView, TSetView } from "@/lib/protocol/apps";
-import { ensureTestImage, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
+import { ensureTestImage, startReadyAgent, TEST_IMAGE, TEST_IMAGE_CRASH, TEST_IMAGE_V2, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, expectError, expectStatus, type Api } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
+import { pinnedRef } from "../helpers/registry";
 import { makeMember, makeTeam } from "../helpers/fixtures";
 
-const IMAGE_V2 = "berth/test-busybox:2";
-const IMAGE_CRASH = "berth/test-busybox:crash";
+const IMAGE_V2 = TEST_IMAGE_V2;
+const IMAGE_CRASH = TEST_IMAGE_CRASH;
 const MIB = 1024 * 1024;
 
 let admin: Api;
@@ -24,12 +24,6 @@ beforeAll(async () => {
   const c = consoleInfo();
   admin = await adminApi(c);
   engine = await ensureTestImage();
-  await engine.docker.getImage(TEST_IMAGE).tag({ repo: "berth/test-busybox", tag: "2" });
-  if (!(await engine.hasImage(IMAGE_CRASH))) {
-    // An image whose entrypoint always fails: every start of it exits 1.
-    const stream = await engine.docker.importImage(busyboxRootfs(), { repo: "berth/test-busybox", tag: "crash", changes: ['ENTRYPOINT ["/bin/false"]'] } as object);
-    await new Promise<void>((resolve, reject) => engine.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
-  }
   agent = await startReadyAgent(admin, c.url, "day-two");
   team = await makeTeam(admin, { quota: { cpu: 8, memoryMiB: 8192, diskGiB: 20, sets: 10 } });
   member = (await makeMember(admin, team, "MEMBER")).api;
@@ -80,7 +74,7 @@ describe("canary inside a set", () => {
     const aDuring = await dockerView(a.id);
     expect(aDuring.get("infra")).toEqual(aBefore.get("infra"));
     expect(aDuring.get("side")).toEqual(aBefore.get("side"));
-    expect(aDuring.get("app")!.image).toBe(IMAGE_V2);
+    expect(aDuring.get("app")!.image).toBe(await pinnedRef(consoleInfo().registry, IMAGE_V2));
     expect(aDuring.get("app")!.id).not.toBe(aBefore.get("app")!.id);
     expect(during.sets.find((s) => s.id === a.id)!.ip).toBe(a.ip);
     expect(await dockerView(b.id)).toEqual(bBefore);
@@ -90,7 +84,7 @@ describe("canary inside a set", () => {
     const rolled = await allRunning("shop");
     expect(rolled.canary).toBeNull();
     const aRolled = await dockerView(a.id);
-    expect(aRolled.get("app")!.image).toBe(TEST_IMAGE);
+    expect(aRolled.get("app")!.image).toBe(await pinnedRef(consoleInfo().registry, TEST_IMAGE));
     expect(aRolled.get("infra")).toEqual(aBefore.get("infra"));
 
     expectStatus(await member.post(`/api/v1/teams/${team}/apps/shop/canary`, { container: "app", image: IMAGE_V2, sets: [b.id] }), 200);
@@ -99,7 +93,7 @@ describe("canary inside a set", () => {
     expect(promoted.containers.find((c) => c.name === "app")!.image).toBe(IMAGE_V2);
     for (const s of promoted.sets) {
       expect(s.state).toBe("Running");
-      expect((await dockerView(s.id)).get("app")!.image).toBe(IMAGE_V2);
+      expect((await dockerView(s.id)).get("app")!.image).toBe(await pinnedRef(consoleInfo().registry, IMAGE_V2));
     }
     expect((await dockerView(b.id)).get("infra")).toEqual(bBefore.get("infra"));
     const audit = expectStatus(await member.get(`/api/v1/audit?team=${team}`), 200) as Array<{ action: string }>;
@@ -118,7 +112,8 @@ describe("canary inside a set", () => {
     await allRunning("shop");
     // The rollback's apply runs after the canary is cleared (and a crash-looping container is
     // Running between two exits): wait for Docker, not only for the set's row.
-    await waitFor("the previous image back in Docker", async () => (await dockerView(target.id)).get("app")?.image === IMAGE_V2, 60_000, 500);
+    const v2 = await pinnedRef(consoleInfo().registry, IMAGE_V2);
+    await waitFor("the previous image back in Docker", async () => (await dockerView(target.id)).get("app")?.image === v2, 60_000, 500);
     const audit = expectStatus(await member.get(`/api/v1/audit?team=${team}`), 200) as Array<{ action: string; actor: string; details: { why?: string } }>;
     const auto = audit.find((e) => e.action === "app.canary.rollback" && e.actor.includes("watchdog"));
     expect(auto?.details.why).toMatch(/exited/);

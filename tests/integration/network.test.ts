@@ -4,7 +4,7 @@ import type { DockerEngine } from "@/agent/docker/engine";
 import { contains, parseCidr, parseIp } from "@/lib/network/ipam";
 import { LABEL } from "@/lib/protocol/agent";
 import type { TAppView, TSetView, TTeamNetwork } from "@/lib/protocol/apps";
-import { ensureTestImage, execIn, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
+import { ensureTestImage, execIn, startReadyAgent, TEST_IMAGE, TEST_IMAGE_V2, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, expectError, expectStatus, type Api } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
 import { makeMember, makeTeam } from "../helpers/fixtures";
@@ -21,7 +21,6 @@ beforeAll(async () => {
   const c = consoleInfo();
   admin = await adminApi(c);
   engine = await ensureTestImage();
-  await engine.docker.getImage(TEST_IMAGE).tag({ repo: "berth/test-busybox", tag: "2" });
   agent = await startReadyAgent(admin, c.url, "network");
   team = await makeTeam(admin, { quota: { cpu: 4, memoryMiB: 2048, diskGiB: 10, sets: 6 } });
   otherTeam = await makeTeam(admin, { quota: { cpu: 4, memoryMiB: 2048, diskGiB: 10, sets: 6 } });
@@ -34,7 +33,7 @@ afterAll(async () => {
 });
 
 const POOL = parseCidr("10.224.0.0/12");
-const IMAGE_V2 = "berth/test-busybox:2";
+const IMAGE_V2 = TEST_IMAGE_V2;
 
 async function create(api: Api, slug: string, name: string, replicas: number, command: string[]): Promise<TAppView> {
   expectStatus(

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TQuota, TQuotaRequest } from "@/lib/protocol/api";
 import { adminApi, expectError, expectStatus, type Api } from "../helpers/api";
+import { TEST_IMAGE } from "../helpers/agent";
 import { consoleInfo } from "../helpers/context";
 import { sql } from "../helpers/db";
 import { makeMember, makeTeam } from "../helpers/fixtures";
@@ -15,7 +16,7 @@ const oneCoreApp = (name: string) => ({
   name,
   replicas: 1,
   size: { cpu: 1, memoryMiB: 64, diskGiB: 1 },
-  containers: [{ index: 0, name: "app", image: "berth/none:1", cpu: 50, memory: 50 }],
+  containers: [{ index: 0, name: "app", image: TEST_IMAGE, cpu: 50, memory: 50 }],
 });
 
 describe("quota reservations under concurrency", () => {

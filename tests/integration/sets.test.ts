@@ -174,20 +174,17 @@ describe("refused before anything reaches Docker", () => {
   });
 });
 
-describe("an image that is not on the host and cannot be pulled", () => {
-  it("leaves the set Failed with the reason", async () => {
+describe("an image that is not in the registry", () => {
+  it("is refused with a field error and nothing is created", async () => {
     const res = await member.post(`/api/v1/teams/${team}/apps`, {
       name: "missing-image",
       replicas: 1,
       size: { cpu: 0.5, memoryMiB: 64, diskGiB: 1 },
-      containers: [{ index: 0, name: "app", image: "berth/does-not-exist:404", cpu: 50, memory: 50 }],
+      containers: [{ index: 0, name: "app", image: `${team}/does-not-exist:404`, cpu: 50, memory: 50 }],
     });
-    const app = expectStatus(res, 201) as TAppView;
-    const failed = await waitFor("Failed", async () => {
-      const s = (await member.get(`/api/v1/sets/${app.sets[0].id}`)).body as TSetView;
-      return s.state === "Failed" ? s : null;
-    });
-    expect(failed.reason).toContain("berth/does-not-exist:404");
-    await member.delete(`/api/v1/teams/${team}/apps/missing-image`);
+    const err = expectError(res, 400, "VALIDATION");
+    expect(JSON.stringify(err)).toContain("containers.0.image");
+    expect(JSON.stringify(err)).toContain(`${team}/does-not-exist:404 is not in the registry`);
+    expectError(await member.get(`/api/v1/teams/${team}/apps/missing-image`), 404, "NOT_FOUND");
   });
 });

@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startConsole } from "../helpers/console";
+import { publishTestImages } from "../helpers/registry";
 import "../helpers/context";
 
 /**
@@ -12,7 +13,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Browser tests look at a lost host's sets before they move: give them a wider window than the
   // integration tests, which test the move itself.
   const c = await startConsole(project.name === "e2e" ? { env: { BERTH_RESCHEDULE_SECONDS: "60" } } : {});
-  console.log(`[${project.name}] console ${c.url} (${c.mode}, pid ${c.pid}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    await publishTestImages(c);
+  } catch (err) {
+    await c.stop();
+    throw err;
+  }
+  console.log(`[${project.name}] console ${c.url} (${c.mode}, pid ${c.pid}) ready with test images in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide("console", {
     url: c.url,
     port: c.port,
@@ -21,6 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     databaseUrl: c.databaseUrl,
     dataDir: c.dataDir,
     pgPort: c.pgPort,
+    registry: c.registry,
     pid: c.pid,
     mode: c.mode,
   });

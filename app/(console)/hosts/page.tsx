@@ -106,6 +106,15 @@ export default async function HostsPage() {
                   <span title={h.statusReason ?? undefined} data-testid="host-status">
                     <StateBadge state={h.status} />
                     {h.statusReason && <span className="mt-0.5 block max-w-48 whitespace-normal text-xs text-zinc-600 dark:text-zinc-400">{h.statusReason}</span>}
+                    {h.registryPull && (
+                      <span
+                        className={`mt-0.5 block max-w-48 whitespace-normal text-xs ${h.registryPull.ok ? "text-zinc-600 dark:text-zinc-400" : "text-red-700 dark:text-red-300"}`}
+                        data-testid="registry-pull"
+                        title={`Checked ${exactTime(h.registryPull.checkedAt)}`}
+                      >
+                        {h.registryPull.ok ? "Pulls from the registry" : `Cannot pull from the registry: ${h.registryPull.error ?? "unknown error"}`}
+                      </span>
+                    )}
                     {h.rescheduleAt && (
                       <span className="mt-0.5 block max-w-48 whitespace-normal text-xs text-amber-800 dark:text-amber-300" data-testid="reschedule-note">
                         {h.sets} {h.sets === 1 ? "set moves" : "sets move"} to other hosts <RelativeTime iso={h.rescheduleAt} fallback="soon" /> unless it
