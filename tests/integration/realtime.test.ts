@@ -135,7 +135,10 @@ describe("Socket.IO /agent", () => {
         hello = new Promise((resolve) => s.once("hello", resolve));
       },
     });
-    expect(await hello).toEqual({ hostId: host.id, name: host.name });
+    const greeting = (await hello) as { hostId: string; name: string; registry: string | null; infraImage?: string | null };
+    expect(greeting).toMatchObject({ hostId: host.id, name: host.name, registry: c.registry });
+    // The console publishes its infra image shortly after it starts; before that the agent builds its own.
+    if (greeting.infraImage != null) expect(greeting.infraImage).toMatch(new RegExp(`^${c.registry}/library/berth-infra@sha256:[0-9a-f]{64}$`));
     const ack = await emitAck<{ hostId: string }>(socket, "heartbeat", {
       capacity: { cpuCores: 4, memoryBytes: 8 * 2 ** 30, diskFreeBytes: 10 ** 11, volumeFreeBytes: 5 * 10 ** 10 },
       labels: { room: "r1" },
