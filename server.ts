@@ -1,6 +1,9 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { boot } from "./lib/boot";
+import { bodyLimitFor, bodyTooLarge } from "./lib/http/body-limit";
+import { clientAddress, servedOverHttps } from "./lib/http/client-ip";
+import { baseSecurityHeaders } from "./lib/http/security-headers";
 import { closeDb } from "./lib/db";
 import { publicUrl, settings } from "./lib/env";
 import { attachRealtime, markSilentHostsUnreachable } from "./lib/realtime/io";
@@ -10,6 +13,32 @@ import { startEmbeddedRegistry } from "./lib/registry/embedded";
 import { publishInfraImage } from "./lib/registry/infra";
 
 const log = (m: string) => console.log(`[berth] ${m}`);
+
+/**
+ * A declared body over the cap is answered 413 before one byte of it is read (Next would buffer
+ * it). Chunked bodies are counted by the route helpers as they arrive.
+ */
+function refuseLargeBody(req: IncomingMessage, res: ServerResponse): boolean {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (!req.url?.startsWith("/api/") || !(declared > 0)) return false;
+  const max = bodyLimitFor(new URL(req.url, "http://berth.invalid").pathname);
+  if (max === null || declared <= max) return false;
+  const body = JSON.stringify({ error: bodyTooLarge(max).toJSON() });
+  res.writeHead(413, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+  // Closing at once would reset a client still writing before it has read the answer (the kernel
+  // drops unread data on a reset). So what arrives is discarded, never kept, until the client
+  // stops or has had ample time and bytes to read the 413; then the connection is cut.
+  let discarded = 0;
+  const cut = setTimeout(() => req.socket.destroy(), 2000);
+  cut.unref();
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > 32 * max) req.socket.destroy();
+  });
+  req.on("end", () => clearTimeout(cut));
+  res.end(body);
+  return true;
+}
 
 async function main(): Promise<void> {
   const s = settings();
@@ -22,8 +51,9 @@ async function main(): Promise<void> {
 
   const httpServer = createServer((req, res) => {
     // The only client address route handlers trust: a client-sent header is overwritten.
-    const forwarded = s.BERTH_TRUST_PROXY ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
-    req.headers["x-berth-client-ip"] = forwarded || req.socket.remoteAddress || "";
+    req.headers["x-berth-client-ip"] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, s.BERTH_TRUST_PROXY);
+    for (const [name, value] of Object.entries(baseSecurityHeaders(servedOverHttps(req, s.BERTH_TRUST_PROXY)))) res.setHeader(name, value);
+    if (refuseLargeBody(req, res)) return;
     handle(req, res).catch((err: unknown) => {
       console.error("request failed", err);
       if (!res.headersSent) res.writeHead(500).end();

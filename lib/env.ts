@@ -18,9 +18,24 @@ export const ZSettings = z.object({
   BERTH_ADMIN_PASSWORD: z.string().min(8).optional(),
   NEXTAUTH_SECRET: z.string().min(32).optional(),
   BERTH_SESSION_MAX_AGE: z.coerce.number().int().min(60).default(3600),
-  BERTH_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Failed logins one client IP may make in the window, across all accounts, before 429. */
+  BERTH_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+  /** Lifetime of an API token created without `expiresInDays`. */
+  BERTH_TOKEN_DEFAULT_DAYS: z.coerce.number().int().min(1).default(90),
+  /** Longest lifetime a token may be given. */
+  BERTH_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).default(365),
   BERTH_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
-  BERTH_TRUST_PROXY: ZBool.default(false),
+  /** Longest delay a run of failures for one account from one IP earns (they double from 1 s). */
+  BERTH_LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).default(300),
+  /**
+   * Proxies in front of the console whose `X-Forwarded-For` entries are believed, counted from the
+   * right (each proxy appends the address it saw). 0: the socket's address. "true"/"yes" mean 1.
+   */
+  BERTH_TRUST_PROXY: z
+    .enum(["true", "yes", "false", "no", ""])
+    .transform((v) => (v === "true" || v === "yes" ? 1 : 0))
+    .or(z.coerce.number().int().min(0).max(10))
+    .default(0),
   BERTH_LOCAL_AGENT: ZBool.default(true),
   BERTH_HOST_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
   BERTH_RECONCILE_SECONDS: z.coerce.number().min(0.5).default(10),
@@ -54,6 +69,8 @@ export const ZSettings = z.object({
   BERTH_IMAGE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
   /** "0" turns off telling hosts to pull a new set's images as soon as it is placed (for measuring; on by default). */
   BERTH_PREPULL: z.enum(["0", "1"]).default("1"),
+  /** Largest request body of any API route (the image upload has its own cap); 413 past it, before the body is read. */
+  BERTH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
 });
 export type TSettings = z.infer<typeof ZSettings>;
 

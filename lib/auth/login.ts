@@ -1,7 +1,7 @@
 import { db } from "../db";
 import { AppError } from "../errors";
 import { burnPasswordCheck, verifyPassword } from "./password";
-import { loginKeys, loginLimiter } from "./rate-limit";
+import { loginThrottle } from "./rate-limit";
 
 export interface TLoginUser {
   id: string;
@@ -15,18 +15,17 @@ const INVALID = "Invalid email or password";
 /** Shared by the session login and token creation: same limiter, same answer for every miss. */
 export async function verifyLogin(emailRaw: string, password: string, ip: string | null): Promise<TLoginUser> {
   const email = emailRaw.trim().toLowerCase();
-  const keys = loginKeys(email, ip);
-  const limiter = loginLimiter();
-  limiter.assertAllowed(keys);
+  const throttle = loginThrottle();
+  throttle.assertAllowed(email, ip);
   const user = await db().user.findUnique({ where: { email } });
   let ok = false;
   if (user) ok = (await verifyPassword(user.passwordHash, password)) && !user.disabled;
   else await burnPasswordCheck(password);
   if (!ok || !user) {
-    limiter.fail(keys);
+    throttle.fail(email, ip);
     throw new AppError("UNAUTHENTICATED", INVALID);
   }
-  limiter.reset(`account:${email}`);
+  throttle.succeed(email, ip);
   await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
 }

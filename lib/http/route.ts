@@ -1,7 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { ZodError, type ZodType, type z } from "zod";
 import { authenticate, type TPrincipal } from "../auth/principal";
+import { settings } from "../env";
 import { AppError } from "../errors";
+import { bodyLimitFor, jsonDepth, MAX_JSON_DEPTH, readLimitedText } from "./body-limit";
 
 export interface TRouteContext<TBody, TQuery> {
   req: NextRequest;
@@ -44,8 +46,11 @@ export function errorResponse(err: unknown): NextResponse {
 }
 
 async function readBody(req: NextRequest): Promise<unknown> {
-  const text = await req.text();
+  // server.ts refused a too-long Content-Length already; a chunked body is counted as it comes.
+  const max = bodyLimitFor(req.nextUrl.pathname) ?? settings().BERTH_MAX_BODY_BYTES;
+  const text = await readLimitedText(req.body, max);
   if (!text.trim()) return {};
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new AppError("VALIDATION", `Body nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text);
   } catch {

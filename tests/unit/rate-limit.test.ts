@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FailureLimiter, loginKeys } from "@/lib/auth/rate-limit";
+import { BackoffLimiter, FailureLimiter, LoginThrottle, LruMap } from "@/lib/auth/rate-limit";
+import { clientAddress } from "@/lib/http/client-ip";
 import { AppError } from "@/lib/errors";
 
 /** A clock the test moves by hand. */
@@ -23,21 +24,19 @@ describe("FailureLimiter", () => {
     for (let i = 0; i < 4; i++) {
       limiter.fail(keys);
       expect(limiter.retryAfter(keys)).toBe(0);
-      expect(() => limiter.assertAllowed(keys)).not.toThrow();
     }
     limiter.fail(keys);
     expect(limiter.retryAfter(keys)).toBe(60);
-    expect(() => limiter.assertAllowed(keys)).toThrow(AppError);
   });
 
   it("throws RATE_LIMITED (429) with retryAfterSeconds in the details", () => {
     const t = clock();
-    const limiter = new FailureLimiter(1, WINDOW, t.now);
-    limiter.fail(["ip:1.2.3.4"]);
+    const throttle = new LoginThrottle({ ipMaxFailures: 1, windowMs: WINDOW, backoffCapMs: 300_000, accountFreeFailures: 10 }, t.now);
+    throttle.fail("a@b.c", "1.2.3.4");
     t.advance(10_500);
     let caught: unknown;
     try {
-      limiter.assertAllowed(["ip:1.2.3.4"]);
+      throttle.assertAllowed("other@b.c", "1.2.3.4");
     } catch (err) {
       caught = err;
     }
@@ -110,10 +109,107 @@ describe("FailureLimiter", () => {
   });
 });
 
-describe("loginKeys", () => {
-  it("normalises the account and adds the IP when known", () => {
-    expect(loginKeys("  Alice@Example.COM ", "10.0.0.1")).toEqual(["account:alice@example.com", "ip:10.0.0.1"]);
-    expect(loginKeys("a@b.c", null)).toEqual(["account:a@b.c"]);
-    expect(loginKeys("a@b.c", "")).toEqual(["account:a@b.c"]);
+describe("LruMap", () => {
+  it("forgets the least recently touched key past its size", () => {
+    const m = new LruMap<number>(3);
+    m.set("a", 1);
+    m.set("b", 2);
+    m.set("c", 3);
+    expect(m.get("a")).toBe(1); // a is now the most recent
+    m.set("d", 4);
+    expect(m.size).toBe(3);
+    expect(m.get("b")).toBeUndefined();
+    expect([m.get("a"), m.get("c"), m.get("d")]).toEqual([1, 3, 4]);
+  });
+
+  it("stays bounded however many distinct keys fail", () => {
+    const limiter = new FailureLimiter(5, WINDOW, Date.now, 1000);
+    for (let i = 0; i < 50_000; i++) limiter.fail([`ip:10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`]);
+    expect(limiter.trackedKeys).toBe(1000);
+  });
+});
+
+describe("BackoffLimiter", () => {
+  const policy = { freeFailures: 3, baseMs: 1000, capMs: 8000, forgetAfterMs: WINDOW };
+
+  it("lets the free failures through, then doubles the wait up to the cap", () => {
+    const t = clock();
+    const b = new BackoffLimiter(policy, t.now);
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      b.fail(["k"]);
+      waits.push(b.retryAfter(["k"]));
+      t.advance(b.retryAfter(["k"]) * 1000); // the caller waits as told, then fails again
+    }
+    expect(waits).toEqual([0, 0, 0, 1, 2, 4, 8, 8]);
+  });
+
+  it("forgets a key whose last failure is a window old, and reset clears it", () => {
+    const t = clock();
+    const b = new BackoffLimiter(policy, t.now);
+    for (let i = 0; i < 5; i++) b.fail(["k"]);
+    expect(b.retryAfter(["k"])).toBe(2);
+    t.advance(WINDOW + 1);
+    b.fail(["k"]);
+    expect(b.retryAfter(["k"])).toBe(0); // counted from one again
+    for (let i = 0; i < 5; i++) b.fail(["j"]);
+    b.reset("j");
+    expect(b.retryAfter(["j"])).toBe(0);
+  });
+});
+
+describe("LoginThrottle", () => {
+  const opts = { ipMaxFailures: 20, windowMs: 900_000, backoffCapMs: 300_000, accountFreeFailures: 40 };
+
+  it("50 wrong passwords from one IP slow that IP but not the account's owner on another IP", () => {
+    const t = clock();
+    const throttle = new LoginThrottle(opts, t.now);
+    let refused = 0;
+    for (let i = 0; i < 50; i++) {
+      if (throttle.retryAfter("admin@x", "198.18.0.1") > 0) refused++;
+      else throttle.fail("admin@x", "198.18.0.1");
+      t.advance(100);
+    }
+    expect(refused).toBeGreaterThan(40);
+    expect(throttle.retryAfter("admin@x", "198.18.0.1")).toBeGreaterThan(0);
+    expect(throttle.retryAfter("admin@x", "198.18.0.2")).toBe(0);
+  });
+
+  it("an IP that fails across many accounts hits the per-IP limit", () => {
+    const t = clock();
+    const throttle = new LoginThrottle(opts, t.now);
+    for (let i = 0; i < 20; i++) throttle.fail(`user${i}@x`, "198.18.0.3");
+    expect(throttle.retryAfter("fresh@x", "198.18.0.3")).toBe(900);
+    expect(throttle.retryAfter("fresh@x", "198.18.0.4")).toBe(0);
+  });
+
+  it("many IPs guessing one account slow it down by at most 30 s, and the owner's success ends it", () => {
+    const t = clock();
+    const throttle = new LoginThrottle(opts, t.now);
+    for (let i = 0; i < 60; i++) throttle.fail("victim@x", `198.19.0.${i}`);
+    const wait = throttle.retryAfter("victim@x", "198.18.9.9");
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(30);
+    t.advance(wait * 1000);
+    throttle.succeed("victim@x", "198.18.9.9");
+    expect(throttle.retryAfter("victim@x", "198.18.9.9")).toBe(0);
+  });
+});
+
+describe("clientAddress", () => {
+  it("takes the entry the trusted proxies wrote, counting from the right", () => {
+    expect(clientAddress("6.6.6.6, 203.0.113.7", "10.0.0.2", 1)).toBe("203.0.113.7");
+    expect(clientAddress("6.6.6.6, 203.0.113.7, 10.0.0.9", "10.0.0.2", 2)).toBe("203.0.113.7");
+    expect(clientAddress(["6.6.6.6", "203.0.113.7"], "10.0.0.2", 1)).toBe("203.0.113.7");
+  });
+
+  it("ignores the header without trusted proxies, and falls back to the socket without a header", () => {
+    expect(clientAddress("6.6.6.6", "::ffff:10.0.0.2", 0)).toBe("10.0.0.2");
+    expect(clientAddress(undefined, "10.0.0.2", 1)).toBe("10.0.0.2");
+    expect(clientAddress(" , ", "10.0.0.2", 1)).toBe("10.0.0.2");
+  });
+
+  it("with fewer entries than trusted hops, takes the leftmost", () => {
+    expect(clientAddress("203.0.113.7", "10.0.0.2", 2)).toBe("203.0.113.7");
   });
 });

@@ -1,8 +1,10 @@
 import NextAuth from "next-auth";
-import type { NextRequest } from "next/server";
+import { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/next-auth";
-import { loginKeys, loginLimiter } from "@/lib/auth/rate-limit";
-import { clientIp } from "@/lib/http/route";
+import { loginThrottle } from "@/lib/auth/rate-limit";
+import { settings } from "@/lib/env";
+import { readLimitedText } from "@/lib/http/body-limit";
+import { clientIp, errorResponse } from "@/lib/http/route";
 
 type TCtx = { params: Promise<{ nextauth: string[] }> };
 
@@ -11,15 +13,22 @@ function handler(req: NextRequest, ctx: TCtx) {
 }
 
 /**
- * next-auth answers every failed credentials login with 401; a locked-out IP or account gets a
- * real 429 here, before the password is even checked.
+ * next-auth answers every failed credentials login with 401; a throttled client gets a real 429
+ * here, before the password is even checked. The form is read with the body cap (next-auth would
+ * buffer any size) and handed on as a fresh request.
  */
 async function post(req: NextRequest, ctx: TCtx) {
+  let text: string;
+  try {
+    text = await readLimitedText(req.body, settings().BERTH_MAX_BODY_BYTES);
+  } catch (err) {
+    return errorResponse(err);
+  }
+  const forwarded = new NextRequest(req.url, { method: "POST", headers: req.headers, body: text });
   const { nextauth } = await ctx.params;
   if (nextauth.join("/") === "callback/credentials") {
-    const form = await req.clone().formData().catch(() => null);
-    const email = String(form?.get("email") ?? "");
-    const wait = loginLimiter().retryAfter(loginKeys(email, clientIp(req)));
+    const email = new URLSearchParams(text).get("email") ?? "";
+    const wait = loginThrottle().retryAfter(email, clientIp(req));
     if (wait > 0) {
       const url = new URL("/login?error=RateLimited", process.env.NEXTAUTH_URL ?? req.url).toString();
       return Response.json(
@@ -28,7 +37,7 @@ async function post(req: NextRequest, ctx: TCtx) {
       );
     }
   }
-  return handler(req, ctx);
+  return handler(forwarded, ctx);
 }
 
 export { handler as GET, post as POST };

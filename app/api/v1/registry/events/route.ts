@@ -1,6 +1,8 @@
 import { NextResponse } from "next/server";
 import { sameSecret } from "@/lib/auth/secrets";
 import { AppError } from "@/lib/errors";
+import { settings } from "@/lib/env";
+import { readLimitedText } from "@/lib/http/body-limit";
 import { errorResponse, json } from "@/lib/http/route";
 import { applyRegistryEvents, ZRegistryEnvelope } from "@/lib/registry/catalog";
 import { notifySecret } from "@/lib/registry/runtime";
@@ -12,8 +14,9 @@ export async function POST(req: Request): Promise<NextResponse> {
     if (!bearer || !sameSecret(bearer, notifySecret())) throw new AppError("UNAUTHENTICATED", "Registry notifications need the registry's secret");
     let body: unknown;
     try {
-      body = JSON.parse(await req.text());
-    } catch {
+      body = JSON.parse(await readLimitedText(req.body, settings().BERTH_MAX_BODY_BYTES));
+    } catch (err) {
+      if (err instanceof AppError) throw err;
       throw new AppError("VALIDATION", "Body is not valid JSON");
     }
     const envelope = ZRegistryEnvelope.parse(body);
