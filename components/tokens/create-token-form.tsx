@@ -10,7 +10,7 @@ import { ErrorBanner } from "../ui/error-banner";
 import { SubmitButton } from "../ui/submit-button";
 import { Field } from "../ui/field";
 
-export function CreateTokenForm() {
+export function CreateTokenForm({ defaultDays, maxDays }: { defaultDays: number; maxDays: number }) {
   const { run, pending, error } = useApiAction();
   // Held only in this component's memory: leaving the page forgets it, as promised.
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
@@ -62,9 +62,10 @@ export function CreateTokenForm() {
             name="expiresInDays"
             type="number"
             min={1}
-            max={3650}
+            max={maxDays}
             step={1}
-            hint="Leave empty for a token that never expires"
+            placeholder={String(defaultDays)}
+            hint={`Empty: ${defaultDays} days. At most ${maxDays}.`}
           />
         </div>
         <SubmitButton pending={pending} pendingLabel="Creating…">

@@ -76,14 +76,18 @@ async function principalFromSession(sessionToken: string, ip: string | null): Pr
 }
 
 async function principalFromToken(token: string, ip: string | null): Promise<TPrincipal> {
-  const row = await db().apiToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
+  const row = await db().apiToken.findUnique({
+    where: { tokenHash: hashSecret(token) },
+    include: { user: true, parent: { select: { revokedAt: true } } },
+  });
   const now = new Date();
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.user.disabled) {
+  // The parent is checked too: a child minted while its parent was being revoked is not missed.
+  if (!row || row.revokedAt || row.parent?.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.user.disabled) {
     throw new AppError("UNAUTHENTICATED", "API token is invalid, expired or revoked");
   }
-  // Coarse lastUsedAt: one write a minute per token at most.
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  // Coarse lastUsedAt: one write a minute per token at most, or at once from a new address.
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000 || (ip && row.lastUsedIp !== ip)) {
+    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now, lastUsedIp: ip ?? row.lastUsedIp } });
   }
   return { userId: row.userId, email: row.user.email, isAdmin: row.user.isAdmin, via: "token", tokenId: row.id, ip };
 }

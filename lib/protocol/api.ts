@@ -79,6 +79,10 @@ export const ZTokenInfo = z.object({
   createdAt: z.string(),
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
+  /** The client address it was last used from. */
+  lastUsedIp: z.string().nullable(),
+  /** The token it was minted with, if any: it expires no later and is revoked with it. */
+  parentId: z.string().nullable(),
   revokedAt: z.string().nullable(),
 });
 export type TTokenInfo = z.infer<typeof ZTokenInfo>;

@@ -326,8 +326,10 @@ const apiToken = {
   prefix: "berth_abcdef",
   expiresAt: at(30),
   lastUsedAt: at(31),
+  lastUsedIp: "203.0.113.9",
   revokedAt: at(32),
   createdAt: at(33),
+  parentId: null,
 } satisfies ApiToken;
 const auditEvent = {
   id: "aud-1",

@@ -49,7 +49,18 @@ describe("POST /api/v1/auth/token", () => {
     expect(row.tokenHash).not.toContain(created.token.slice(6));
     expect(row.tokenHash).toBe(createHash("sha256").update(created.token).digest("hex"));
     expect(row.userId).toBe(user.id);
-    expect(row.expiresAt).toBeNull();
+    // No expiresInDays: BERTH_TOKEN_DEFAULT_DAYS (90).
+    const days = ((row.expiresAt?.getTime() ?? 0) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(89.9);
+    expect(days).toBeLessThanOrEqual(90);
+  });
+
+  it("a lifetime past BERTH_TOKEN_MAX_DAYS (365) is 400 naming the field, and issues nothing", async () => {
+    const res = await anon.with({ ip: uniqueIp() }).post("/api/v1/auth/token", { email: user.email, password: user.password, name: "long", expiresInDays: 366 });
+    const err = expectError(res, 400, "VALIDATION");
+    expect(JSON.stringify(err.details)).toContain("expiresInDays");
+    const rows = await sql<{ n: number }>(c.databaseUrl, `SELECT count(*)::int AS n FROM "ApiToken" WHERE "userId" = $1 AND name = 'long'`, [user.id]);
+    expect(rows[0]?.n).toBe(0);
   });
 
   it("two tokens for the same user differ", async () => {
@@ -195,6 +206,34 @@ describe("/api/v1/auth/tokens and /api/v1/auth/tokens/{id}", () => {
     expectStatus(await alice.api.get("/api/v1/me"), 200);
     expect((await tokenRow(alice.tokenId)).revokedAt).toBeNull();
     expectError(await bob.api.delete("/api/v1/auth/tokens/no-such-token"), 404, "NOT_FOUND");
+  });
+
+  it("a token minted with a token expires no later than its parent and is revoked with it, grandchildren too", async () => {
+    const parent = await createToken(c.url, alice.email, alice.password, { expiresInDays: 7, name: "parent" });
+    const parentApi = new Api(c.url, { token: parent.token });
+    const child = ZTokenCreated.parse(expectStatus(await parentApi.post("/api/v1/auth/tokens", { name: "child", expiresInDays: 30 }), 201));
+    expect(child.expiresAt).toBe((await tokenRow(parent.id)).expiresAt?.toISOString());
+    const childApi = new Api(c.url, { token: child.token });
+    const grandchild = ZTokenCreated.parse(expectStatus(await childApi.post("/api/v1/auth/tokens", { name: "grandchild" }), 201));
+    const grandchildApi = new Api(c.url, { token: grandchild.token });
+    // A token minted with a password is nobody's child and survives.
+    const sibling = await createToken(c.url, alice.email, alice.password, { name: "sibling" });
+    expectStatus(await grandchildApi.get("/api/v1/me"), 200);
+
+    const revoked = expectStatus(await alice.api.delete(`/api/v1/auth/tokens/${parent.id}`), 200);
+    expect(revoked).toMatchObject({ revoked: 3 });
+    for (const api of [parentApi, childApi, grandchildApi]) expectError(await api.get("/api/v1/me"), 401, "UNAUTHENTICATED");
+    expectStatus(await new Api(c.url, { token: sibling.token }).get("/api/v1/me"), 200);
+    const list = z.array(ZTokenInfo).parse(expectStatus(await alice.api.get("/api/v1/auth/tokens"), 200));
+    expect(list.find((t) => t.id === child.id)).toMatchObject({ parentId: parent.id, revokedAt: expect.any(String) });
+  });
+
+  it("lists where each token was last used from", async () => {
+    const ip = uniqueIp();
+    const t = await createToken(c.url, alice.email, alice.password, { name: "from-ip" });
+    expectStatus(await new Api(c.url, { token: t.token, ip }).get("/api/v1/me"), 200);
+    const list = z.array(ZTokenInfo).parse(expectStatus(await alice.api.get("/api/v1/auth/tokens"), 200));
+    expect(list.find((x) => x.id === t.id)).toMatchObject({ lastUsedIp: ip, lastUsedAt: expect.any(String) });
   });
 
   it("an admin may revoke anyone's token", async () => {

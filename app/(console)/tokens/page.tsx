@@ -8,6 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { listTokens } from "@/lib/auth/api-tokens";
+import { settings } from "@/lib/env";
 import type { TTokenInfo } from "@/lib/protocol/api";
 import { requirePrincipal } from "@/lib/ui/session";
 
@@ -23,6 +24,7 @@ export default async function TokensPage() {
   const principal = await requirePrincipal();
   const tokens = await listTokens(principal);
   const now = Date.now();
+  const names = new Map(tokens.map((t) => [t.id, t.name]));
   return (
     <>
       <PageHeader
@@ -32,7 +34,7 @@ export default async function TokensPage() {
       <Card labelledBy="tokens-create" className="mb-4">
         <CardHeader id="tokens-create" title="Create token" description="The token is shown once; Berth keeps only its hash." />
         <CardBody>
-          <CreateTokenForm />
+          <CreateTokenForm defaultDays={settings().BERTH_TOKEN_DEFAULT_DAYS} maxDays={settings().BERTH_TOKEN_MAX_DAYS} />
         </CardBody>
       </Card>
       <Card labelledBy="tokens-list">
@@ -55,12 +57,30 @@ export default async function TokensPage() {
               id: t.id,
               values: { name: t.name, prefix: t.prefix, state, created: t.createdAt, expires: t.expiresAt, used: t.lastUsedAt },
               cells: {
-                name: <span className="font-medium">{t.name}</span>,
+                name: (
+                  <span>
+                    <span className="font-medium">{t.name}</span>
+                    {t.parentId && (
+                      <span className="block text-xs text-zinc-500 dark:text-zinc-400" data-testid="token-parent">
+                        minted with {names.get(t.parentId) ?? "another token"}; ends with it
+                      </span>
+                    )}
+                  </span>
+                ),
                 prefix: <span className="font-mono text-xs">{t.prefix}…</span>,
                 state: <StateBadge state={state} />,
                 created: <RelativeTime iso={t.createdAt} />,
                 expires: <RelativeTime iso={t.expiresAt} fallback="Never" />,
-                used: <RelativeTime iso={t.lastUsedAt} fallback="Never" />,
+                used: (
+                  <span>
+                    <RelativeTime iso={t.lastUsedAt} fallback="Never" />
+                    {t.lastUsedIp && (
+                      <span className="block font-mono text-xs text-zinc-500 dark:text-zinc-400" data-testid="token-last-ip" title="Address it was last used from">
+                        {t.lastUsedIp}
+                      </span>
+                    )}
+                  </span>
+                ),
                 actions: state === "Active" ? <RevokeTokenButton id={t.id} name={t.name} /> : null,
               },
             };
