@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ZMember } from "@/lib/protocol/api";
 import { adminApi, Api, uid, uniqueEmail, uniqueIp } from "../helpers/api";
-import { launchBrowser } from "../helpers/browser";
+import { cspViolations, launchBrowser, watchCsp } from "../helpers/browser";
 import { REPO_ROOT } from "../helpers/console";
 import { consoleInfo } from "../helpers/context";
 
@@ -38,11 +38,14 @@ beforeAll(async () => {
   browser = await launchBrowser();
   // Its own client address, so the per-IP login limiter other test files exercise stays out of the way.
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { "x-forwarded-for": uniqueIp() } });
+  watchCsp(context);
   page = await context.newPage();
   admin = await adminApi(c);
 });
 
 afterAll(async () => {
+  // Login, forms, tables and dialogs all ran under the console's CSP, with nothing refused.
+  expect(cspViolations).toEqual([]);
   await context?.close();
   await browser?.close();
 });
@@ -115,27 +118,41 @@ describe("console foundation in a browser", () => {
     expect(await page.getByText("it will not be shown again").count()).toBe(1);
     await shot("05-token-created");
 
-    const me = await new Api(c.url, { token }).get("/api/v1/me");
+    const usedFrom = uniqueIp();
+    const me = await new Api(c.url, { token, ip: usedFrom }).get("/api/v1/me");
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ email: c.adminEmail });
+    // A token minted with that token is listed as its child.
+    const child = await new Api(c.url, { token, ip: usedFrom }).post("/api/v1/auth/tokens", { name: `${tokenName}-child` });
+    expect(child.status).toBe(201);
 
     await page.reload();
-    await expect.poll(() => page.getByRole("row").filter({ hasText: tokenName }).count(), SLOW).toBe(1);
+    await expect.poll(() => page.getByRole("row").filter({ hasText: tokenName }).count(), SLOW).toBe(2);
     expect(await page.getByTestId("new-token").count()).toBe(0);
     expect(await page.content()).not.toContain(token);
-    expect(await page.getByRole("row").filter({ hasText: tokenName }).getByText("Active").count()).toBe(1);
+    const row = page.getByRole("row").filter({ hasText: tokenName }).filter({ hasNotText: "-child" });
+    expect(await row.getByText("Active", { exact: true }).count()).toBe(1);
+    // Default lifetime, and where it was last used from.
+    expect(await row.getByText(/in 3 months|in 90 days|in 2 months/).count()).toBe(1);
+    expect(await row.getByTestId("token-last-ip").textContent()).toBe(usedFrom);
+    const childRow = page.getByRole("row").filter({ hasText: `${tokenName}-child` });
+    expect(await childRow.getByTestId("token-parent").textContent()).toContain(`minted with ${tokenName}`);
+    await shot("05b-token-list");
   });
 
   it("revokes the token after a confirmation, and the API stops accepting it", async () => {
-    const row = page.getByRole("row").filter({ hasText: tokenName });
+    const row = page.getByRole("row").filter({ hasText: tokenName }).filter({ hasNotText: "-child" });
     await row.getByRole("button", { name: "Revoke" }).click();
     const dialog = page.getByRole("dialog", { name: `Revoke token “${tokenName}”?` });
     await expect.poll(() => dialog.isVisible(), SLOW).toBe(true);
     await shot("06-revoke-confirm");
     await dialog.getByRole("button", { name: "Revoke token" }).click();
-    await expect.poll(() => row.getByText("Revoked").count(), SLOW).toBe(1);
+    await expect.poll(() => row.getByText("Revoked", { exact: true }).count(), SLOW).toBe(1);
     expect(await row.getByRole("button", { name: "Revoke" }).count()).toBe(0);
     expect((await new Api(c.url, { token }).get("/api/v1/me")).status).toBe(401);
+    // Its child went with it (the page refreshes after the revoke).
+    const childRow = page.getByRole("row").filter({ hasText: `${tokenName}-child` });
+    await expect.poll(() => childRow.getByText("Revoked", { exact: true }).count(), SLOW).toBe(1);
     await shot("07-token-revoked");
   });
 

@@ -6,7 +6,7 @@ import type { DockerEngine } from "@/agent/docker/engine";
 import type { TAppView, TSetView } from "@/lib/protocol/apps";
 import { ensureTestImage, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, expectStatus, uniqueIp, type Api } from "../helpers/api";
-import { browserLogin, launchBrowser } from "../helpers/browser";
+import { browserLogin, cspViolations, launchBrowser } from "../helpers/browser";
 import { REPO_ROOT } from "../helpers/console";
 import { consoleInfo } from "../helpers/context";
 import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
@@ -66,6 +66,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Charts (inline styles), the terminal and live sockets all ran under the console's CSP.
+  expect(cspViolations).toEqual([]);
   await browser?.close();
   if (set) await member.api.delete(`/api/v1/teams/${team}/apps/charts`);
   await agent?.destroy(engine, admin);

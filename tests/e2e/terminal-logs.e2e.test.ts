@@ -5,7 +5,7 @@ import type { DockerEngine } from "@/agent/docker/engine";
 import type { TAppView, TSetView } from "@/lib/protocol/apps";
 import { ensureTestImage, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, expectStatus, uniqueIp, type Api } from "../helpers/api";
-import { browserLogin, launchBrowser } from "../helpers/browser";
+import { browserLogin, cspViolations, launchBrowser } from "../helpers/browser";
 import { consoleInfo } from "../helpers/context";
 import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
 
@@ -51,6 +51,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Charts (inline styles), the terminal and live sockets all ran under the console's CSP.
+  expect(cspViolations).toEqual([]);
   await browser?.close();
   await agent?.destroy(engine, admin);
 });

@@ -21,6 +21,17 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
 }
 
+/** Every Content-Security-Policy refusal seen by a watched context, with the page it happened on. */
+export const cspViolations: string[] = [];
+
+/** Records what the browser refuses under the console's CSP (browserLogin watches its context). */
+export function watchCsp(context: BrowserContext): void {
+  context.on("console", (msg) => {
+    const text = msg.text();
+    if (/Content Security Policy/i.test(text)) cspViolations.push(`${msg.page()?.url() ?? "?"}: ${text}`);
+  });
+}
+
 /**
  * Signs `context` in through next-auth's credentials endpoint (csrf token, then the form POST),
  * so pages opened in it carry the session cookie. Returns the HTTP status of the login POST.
@@ -33,6 +44,7 @@ export async function browserLogin(
   password: string,
   opts: { ip?: string } = {},
 ): Promise<number> {
+  watchCsp(context);
   const headers = opts.ip ? { "x-forwarded-for": opts.ip } : undefined;
   const csrf = await context.request.get(`${baseUrl}/api/auth/csrf`, { headers });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
