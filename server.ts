@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { boot } from "./lib/boot";
+import { checkApiRoute } from "./lib/http/api-routes";
 import { bodyLimitFor, bodyTooLarge } from "./lib/http/body-limit";
 import { clientAddress, servedOverHttps } from "./lib/http/client-ip";
 import { baseSecurityHeaders } from "./lib/http/security-headers";
@@ -40,6 +41,26 @@ function refuseLargeBody(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
+/** Unknown /api paths and wrong methods get the API's JSON error body, not Next's HTML page. */
+function refuseUnknownApiRoute(req: IncomingMessage, res: ServerResponse): boolean {
+  const check = checkApiRoute(req.method ?? "GET", new URL(req.url ?? "/", "http://berth.invalid").pathname);
+  if (check.ok) return false;
+  const error =
+    check.status === 404
+      ? { code: "NOT_FOUND", message: "No such API path; see /api/v1/openapi.json" }
+      : { code: "METHOD_NOT_ALLOWED", message: `This path answers ${check.allow.join(", ")}`, details: { allow: check.allow } };
+  const body = JSON.stringify({ error });
+  res.writeHead(check.status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(body),
+    ...(check.status === 405 ? { Allow: check.allow.join(", ") } : {}),
+  });
+  // The request's body, if any, is not wanted: discard it rather than leave it unread.
+  req.resume();
+  res.end(body);
+  return true;
+}
+
 async function main(): Promise<void> {
   const s = settings();
   const booted = await boot(log);
@@ -53,6 +74,7 @@ async function main(): Promise<void> {
     // The only client address route handlers trust: a client-sent header is overwritten.
     req.headers["x-berth-client-ip"] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, s.BERTH_TRUST_PROXY);
     for (const [name, value] of Object.entries(baseSecurityHeaders(servedOverHttps(req, s.BERTH_TRUST_PROXY)))) res.setHeader(name, value);
+    if (refuseUnknownApiRoute(req, res)) return;
     if (refuseLargeBody(req, res)) return;
     handle(req, res).catch((err: unknown) => {
       console.error("request failed", err);

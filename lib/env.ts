@@ -24,6 +24,14 @@ export const ZSettings = z.object({
   BERTH_TOKEN_DEFAULT_DAYS: z.coerce.number().int().min(1).default(90),
   /** Longest lifetime a token may be given. */
   BERTH_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).default(365),
+  /** How long an invitation or a password-reset link stays usable. */
+  BERTH_ACCOUNT_LINK_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  /** Live streams of one kind (log streams, terminals, metrics subscriptions) one user may hold open. */
+  BERTH_STREAMS_PER_USER: z.coerce.number().int().min(1).default(16),
+  /** The same, for all members of one team together. */
+  BERTH_STREAMS_PER_TEAM: z.coerce.number().int().min(1).default(64),
+  /** Events a second one /ui socket may send on average (bursts up to 5 times that); more are refused with RATE_LIMITED. */
+  BERTH_UI_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(20),
   BERTH_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   /** Longest delay a run of failures for one account from one IP earns (they double from 1 s). */
   BERTH_LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).default(300),

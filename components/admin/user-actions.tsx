@@ -1,6 +1,8 @@
 "use client";
 
-import { ZUser } from "@/lib/protocol/api";
+import { useState } from "react";
+import { ZAccountLinkCreated, ZUser, type TAccountLinkCreated } from "@/lib/protocol/api";
+import { OneUseLink } from "../teams/one-use-link";
 import { apiFetch } from "../api-fetch";
 import { useApiAction } from "../use-api-action";
 import { Button } from "../ui/button";
@@ -17,8 +19,18 @@ const SELF = "You cannot disable yourself or drop your own admin role";
  */
 export function UserActions({ id, email, disabled, isAdmin, isSelf }: { id: string; email: string; disabled: boolean; isAdmin: boolean; isSelf: boolean }) {
   const { run, pending, error } = useApiAction();
+  const [resetLink, setResetLink] = useState<TAccountLinkCreated | null>(null);
   return (
     <div className="flex flex-wrap justify-end gap-2">
+      <ConfirmButton
+        label="Reset password"
+        ariaLabel={`Reset the password of ${email}`}
+        title={`Reset the password of ${email}?`}
+        body={<p>Their current password stops working, every session of theirs is signed out and their API tokens are revoked. You get a one-use link for them to choose a new password.</p>}
+        confirmLabel="Reset password"
+        disabledReason={isSelf ? "Change your own password on your Account page" : undefined}
+        onConfirm={async () => setResetLink(await apiFetch(`/api/v1/users/${encodeURIComponent(id)}/password-reset`, { method: "POST", schema: ZAccountLinkCreated }))}
+      />
       {disabled ? (
         <Button size="sm" disabled={pending} onClick={() => void run(() => patchUser(id, { disabled: false }))}>
           Enable
@@ -54,6 +66,11 @@ export function UserActions({ id, email, disabled, isAdmin, isSelf }: { id: stri
           variant="secondary"
           onConfirm={() => patchUser(id, { isAdmin: true })}
         />
+      )}
+      {resetLink && (
+        <div className="w-full text-left">
+          <OneUseLink link={resetLink} what={`Send this link to ${email} to choose a new password.`} />
+        </div>
       )}
       {error && (
         <p role="alert" className="w-full text-right text-xs text-red-700 dark:text-red-300">

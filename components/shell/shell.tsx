@@ -104,9 +104,9 @@ export function Shell({ email, isAdmin, teams, selectedTeam, health, pendingAppr
             </ul>
           </nav>
           <div className="mt-auto border-t border-zinc-200 px-1 pt-3 dark:border-zinc-800">
-            <p className="truncate text-sm font-medium" title={email}>
+            <Link href="/account" className="block truncate text-sm font-medium hover:underline" title={`${email}: account and password`}>
               {email}
-            </p>
+            </Link>
             <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">{isAdmin ? "Platform admin" : "Team user"}</p>
             <Button size="sm" onClick={() => void signOut({ callbackUrl: "/login" })}>
               Log out

@@ -6,6 +6,7 @@ import type { TTokenCreate, TTokenInfo } from "../protocol/api";
 import { verifyLogin } from "./login";
 import type { TPrincipal } from "./principal";
 import { hashSecret, newSecret } from "./secrets";
+import { disconnectUiSockets } from "../realtime/broadcast";
 
 export interface TCreatedToken {
   id: string;
@@ -97,6 +98,10 @@ export async function revokeToken(p: TPrincipal, id: string): Promise<{ revoked:
     if (count > 0) {
       await recordAudit(tx, actorOf(p), { action: "token.revoke", targetType: "api_token", targetId: id, details: { name: row.name, withDescendants: ids.length - 1 } });
     }
-    return { revoked: count };
+    return { revoked: count, ids };
+  }).then(({ revoked, ids }) => {
+    const gone = new Set(ids);
+    disconnectUiSockets((s) => !s.tokenId || !gone.has(s.tokenId));
+    return { revoked };
   });
 }

@@ -8,6 +8,7 @@ export interface TLoginUser {
   email: string;
   name: string;
   isAdmin: boolean;
+  sessionEpoch: number;
 }
 
 const INVALID = "Invalid email or password";
@@ -27,5 +28,5 @@ export async function verifyLogin(emailRaw: string, password: string, ip: string
   }
   throttle.succeed(email, ip);
   await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, sessionEpoch: user.sessionEpoch };
 }

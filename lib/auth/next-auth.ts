@@ -19,7 +19,7 @@ export function authOptions(): NextAuthOptions {
           const ip = headers["x-berth-client-ip"] ?? null;
           try {
             const user = await verifyLogin(credentials?.email ?? "", credentials?.password ?? "", ip);
-            return { id: user.id, email: user.email, name: user.name };
+            return { id: user.id, email: user.email, name: user.name, epoch: user.sessionEpoch };
           } catch (err) {
             if (err instanceof AppError && err.code === "RATE_LIMITED") throw new Error("RateLimited");
             if (err instanceof AppError) return null;
@@ -30,7 +30,11 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.uid = user.id;
+        if (user) {
+          token.uid = user.id;
+          // Raised by "sign out everywhere": a session from before it no longer authenticates.
+          token.epoch = (user as { epoch?: number }).epoch ?? 0;
+        }
         return token;
       },
       session({ session, token }) {

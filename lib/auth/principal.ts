@@ -10,6 +10,8 @@ export interface TPrincipal {
   isAdmin: boolean;
   via: "session" | "token";
   tokenId?: string;
+  /** For sessions: the user's session epoch they were signed in under. */
+  sessionEpoch?: number;
   ip: string | null;
 }
 
@@ -36,6 +38,11 @@ export async function authenticate(src: TCredentialSource): Promise<TPrincipal> 
 }
 
 export function readSessionCookie(cookieHeader: string | null): string | null {
+  return readNamedSessionCookie(cookieHeader)?.value ?? null;
+}
+
+/** The session cookie and which of next-auth's names it goes by (the secure one behind HTTPS). */
+export function readNamedSessionCookie(cookieHeader: string | null): { name: string; value: string } | null {
   if (!cookieHeader) return null;
   const cookies = new Map<string, string>();
   for (const part of cookieHeader.split(";")) {
@@ -44,7 +51,7 @@ export function readSessionCookie(cookieHeader: string | null): string | null {
   }
   for (const name of SESSION_COOKIES) {
     const value = cookies.get(name);
-    if (value) return value;
+    if (value) return { name, value };
   }
   return null;
 }
@@ -62,17 +69,20 @@ async function principalFromSession(sessionToken: string, ip: string | null): Pr
   const secret = process.env.NEXTAUTH_SECRET;
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set: server.ts sets it at start");
   let userId: string | undefined;
+  let epoch = 0;
   try {
     const decoded = await decode({ token: sessionToken, secret });
     userId = typeof decoded?.uid === "string" ? decoded.uid : undefined;
+    epoch = typeof decoded?.epoch === "number" ? decoded.epoch : 0;
   } catch (err) {
     console.warn("session cookie did not decode", (err as Error).message);
   }
   if (!userId) throw new AppError("UNAUTHENTICATED", "Session expired; sign in again");
   const user = await db().user.findUnique({ where: { id: userId } });
-  // Checked on every request so disabling a user takes effect before the JWT expires.
-  if (!user || user.disabled) throw new AppError("UNAUTHENTICATED", "Session is no longer valid; sign in again");
-  return { userId: user.id, email: user.email, isAdmin: user.isAdmin, via: "session", ip };
+  // Checked on every request so disabling a user, or signing them out everywhere, takes effect
+  // before the JWT expires.
+  if (!user || user.disabled || epoch !== user.sessionEpoch) throw new AppError("UNAUTHENTICATED", "Session is no longer valid; sign in again");
+  return { userId: user.id, email: user.email, isAdmin: user.isAdmin, via: "session", sessionEpoch: epoch, ip };
 }
 
 async function principalFromToken(token: string, ip: string | null): Promise<TPrincipal> {

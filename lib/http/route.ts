@@ -98,12 +98,13 @@ export function route<B extends ZodType | undefined = undefined, Q extends ZodTy
 /** For the few endpoints that authenticate by other means (login for a token, health). */
 export function publicRoute<B extends ZodType | undefined = undefined>(
   options: { body?: B },
-  handler: (ctx: { req: NextRequest; body: TInfer<B>; ip: string | null }) => Promise<unknown>,
+  handler: (ctx: { req: NextRequest; body: TInfer<B>; ip: string | null; params: Record<string, string> }) => Promise<unknown>,
 ) {
-  return async (req: NextRequest): Promise<NextResponse> => {
+  return async (req: NextRequest, next?: TNextContext): Promise<NextResponse> => {
     try {
       const body = options.body ? options.body.parse(await readBody(req)) : undefined;
-      const result = await handler({ req, body: body as TInfer<B>, ip: clientIp(req) });
+      const params = flatParams((await next?.params) ?? {});
+      const result = await handler({ req, body: body as TInfer<B>, ip: clientIp(req), params });
       if (result instanceof Response) return result as NextResponse;
       return json(result ?? { ok: true });
     } catch (err) {

@@ -5,6 +5,7 @@ import { sinceSeconds, STREAM_LIMITS, type TLogsQuery } from "../protocol/stream
 import { callAgent, registerSink } from "../realtime/agent-streams";
 import { agentSocket } from "../realtime/agents";
 import { authorizeContainer } from "../streams/access";
+import { streamSlots } from "../streams/fair-use";
 
 const encoder = new TextEncoder();
 
@@ -22,6 +23,7 @@ export async function containerLogs(p: TPrincipal, setId: string, container: str
   // The client left while we authorized: nothing to open.
   if (signal.aborted) throw new AppError("VALIDATION", "The request was aborted");
   const streamId = randomBytes(16).toString("base64url");
+  const releaseSlot = streamSlots().acquire("logs", p.userId, target.teamId);
 
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let done = false;
@@ -33,6 +35,7 @@ export async function containerLogs(p: TPrincipal, setId: string, container: str
   const finish = (how: "close" | "cancel", note?: string) => {
     if (done) return;
     done = true;
+    releaseSlot();
     unregister();
     signal.removeEventListener("abort", onAbort);
     release();

@@ -8,7 +8,16 @@ export const ZSlug = z
   .max(40)
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and inner dashes");
 export const ZEmail = z.string().trim().toLowerCase().email().max(254);
-export const ZPassword = z.string().min(8, "at least 8 characters").max(256);
+/** Passwords people would guess first; a longer list belongs in a breached-password check. */
+const COMMON_PASSWORDS = new Set(["password", "password1", "password12", "password123", "1234567890", "qwertyuiop", "letmein123", "welcome123", "iloveyou12", "administrator", "changeme123"]);
+
+/** A password someone chooses: long enough, not one character repeated, not a well-known one. */
+export const ZPassword = z
+  .string()
+  .min(10, "at least 10 characters")
+  .max(256)
+  .refine((pw) => new Set(pw).size >= 5, "use at least 5 different characters")
+  .refine((pw) => !COMMON_PASSWORDS.has(pw.toLowerCase()), "this password is too common");
 export const ZTeamRole = z.enum(["OWNER", "MEMBER", "VIEWER"]);
 export type TTeamRole = z.infer<typeof ZTeamRole>;
 
@@ -40,7 +49,7 @@ export type TTeam = z.infer<typeof ZTeam>;
 export const ZMemberAdd = z.strictObject({
   email: ZEmail,
   role: ZTeamRole,
-  password: ZPassword.optional().describe("required when the user does not exist yet"),
+  password: ZPassword.optional().describe("platform admins only: creates the user when none has this email. Team owners invite people instead (POST /api/v1/teams/{team}/invites)"),
   name: z.string().trim().max(100).optional(),
 });
 export type TMemberAdd = z.infer<typeof ZMemberAdd>;
@@ -111,6 +120,64 @@ export const ZUser = z.object({
   lastLoginAt: z.string().nullable(),
 });
 export type TUser = z.infer<typeof ZUser>;
+
+export const ZUserCreate = z.strictObject({
+  email: ZEmail,
+  name: z.string().trim().max(100).optional(),
+  isAdmin: z.boolean().optional(),
+  password: ZPassword.optional().describe("omit it to get a one-use link through which the user sets their own"),
+});
+
+/** A one-use link, shown once to whoever made it (no mail server needed: it is copied). */
+export const ZAccountLinkCreated = z.object({
+  id: z.string(),
+  kind: z.enum(["INVITE", "RESET"]),
+  email: z.string(),
+  team: z.string().nullable(),
+  role: ZTeamRole.nullable(),
+  expiresAt: z.string(),
+  url: z.string().describe("shown once; only its hash is stored"),
+});
+export type TAccountLinkCreated = z.infer<typeof ZAccountLinkCreated>;
+
+export const ZUserCreated = z.object({ user: ZUser, link: ZAccountLinkCreated.nullable() });
+
+export const ZInviteCreate = z.strictObject({ email: ZEmail, role: ZTeamRole });
+export const ZInvite = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: ZTeamRole,
+  invitedBy: z.string().nullable(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type TInvite = z.infer<typeof ZInvite>;
+
+/** What a link's holder sees before using it; the same for accounts that exist and those that do not. */
+export const ZAccountLinkInfo = z.object({
+  kind: z.enum(["INVITE", "RESET"]),
+  email: z.string(),
+  team: z.object({ slug: z.string(), name: z.string() }).nullable(),
+  role: ZTeamRole.nullable(),
+  expiresAt: z.string(),
+});
+export type TAccountLinkInfo = z.infer<typeof ZAccountLinkInfo>;
+
+export const ZAccountLinkAccept = z.strictObject({
+  password: z.string().min(1).max(256).describe("a new password, or, for an invite to an email that already has an account, that account's password"),
+  name: z.string().trim().max(100).optional(),
+});
+export const ZAccountLinkAccepted = z.object({ email: z.string(), team: z.string().nullable(), created: z.boolean() });
+
+export const ZPasswordChange = z.strictObject({
+  current: z.string().min(1).max(256),
+  new: ZPassword,
+  signOutEverywhere: z.boolean().default(false).describe("also end every other session and revoke every API token of this user (open sockets included)"),
+});
+export const ZPasswordChanged = z.object({
+  signedOutOtherSessions: z.boolean(),
+  revokedTokens: z.number().int(),
+});
 
 export const ZAuditQuery = z.strictObject({
   team: ZSlug.optional(),

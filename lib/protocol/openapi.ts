@@ -11,6 +11,8 @@ type TMethod = "get" | "post" | "patch" | "delete";
 export interface TEndpoint {
   method: TMethod;
   path: string;
+  /** Stable name for generated clients (createApp, listSets…): never change a published one. */
+  operationId: string;
   summary: string;
   auth: "none" | "user" | "admin";
   body?: ZodType;
@@ -24,69 +26,77 @@ export interface TEndpoint {
  * file under app/api is listed here and nothing listed is missing a handler.
  */
 export const ENDPOINTS: TEndpoint[] = [
-  { method: "get", path: "/api/health", summary: "Database and agent health", auth: "none", response: api.ZHealth },
-  { method: "get", path: "/api/v1/openapi.json", summary: "This document", auth: "none" },
-  { method: "post", path: "/api/v1/auth/token", summary: "Exchange email and password for an API token (rate-limited)", auth: "none", body: api.ZTokenLogin, response: api.ZTokenCreated, status: 201 },
-  { method: "get", path: "/api/v1/auth/tokens", summary: "The caller's API tokens", auth: "user", response: z.array(api.ZTokenInfo) },
-  { method: "post", path: "/api/v1/auth/tokens", summary: "Create an API token for the caller (shown once)", auth: "user", body: api.ZTokenCreate, response: api.ZTokenCreated, status: 201 },
-  { method: "delete", path: "/api/v1/auth/tokens/{id}", summary: "Revoke an API token", auth: "user" },
-  { method: "get", path: "/api/v1/me", summary: "The caller and their teams", auth: "user", response: api.ZMe },
-  { method: "get", path: "/api/v1/teams", summary: "Teams the caller belongs to (admins: all)", auth: "user", response: z.array(api.ZTeam) },
-  { method: "post", path: "/api/v1/teams", summary: "Create a team with its quota", auth: "admin", body: api.ZTeamCreate, response: api.ZTeam, status: 201 },
-  { method: "get", path: "/api/v1/teams/{team}", summary: "One team", auth: "user", response: api.ZTeam },
-  { method: "get", path: "/api/v1/teams/{team}/members", summary: "Members of a team", auth: "user", response: z.array(api.ZMember) },
-  { method: "post", path: "/api/v1/teams/{team}/members", summary: "Add a member (creates the user when a password is given)", auth: "user", body: api.ZMemberAdd, response: api.ZMember, status: 201 },
-  { method: "patch", path: "/api/v1/teams/{team}/members/{userId}", summary: "Change a member's role", auth: "user", body: api.ZMemberUpdate, response: api.ZMember },
-  { method: "delete", path: "/api/v1/teams/{team}/members/{userId}", summary: "Remove a member", auth: "user" },
-  { method: "get", path: "/api/v1/teams/{team}/quota", summary: "Quota limits and usage", auth: "user", response: api.ZQuota },
-  { method: "post", path: "/api/v1/teams/{team}/quota-requests", summary: "Ask for new quota limits, with a reason", auth: "user", body: api.ZQuotaRequestCreate, response: api.ZQuotaRequest, status: 201 },
-  { method: "get", path: "/api/v1/quota-requests", summary: "Quota requests (admins: all; others: their teams')", auth: "user", query: api.ZQuotaRequestQuery, response: z.array(api.ZQuotaRequest) },
-  { method: "get", path: "/api/v1/quota-requests/{id}", summary: "One quota request", auth: "user", response: api.ZQuotaRequest },
-  { method: "post", path: "/api/v1/quota-requests/{id}/approve", summary: "Approve: the new limits apply once; a decided request answers 409", auth: "admin", body: api.ZQuotaDecision, response: api.ZQuotaRequest },
-  { method: "post", path: "/api/v1/quota-requests/{id}/reject", summary: "Reject with a note; a decided request answers 409", auth: "admin", body: api.ZQuotaDecision, response: api.ZQuotaRequest },
-  { method: "get", path: "/api/v1/users", summary: "All users", auth: "admin", response: z.array(api.ZUser) },
-  { method: "patch", path: "/api/v1/users/{id}", summary: "Disable, enable or promote a user", auth: "admin", body: api.ZUserUpdate, response: api.ZUser },
-  { method: "get", path: "/api/v1/audit", summary: "Who did what, when", auth: "user", query: api.ZAuditQuery, response: z.array(api.ZAuditEvent) },
-  { method: "get", path: "/api/v1/hosts", summary: "Hosts with capacity and allocation", auth: "admin", response: z.array(api.ZHost) },
-  { method: "post", path: "/api/v1/hosts/enrollment-tokens", summary: "One-use, expiring token for a new host's agent", auth: "admin", body: api.ZEnrollmentTokenCreate, response: api.ZEnrollmentToken, status: 201 },
-  { method: "post", path: "/api/v1/hosts/enroll", summary: "An agent exchanges its enrollment token for a host credential", auth: "none", body: events.ZEnrollRequest, response: events.ZEnrollResponse, status: 201 },
-  { method: "get", path: "/api/v1/agent/download", summary: "The agent bundle (one JavaScript file for Node >= 20); headers X-Berth-Agent-Version and X-Checksum-Sha256", auth: "none" },
-  { method: "get", path: "/api/v1/agent/install.sh", summary: "POSIX sh installer: checks Docker and Node, downloads and verifies the bundle, writes agent.env (0600) and a systemd unit, or runs it with --foreground", auth: "none" },
-  { method: "delete", path: "/api/v1/hosts/{id}", summary: "Revoke a host: its agent's credential is refused from now on", auth: "admin" },
-  { method: "post", path: "/api/v1/hosts/{id}/cordon", summary: "Stop placing new sets on a host", auth: "admin" },
-  { method: "post", path: "/api/v1/hosts/{id}/drain", summary: "Cordon, then move every set elsewhere one at a time (202 with an operation id)", auth: "admin", response: api.ZDrainStarted, status: 202 },
-  { method: "get", path: "/api/v1/operations/{id}", summary: "Progress of a long operation (drain)", auth: "user", response: api.ZOperationView },
-  { method: "post", path: "/api/v1/hosts/{id}/upgrade", summary: "The host's agent replaces itself with the bundle this console serves (checksum-verified, test-started, rolled back if it dies) and restarts; containers keep running. Audited", auth: "admin", response: api.ZHostUpgraded },
-  { method: "post", path: "/api/v1/hosts/upgrade", summary: "Upgrade every outdated agent, one host at a time, stopping at the first failure (202 with an operation id; progress = hosts upgraded)", auth: "admin", response: api.ZUpgradeStarted, status: 202 },
-  { method: "post", path: "/api/v1/hosts/{id}/uncordon", summary: "Place sets on a host again", auth: "admin" },
-  { method: "get", path: "/api/v1/teams/{team}/apps", summary: "Apps of a team with their sets", auth: "user", response: z.array(apps.ZAppView) },
-  { method: "post", path: "/api/v1/teams/{team}/apps", summary: "Create an app: reserves quota, places and creates its sets", auth: "user", body: apps.ZAppCreateShape, response: apps.ZAppView, status: 201 },
-  { method: "get", path: "/api/v1/teams/{team}/apps/{app}", summary: "One app with its sets and their states", auth: "user", response: apps.ZAppView },
-  { method: "patch", path: "/api/v1/teams/{team}/apps/{app}", summary: "Scale ({replicas}: adds sets with quota reserved, or removes the newest) and/or resize online ({size}, {containers} shares: no restart), in one transaction", auth: "user", body: apps.ZAppPatch, response: apps.ZAppView },
-  { method: "post", path: "/api/v1/teams/{team}/apps/{app}/canary", summary: "Replace one container's image in N (or the listed) sets; infra, IP and volume stay", auth: "user", body: apps.ZCanaryStart, response: apps.ZAppView },
-  { method: "post", path: "/api/v1/teams/{team}/apps/{app}/canary/promote", summary: "Roll the canary image to every set, one at a time", auth: "user", response: apps.ZAppView },
-  { method: "post", path: "/api/v1/teams/{team}/apps/{app}/canary/rollback", summary: "Restore the previous image in the canary's sets", auth: "user", response: apps.ZAppView },
-  { method: "delete", path: "/api/v1/teams/{team}/apps/{app}", summary: "Remove every set of the app", auth: "user" },
-  { method: "get", path: "/api/v1/teams/{team}/volumes", summary: "Volumes of a team; ?trashed=1 lists the recycle bin", auth: "user", query: apps.ZVolumeQuery, response: z.array(apps.ZVolumeView) },
-  { method: "post", path: "/api/v1/teams/{team}/volumes/{id}/restore", summary: "Put a trashed volume back into a set of the same app (same host)", auth: "user", body: apps.ZVolumeRestoreBody, response: apps.ZVolumeView },
-  { method: "delete", path: "/api/v1/teams/{team}/volumes/{id}", summary: "Purge a volume from the recycle bin", auth: "user" },
-  { method: "get", path: "/api/v1/sets/{id}", summary: "A set: host, state, IP, containers with limits", auth: "user", response: apps.ZSetView },
-  { method: "get", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}", summary: "A set by its stable name `<app>-<n>`", auth: "user", response: apps.ZSetView },
-  { method: "get", path: "/api/v1/registry", summary: "Berth's registry: where it is (for docker login/push) and the namespaces the caller may push and pull", auth: "user", response: images.ZRegistryView },
-  { method: "get", path: "/api/v1/registry/token", summary: "Docker registry token auth: Basic email + API token (or password), or a host credential; `scope` params; answers a JWT cut down to what the caller may do", auth: "none", response: images.ZRegistryToken },
-  { method: "post", path: "/api/v1/registry/events", summary: "The registry's notifications (push, delete), with the registry's shared secret; feed the image catalog", auth: "none" },
-  { method: "get", path: "/api/v1/registry/cert", summary: "The certificate tokens are signed with (an external registry's auth.token.rootcertbundle)", auth: "none" },
-  { method: "get", path: "/api/v1/teams/{team}/images", summary: "The team's repositories with tags, digests, sizes, pushers and the apps using them; storage with shared layers counted once; ?include=library adds the shared library repositories", auth: "user", query: images.ZTeamImagesQuery, response: images.ZTeamImages },
-  { method: "get", path: "/api/v1/teams/{team}/images/{repository}", summary: "One repository of the team (a nested name URL-encoded: web%2Fapi)", auth: "user", response: images.ZImageRepository },
-  { method: "post", path: "/api/v1/teams/{team}/images/upload", summary: "Upload a `docker save` or OCI-layout tarball (the raw body, application/x-tar) as <team>/<repository>:<tag>; streamed into the registry blob by blob; 413 past BERTH_IMAGE_UPLOAD_MAX_BYTES", auth: "user", query: images.ZImageUploadQuery, response: images.ZImageUploaded, status: 201 },
-  { method: "delete", path: "/api/v1/teams/{team}/images/{repository}/tags/{tag}", summary: "Delete a tag (the registry deletes its manifest, so tags on the same digest go too); 409 while a set runs that digest", auth: "user", response: images.ZImageTagDeleted },
-  { method: "get", path: "/api/v1/teams/{team}/network", summary: "The team's subnets per host (from Berth's address pool) and which set holds which address", auth: "user", response: apps.ZTeamNetwork },
-  { method: "post", path: "/api/v1/sets/{id}/start", summary: "Start a set (infra first)", auth: "user", response: apps.ZSetView },
-  { method: "post", path: "/api/v1/sets/{id}/stop", summary: "Stop a set (infra last)", auth: "user", response: apps.ZSetView },
-  { method: "post", path: "/api/v1/sets/{id}/restart", summary: "Restart a set", auth: "user", response: apps.ZSetView },
-  { method: "get", path: "/api/v1/sets/{id}/metrics", summary: "CPU, memory, network and block IO per container: 15m from the live 1 s window, 1h/24h/7d from per-minute rollups", auth: "user", query: metrics.ZMetricsQuery, response: metrics.ZMetricsHistory },
-  { method: "get", path: "/api/metrics", summary: "The console's own Prometheus metrics (text exposition format)", auth: "admin" },
-  { method: "get", path: "/api/v1/sets/{id}/containers/{name}/logs", summary: "A business container's logs as text/plain lines `<timestamp> <stdout|stderr> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
+  { method: "get", path: "/api/health", operationId: "getHealth", summary: "Database and agent health", auth: "none", response: api.ZHealth },
+  { method: "get", path: "/api/v1/openapi.json", operationId: "getOpenApiDocument", summary: "This document", auth: "none" },
+  { method: "post", path: "/api/v1/auth/token", operationId: "createTokenWithPassword", summary: "Exchange email and password for an API token (rate-limited)", auth: "none", body: api.ZTokenLogin, response: api.ZTokenCreated, status: 201 },
+  { method: "get", path: "/api/v1/auth/tokens", operationId: "listTokens", summary: "The caller's API tokens", auth: "user", response: z.array(api.ZTokenInfo) },
+  { method: "post", path: "/api/v1/auth/tokens", operationId: "createToken", summary: "Create an API token for the caller (shown once)", auth: "user", body: api.ZTokenCreate, response: api.ZTokenCreated, status: 201 },
+  { method: "delete", path: "/api/v1/auth/tokens/{id}", operationId: "revokeToken", summary: "Revoke an API token", auth: "user" },
+  { method: "get", path: "/api/v1/me", operationId: "getMe", summary: "The caller and their teams", auth: "user", response: api.ZMe },
+  { method: "get", path: "/api/v1/teams", operationId: "listTeams", summary: "Teams the caller belongs to (admins: all)", auth: "user", response: z.array(api.ZTeam) },
+  { method: "post", path: "/api/v1/teams", operationId: "createTeam", summary: "Create a team with its quota", auth: "admin", body: api.ZTeamCreate, response: api.ZTeam, status: 201 },
+  { method: "get", path: "/api/v1/teams/{team}", operationId: "getTeam", summary: "One team", auth: "user", response: api.ZTeam },
+  { method: "get", path: "/api/v1/teams/{team}/members", operationId: "listMembers", summary: "Members of a team", auth: "user", response: z.array(api.ZMember) },
+  { method: "post", path: "/api/v1/teams/{team}/members", operationId: "addMember", summary: "Add an existing user as a member (admins only: create the user with a password)", auth: "user", body: api.ZMemberAdd, response: api.ZMember, status: 201 },
+  { method: "get", path: "/api/v1/teams/{team}/invitations", operationId: "listInvitations", summary: "Pending invitations into a team (owners)", auth: "user", response: z.array(api.ZInvite) },
+  { method: "post", path: "/api/v1/teams/{team}/invitations", operationId: "createInvitation", summary: "Invite an email into a team: a one-use link, shown once, through which the invitee sets their own password or signs in", auth: "user", body: api.ZInviteCreate, response: api.ZAccountLinkCreated, status: 201 },
+  { method: "delete", path: "/api/v1/teams/{team}/invitations/{id}", operationId: "revokeInvitation", summary: "Revoke a pending invitation", auth: "user" },
+  { method: "get", path: "/api/v1/invitations/{token}", operationId: "getInvitation", summary: "What an invitation or reset link is for (the same answer whether or not the email has an account)", auth: "none", response: api.ZAccountLinkInfo },
+  { method: "post", path: "/api/v1/invitations/{token}", operationId: "acceptInvitation", summary: "Use a link: set a new password, or join the team with an existing account's password", auth: "none", body: api.ZAccountLinkAccept, response: api.ZAccountLinkAccepted },
+  { method: "post", path: "/api/v1/me/password", operationId: "changePassword", summary: "Change the caller's password; optionally sign out every other session and revoke every other token", auth: "user", body: api.ZPasswordChange, response: api.ZPasswordChanged },
+  { method: "patch", path: "/api/v1/teams/{team}/members/{userId}", operationId: "updateMember", summary: "Change a member's role", auth: "user", body: api.ZMemberUpdate, response: api.ZMember },
+  { method: "delete", path: "/api/v1/teams/{team}/members/{userId}", operationId: "removeMember", summary: "Remove a member", auth: "user" },
+  { method: "get", path: "/api/v1/teams/{team}/quota", operationId: "getQuota", summary: "Quota limits and usage", auth: "user", response: api.ZQuota },
+  { method: "post", path: "/api/v1/teams/{team}/quota-requests", operationId: "createQuotaRequest", summary: "Ask for new quota limits, with a reason", auth: "user", body: api.ZQuotaRequestCreate, response: api.ZQuotaRequest, status: 201 },
+  { method: "get", path: "/api/v1/quota-requests", operationId: "listQuotaRequests", summary: "Quota requests (admins: all; others: their teams')", auth: "user", query: api.ZQuotaRequestQuery, response: z.array(api.ZQuotaRequest) },
+  { method: "get", path: "/api/v1/quota-requests/{id}", operationId: "getQuotaRequest", summary: "One quota request", auth: "user", response: api.ZQuotaRequest },
+  { method: "post", path: "/api/v1/quota-requests/{id}/approve", operationId: "approveQuotaRequest", summary: "Approve: the new limits apply once; a decided request answers 409", auth: "admin", body: api.ZQuotaDecision, response: api.ZQuotaRequest },
+  { method: "post", path: "/api/v1/quota-requests/{id}/reject", operationId: "rejectQuotaRequest", summary: "Reject with a note; a decided request answers 409", auth: "admin", body: api.ZQuotaDecision, response: api.ZQuotaRequest },
+  { method: "get", path: "/api/v1/users", operationId: "listUsers", summary: "All users", auth: "admin", response: z.array(api.ZUser) },
+  { method: "post", path: "/api/v1/users", operationId: "createUser", summary: "Create an account; without a password, a one-use link through which the user sets their own", auth: "admin", body: api.ZUserCreate, response: api.ZUserCreated, status: 201 },
+  { method: "post", path: "/api/v1/users/{id}/password-reset", operationId: "resetUserPassword", summary: "Force a password reset: the old password, sessions and tokens stop working; a one-use link is returned", auth: "admin", response: api.ZAccountLinkCreated, status: 201 },
+  { method: "patch", path: "/api/v1/users/{id}", operationId: "updateUser", summary: "Disable, enable or promote a user", auth: "admin", body: api.ZUserUpdate, response: api.ZUser },
+  { method: "get", path: "/api/v1/audit", operationId: "listAuditEvents", summary: "Who did what, when", auth: "user", query: api.ZAuditQuery, response: z.array(api.ZAuditEvent) },
+  { method: "get", path: "/api/v1/hosts", operationId: "listHosts", summary: "Hosts with capacity and allocation", auth: "admin", response: z.array(api.ZHost) },
+  { method: "post", path: "/api/v1/hosts/enrollment-tokens", operationId: "createEnrollmentToken", summary: "One-use, expiring token for a new host's agent", auth: "admin", body: api.ZEnrollmentTokenCreate, response: api.ZEnrollmentToken, status: 201 },
+  { method: "post", path: "/api/v1/hosts/enroll", operationId: "enrollHost", summary: "An agent exchanges its enrollment token for a host credential", auth: "none", body: events.ZEnrollRequest, response: events.ZEnrollResponse, status: 201 },
+  { method: "get", path: "/api/v1/agent/download", operationId: "downloadAgent", summary: "The agent bundle (one JavaScript file for Node >= 20); headers X-Berth-Agent-Version and X-Checksum-Sha256", auth: "none" },
+  { method: "get", path: "/api/v1/agent/install.sh", operationId: "getAgentInstallScript", summary: "POSIX sh installer: checks Docker and Node, downloads and verifies the bundle, writes agent.env (0600) and a systemd unit, or runs it with --foreground", auth: "none" },
+  { method: "delete", path: "/api/v1/hosts/{id}", operationId: "revokeHost", summary: "Revoke a host: its agent's credential is refused from now on", auth: "admin" },
+  { method: "post", path: "/api/v1/hosts/{id}/cordon", operationId: "cordonHost", summary: "Stop placing new sets on a host", auth: "admin" },
+  { method: "post", path: "/api/v1/hosts/{id}/drain", operationId: "drainHost", summary: "Cordon, then move every set elsewhere one at a time (202 with an operation id)", auth: "admin", response: api.ZDrainStarted, status: 202 },
+  { method: "get", path: "/api/v1/operations/{id}", operationId: "getOperation", summary: "Progress of a long operation (drain)", auth: "user", response: api.ZOperationView },
+  { method: "post", path: "/api/v1/hosts/{id}/upgrade", operationId: "upgradeHostAgent", summary: "The host's agent replaces itself with the bundle this console serves (checksum-verified, test-started, rolled back if it dies) and restarts; containers keep running. Audited", auth: "admin", response: api.ZHostUpgraded },
+  { method: "post", path: "/api/v1/hosts/upgrade", operationId: "upgradeAllAgents", summary: "Upgrade every outdated agent, one host at a time, stopping at the first failure (202 with an operation id; progress = hosts upgraded)", auth: "admin", response: api.ZUpgradeStarted, status: 202 },
+  { method: "post", path: "/api/v1/hosts/{id}/uncordon", operationId: "uncordonHost", summary: "Place sets on a host again", auth: "admin" },
+  { method: "get", path: "/api/v1/teams/{team}/apps", operationId: "listApps", summary: "Apps of a team with their sets", auth: "user", response: z.array(apps.ZAppView) },
+  { method: "post", path: "/api/v1/teams/{team}/apps", operationId: "createApp", summary: "Create an app: reserves quota, places and creates its sets", auth: "user", body: apps.ZAppCreateShape, response: apps.ZAppView, status: 201 },
+  { method: "get", path: "/api/v1/teams/{team}/apps/{app}", operationId: "getApp", summary: "One app with its sets and their states", auth: "user", response: apps.ZAppView },
+  { method: "patch", path: "/api/v1/teams/{team}/apps/{app}", operationId: "updateApp", summary: "Scale ({replicas}: adds sets with quota reserved, or removes the newest) and/or resize online ({size}, {containers} shares: no restart), in one transaction", auth: "user", body: apps.ZAppPatch, response: apps.ZAppView },
+  { method: "post", path: "/api/v1/teams/{team}/apps/{app}/canary", operationId: "startCanary", summary: "Replace one container's image in N (or the listed) sets; infra, IP and volume stay", auth: "user", body: apps.ZCanaryStart, response: apps.ZAppView },
+  { method: "post", path: "/api/v1/teams/{team}/apps/{app}/canary/promote", operationId: "promoteCanary", summary: "Roll the canary image to every set, one at a time", auth: "user", response: apps.ZAppView },
+  { method: "post", path: "/api/v1/teams/{team}/apps/{app}/canary/rollback", operationId: "rollbackCanary", summary: "Restore the previous image in the canary's sets", auth: "user", response: apps.ZAppView },
+  { method: "delete", path: "/api/v1/teams/{team}/apps/{app}", operationId: "deleteApp", summary: "Remove every set of the app", auth: "user" },
+  { method: "get", path: "/api/v1/teams/{team}/volumes", operationId: "listVolumes", summary: "Volumes of a team; ?trashed=1 lists the recycle bin", auth: "user", query: apps.ZVolumeQuery, response: z.array(apps.ZVolumeView) },
+  { method: "post", path: "/api/v1/teams/{team}/volumes/{id}/restore", operationId: "restoreVolume", summary: "Put a trashed volume back into a set of the same app (same host)", auth: "user", body: apps.ZVolumeRestoreBody, response: apps.ZVolumeView },
+  { method: "delete", path: "/api/v1/teams/{team}/volumes/{id}", operationId: "purgeVolume", summary: "Purge a volume from the recycle bin", auth: "user" },
+  { method: "get", path: "/api/v1/sets/{id}", operationId: "getSet", summary: "A set: host, state, IP, containers with limits", auth: "user", response: apps.ZSetView },
+  { method: "get", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}", operationId: "getSetByName", summary: "A set by its stable name `<app>-<n>`", auth: "user", response: apps.ZSetView },
+  { method: "get", path: "/api/v1/registry", operationId: "getRegistry", summary: "Berth's registry: where it is (for docker login/push) and the namespaces the caller may push and pull", auth: "user", response: images.ZRegistryView },
+  { method: "get", path: "/api/v1/registry/token", operationId: "getRegistryToken", summary: "Docker registry token auth: Basic email + API token (or password), or a host credential; `scope` params; answers a JWT cut down to what the caller may do", auth: "none", response: images.ZRegistryToken },
+  { method: "post", path: "/api/v1/registry/events", operationId: "receiveRegistryEvents", summary: "The registry's notifications (push, delete), with the registry's shared secret; feed the image catalog", auth: "none" },
+  { method: "get", path: "/api/v1/registry/cert", operationId: "getRegistryCertificate", summary: "The certificate tokens are signed with (an external registry's auth.token.rootcertbundle)", auth: "none" },
+  { method: "get", path: "/api/v1/teams/{team}/images", operationId: "listImages", summary: "The team's repositories with tags, digests, sizes, pushers and the apps using them; storage with shared layers counted once; ?include=library adds the shared library repositories", auth: "user", query: images.ZTeamImagesQuery, response: images.ZTeamImages },
+  { method: "get", path: "/api/v1/teams/{team}/images/{repository}", operationId: "getImageRepository", summary: "One repository of the team (a nested name URL-encoded: web%2Fapi)", auth: "user", response: images.ZImageRepository },
+  { method: "post", path: "/api/v1/teams/{team}/images/upload", operationId: "uploadImage", summary: "Upload a `docker save` or OCI-layout tarball (the raw body, application/x-tar) as <team>/<repository>:<tag>; streamed into the registry blob by blob; 413 past BERTH_IMAGE_UPLOAD_MAX_BYTES", auth: "user", query: images.ZImageUploadQuery, response: images.ZImageUploaded, status: 201 },
+  { method: "delete", path: "/api/v1/teams/{team}/images/{repository}/tags/{tag}", operationId: "deleteImageTag", summary: "Delete a tag (the registry deletes its manifest, so tags on the same digest go too); 409 while a set runs that digest", auth: "user", response: images.ZImageTagDeleted },
+  { method: "get", path: "/api/v1/teams/{team}/network", operationId: "getTeamNetwork", summary: "The team's subnets per host (from Berth's address pool) and which set holds which address", auth: "user", response: apps.ZTeamNetwork },
+  { method: "post", path: "/api/v1/sets/{id}/start", operationId: "startSet", summary: "Start a set (infra first)", auth: "user", response: apps.ZSetView },
+  { method: "post", path: "/api/v1/sets/{id}/stop", operationId: "stopSet", summary: "Stop a set (infra last)", auth: "user", response: apps.ZSetView },
+  { method: "post", path: "/api/v1/sets/{id}/restart", operationId: "restartSet", summary: "Restart a set", auth: "user", response: apps.ZSetView },
+  { method: "get", path: "/api/v1/sets/{id}/metrics", operationId: "getSetMetrics", summary: "CPU, memory, network and block IO per container: 15m from the live 1 s window, 1h/24h/7d from per-minute rollups", auth: "user", query: metrics.ZMetricsQuery, response: metrics.ZMetricsHistory },
+  { method: "get", path: "/api/metrics", operationId: "getConsoleMetrics", summary: "The console's own Prometheus metrics (text exposition format)", auth: "admin" },
+  { method: "get", path: "/api/v1/sets/{id}/containers/{name}/logs", operationId: "getContainerLogs", summary: "A business container's logs as text/plain lines `<timestamp> <stdout|stderr> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
 ];
 
 function schemaOf(s: ZodType, io: "input" | "output") {
@@ -103,6 +113,38 @@ function queryParameters(q: ZodType) {
   }));
 }
 
+/** Answers other than success, each with the error body; which ones an operation can give. */
+const ERROR_RESPONSES = {
+  "400": "The body, query or a path parameter is invalid (details.issues names the fields)",
+  "401": "No valid credentials: sign in or send an API token",
+  "403": "Signed in, but the role does not allow this (or a cookie write from another origin)",
+  "404": "No such object, or one the caller may not see",
+  "409": "Conflicts with the current state (the message says which)",
+  "413": "The request body is over BERTH_MAX_BODY_BYTES",
+  "422": "Over the team's quota or the fleet's capacity",
+  "429": "Too many attempts or open streams; Retry-After or the message says when or which cap",
+} as const;
+type TErrorStatus = keyof typeof ERROR_RESPONSES;
+
+/** Endpoints that count attempts or open streams, and so may answer 429. */
+const LIMITED = new Set(["createTokenWithPassword", "acceptInvitation", "changePassword", "getRegistryToken", "getContainerLogs"]);
+/** Endpoints that reserve quota or capacity, and so may answer 422. */
+const RESERVING = new Set(["createApp", "updateApp", "startCanary", "restoreVolume", "startSet", "restartSet", "approveQuotaRequest"]);
+
+function errorStatuses(e: TEndpoint): TErrorStatus[] {
+  const out = new Set<TErrorStatus>(["413"]);
+  if (e.body || e.query || e.path.includes("{")) out.add("400");
+  if (e.auth !== "none") {
+    out.add("401");
+    out.add("403");
+  }
+  if (e.path.includes("{")) out.add("404");
+  if (e.method !== "get" && e.auth !== "none") out.add("409");
+  if (RESERVING.has(e.operationId)) out.add("422");
+  if (LIMITED.has(e.operationId)) out.add("429");
+  return [...out].sort();
+}
+
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const errorSchema = schemaOf(api.ZErrorBody, "output");
@@ -110,12 +152,14 @@ export function openApiDocument() {
     const pathParams = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     const ok = String(e.status ?? 200);
     const op: Record<string, unknown> = {
+      operationId: e.operationId,
       summary: e.summary,
       security: e.auth === "none" ? [] : [{ bearer: [] }, { session: [] }],
       parameters: [...pathParams, ...(e.query ? queryParameters(e.query) : [])],
       responses: {
         [ok]: { description: "OK", ...(e.response ? { content: { "application/json": { schema: schemaOf(e.response, "output") } } } : {}) },
-        default: { description: "Error", content: { "application/json": { schema: errorSchema } } },
+        ...Object.fromEntries(errorStatuses(e).map((status) => [status, { $ref: `#/components/responses/Error${status}` }])),
+        default: { $ref: "#/components/responses/Error" },
       },
     };
     if (e.auth === "admin") op.description = "Platform admins only.";
@@ -125,8 +169,22 @@ export function openApiDocument() {
   }
   return {
     openapi: "3.0.3",
-    info: { title: "Berth API", version: "1" },
+    info: {
+      title: "Berth API",
+      version: "1",
+      description: "Teams run container sets on a fleet of Docker hosts. Every error answers `{error: {code, message, details?}}`.",
+      // Relative, like the server: the installation that serves the API states its terms.
+      license: { name: "Proprietary: the terms of this Berth installation", url: "/" },
+    },
+    // Relative: the console that served this document, under whatever name it was reached.
+    servers: [{ url: "/", description: "This console" }],
     components: {
+      responses: {
+        ...Object.fromEntries(
+          Object.entries(ERROR_RESPONSES).map(([status, description]) => [`Error${status}`, { description, content: { "application/json": { schema: errorSchema } } }]),
+        ),
+        Error: { description: "Any other failure (500 internal, 503 host or agent unavailable)", content: { "application/json": { schema: errorSchema } } },
+      },
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "API token from POST /api/v1/auth/token or the Tokens page" },
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },

@@ -1,4 +1,5 @@
 import type { Namespace } from "socket.io";
+import type { TPrincipal } from "../auth/principal";
 
 /** The /ui namespace, reachable from route handlers (a separate module copy) via globalThis. */
 const holder = globalThis as unknown as { berthUi?: Namespace };
@@ -16,4 +17,22 @@ export const ADMIN_ROOM = "admins";
 
 export function broadcastToTeam(teamId: string, event: string, payload: unknown): void {
   holder.berthUi?.to([teamRoom(teamId), ADMIN_ROOM]).emit(event, payload);
+}
+
+/**
+ * Ends the browser and API sockets whose credentials no longer hold (a revoked token, a session
+ * signed out everywhere, a disabled user), at once rather than at their next reconnect.
+ */
+export function disconnectUiSockets(stillValid: (p: TPrincipal) => boolean): number {
+  const ns = holder.berthUi;
+  if (!ns) return 0;
+  let closed = 0;
+  for (const socket of ns.sockets.values()) {
+    const principal = (socket.data as { principal?: TPrincipal }).principal;
+    if (principal && !stillValid(principal)) {
+      socket.disconnect(true);
+      closed += 1;
+    }
+  }
+  return closed;
 }

@@ -1,7 +1,9 @@
 import type { Server as HttpServer } from "node:http";
-import { Server, type Namespace } from "socket.io";
+import { Server, type Namespace, type Socket } from "socket.io";
 import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
+import { settings } from "../env";
+import { TokenBucket } from "../streams/fair-use";
 import { attachMetrics } from "../metrics/realtime";
 import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
@@ -50,6 +52,27 @@ export function failAck(err: unknown): TAck<never> {
   return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
 }
 
+/**
+ * Each /ui socket may send BERTH_UI_EVENTS_PER_SECOND events a second on average (bursts of five
+ * times that); past it an event is dropped and, when it asked for an answer, answered
+ * RATE_LIMITED. Terminal keystrokes are exempt: they are paced by the session's own input window.
+ */
+function limitUiEvents(socket: Socket): void {
+  const rate = settings().BERTH_UI_EVENTS_PER_SECOND;
+  const bucket = new TokenBucket(rate, rate * 5);
+  socket.use((packet, next) => {
+    const [event] = packet;
+    if (event === "terminal:input" || bucket.take()) return next();
+    const ack = packet[packet.length - 1];
+    if (typeof ack === "function") {
+      (ack as (reply: TAck<never>) => void)({
+        ok: false,
+        error: { code: "RATE_LIMITED", message: `Too many events: at most ${rate} a second on one connection (BERTH_UI_EVENTS_PER_SECOND)` },
+      });
+    }
+  });
+}
+
 export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNamespace; agent: TAgentNamespace; metrics: { close(): Promise<void> } } {
   const io = new Server(httpServer, {
     path: "/socket.io",
@@ -69,6 +92,7 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
   });
   setUiNamespace(ui as unknown as Namespace);
   ui.on("connection", (socket) => {
+    limitUiEvents(socket as unknown as Socket);
     // Set state changes are broadcast per team; a socket hears the teams its user belongs to.
     db()
       .membership.findMany({ where: { userId: socket.data.principal.userId }, select: { teamId: true } })

@@ -23,17 +23,25 @@ export async function listMembers(p: TPrincipal, slug: string): Promise<TMember[
   }));
 }
 
-/** Adds an existing user, or creates one when `password` is given. */
+/**
+ * Adds an existing user without touching their credentials. Only a platform admin may create the
+ * account here with a password; an owner invites instead, so nobody chooses another's password.
+ */
 export async function addMember(p: TPrincipal, slug: string, input: TMemberAdd): Promise<{ member: TMember; created: boolean }> {
   const { team } = await requireTeam(p, slug, "OWNER");
+  if (input.password !== undefined && !p.isAdmin) {
+    throw new AppError("FORBIDDEN", "Only platform admins set passwords for others; invite the person instead (POST /api/v1/teams/{team}/invitations)", {
+      issues: [{ path: "password", message: "not allowed for team owners" }],
+    });
+  }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return db().$transaction(async (tx) => {
     let user = await tx.user.findUnique({ where: { email: input.email } });
     let created = false;
     if (!user) {
       if (!passwordHash) {
-        throw new AppError("VALIDATION", "No user has this email; give a password to create one", {
-          issues: [{ path: "password", message: "required for a new user" }],
+        throw new AppError("VALIDATION", "No user has this email; invite them instead (POST /api/v1/teams/{team}/invitations)", {
+          issues: [{ path: "email", message: "no user has this email: invite them" }],
         });
       }
       user = await tx.user.create({ data: { email: input.email, name: input.name ?? "", passwordHash } });

@@ -9,6 +9,7 @@ import { STREAM_LIMITS, type TExecOpened } from "../protocol/streams";
 import { callAgent, registerSink } from "../realtime/agent-streams";
 import { agentSocket } from "../realtime/agents";
 import { authorizeContainer, refreshPrincipal, type TContainerTarget } from "../streams/access";
+import { streamSlots } from "../streams/fair-use";
 
 type TUiSocket = Socket<TUiClientToServer, TUiServerToClient, Record<string, never>, { principal: TPrincipal }>;
 
@@ -33,6 +34,8 @@ interface TSession {
   resizeTimer: NodeJS.Timeout | null;
   recheck: NodeJS.Timeout;
   unregister: () => void;
+  /** Gives back the user's and team's terminal slot (fair use). */
+  releaseSlot: () => void;
   ended: boolean;
 }
 
@@ -42,18 +45,8 @@ function recheckMs(): number {
   return Math.max(0.2, Number.isFinite(v) ? v : 30) * 1000;
 }
 
-/** Open sessions per user across all their connections (this console process). */
-const SESSIONS_PER_USER = 32;
-const openPerUser = new Map<string, number>();
-
 /** Resizes coalesce: a dragged window sends dozens; the agent sees at most one per this. */
 const RESIZE_EVERY_MS = 50;
-
-function countUser(userId: string, delta: 1 | -1): void {
-  const n = (openPerUser.get(userId) ?? 0) + delta;
-  if (n > 0) openPerUser.set(userId, n);
-  else openPerUser.delete(userId);
-}
 
 function fail(err: unknown): TAck<never> {
   if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
@@ -93,7 +86,7 @@ export function attachTerminal(socket: TUiSocket): void {
     if (s.ended) return;
     s.ended = true;
     sessions.delete(s.id);
-    countUser(s.principal.userId, -1);
+    s.releaseSlot();
     clearInterval(s.recheck);
     if (s.resizeTimer) clearTimeout(s.resizeTimer);
     s.unregister();
@@ -151,14 +144,12 @@ export function attachTerminal(socket: TUiSocket): void {
       throw new AppError("RATE_LIMITED", `At most ${STREAM_LIMITS.sessionsPerSocket} terminal sessions per connection`);
     }
     const principal = socket.data.principal;
-    if ((openPerUser.get(principal.userId) ?? 0) >= SESSIONS_PER_USER) {
-      throw new AppError("RATE_LIMITED", `At most ${SESSIONS_PER_USER} open terminal sessions per user`);
-    }
     const target = await authorizeContainer(principal, req.setId, req.container, "MEMBER");
+    const releaseSlot = streamSlots().acquire("terminal", principal.userId, target.teamId);
     const id = randomBytes(16).toString("base64url");
     const s: TSession = {
       id, socket, principal, target, shell: "", startedAt: Date.now(), bytesIn: 0, bytesOut: 0, early: [], inputInFlight: 0, lastDropNotice: 0,
-      pendingResize: null, resizeTimer: null, recheck: setInterval(() => void stillAllowed(s), recheckMs()), unregister: () => undefined, ended: false,
+      pendingResize: null, resizeTimer: null, recheck: setInterval(() => void stillAllowed(s), recheckMs()), unregister: () => undefined, releaseSlot, ended: false,
     };
     // The sink exists before the agent is asked, so the shell's first prompt is not lost.
     s.unregister = registerSink(id, {
@@ -178,7 +169,6 @@ export function attachTerminal(socket: TUiSocket): void {
       agentGone: () => end(s, "The host's agent disconnected", null, false),
     });
     sessions.set(id, s);
-    countUser(principal.userId, 1);
     let opened: TExecOpened;
     try {
       opened = await callAgent<TExecOpened>(
@@ -189,7 +179,7 @@ export function attachTerminal(socket: TUiSocket): void {
     } catch (err) {
       s.ended = true;
       sessions.delete(id);
-      countUser(principal.userId, -1);
+      releaseSlot();
       clearInterval(s.recheck);
       s.unregister();
       // The agent's own refusal of an infra or missing container reads like the console's.

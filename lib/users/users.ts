@@ -3,8 +3,11 @@ import { hashPassword } from "../auth/password";
 import type { TPrincipal } from "../auth/principal";
 import { actorOf, recordAudit } from "../audit";
 import { db } from "../db";
-import { AppError, notFound } from "../errors";
-import type { TMe, TTeamRole, TUser } from "../protocol/api";
+import { AppError, conflict, notFound } from "../errors";
+import type { TAccountLinkCreated, TMe, TTeamRole, TUser } from "../protocol/api";
+import { disconnectUiSockets } from "../realtime/broadcast";
+import { issueLink } from "./account-links";
+import { unusablePasswordHash } from "./passwords";
 
 function toUser(u: { id: string; email: string; name: string; isAdmin: boolean; disabled: boolean; createdAt: Date; lastLoginAt: Date | null }): TUser {
   return {
@@ -53,6 +56,33 @@ export async function updateUser(
     const after = await tx.user.update({ where: { id }, data: patch });
     await recordAudit(tx, actorOf(p), { action: "user.update", targetType: "user", targetId: id, details: { email: after.email, ...patch } });
     return toUser(after);
+  }).then((user) => {
+    if (user.disabled) disconnectUiSockets((s) => s.userId !== id);
+    return user;
+  });
+}
+
+/**
+ * Only admins create accounts directly. Without a password the admin gets a one-use link through
+ * which the person sets their own; with one (for service accounts and scripts) it is set as given.
+ */
+export async function createUser(
+  p: TPrincipal,
+  input: { email: string; name?: string; isAdmin?: boolean; password?: string },
+): Promise<{ user: TUser; link: TAccountLinkCreated | null }> {
+  requireAdmin(p);
+  const passwordHash = input.password ? await hashPassword(input.password) : await unusablePasswordHash();
+  return db().$transaction(async (tx) => {
+    if (await tx.user.findUnique({ where: { email: input.email } })) throw conflict(`A user with the email ${input.email} exists already`);
+    const user = await tx.user.create({ data: { email: input.email, name: input.name ?? "", isAdmin: input.isAdmin ?? false, passwordHash } });
+    const link = input.password ? null : await issueLink(tx, actorOf(p), { kind: "RESET", email: user.email, userId: user.id });
+    await recordAudit(tx, actorOf(p), {
+      action: "user.create",
+      targetType: "user",
+      targetId: user.id,
+      details: { email: user.email, isAdmin: user.isAdmin, passwordSetBy: input.password ? "admin" : "user" },
+    });
+    return { user: toUser(user), link };
   });
 }
 

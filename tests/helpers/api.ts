@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { expect } from "vitest";
-import { ZErrorBody, ZTokenCreated } from "@/lib/protocol/api";
+import { ZErrorBody } from "@/lib/protocol/api";
+import { ApiClient } from "./api-client";
 
 export interface TApiResponse {
   status: number;
@@ -114,14 +115,9 @@ export async function createToken(
   password: string,
   opts: TTokenOptions = {},
 ): Promise<{ id: string; token: string }> {
-  const res = await new Api(baseUrl, { ip: opts.ip ?? uniqueIp() }).post("/api/v1/auth/token", {
-    email,
-    password,
-    name: opts.name ?? "test",
-    ...(opts.expiresInDays ? { expiresInDays: opts.expiresInDays } : {}),
+  return new ApiClient(new Api(baseUrl, { ip: opts.ip ?? uniqueIp() })).ok("createTokenWithPassword", {
+    body: { email, password, name: opts.name ?? "test", ...(opts.expiresInDays ? { expiresInDays: opts.expiresInDays } : {}) },
   });
-  if (res.status !== 201) throw new Error(`token for ${email}: HTTP ${res.status} ${res.text}`);
-  return ZTokenCreated.parse(res.body);
 }
 
 const adminTokens = new Map<string, Promise<string>>();

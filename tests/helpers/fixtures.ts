@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { ZMember, ZTeam, type TQuotaLimits, type TTeamRole } from "@/lib/protocol/api";
+import type { TQuotaLimits, TTeamRole } from "@/lib/protocol/api";
 import { Api, createToken, uid, uniqueEmail } from "./api";
+import { ApiClient } from "./api-client";
 import { sql } from "./db";
 
 export const DEFAULT_QUOTA: TQuotaLimits = { cpu: 8, memoryMiB: 16384, diskGiB: 100, sets: 10 };
@@ -8,9 +9,8 @@ export const DEFAULT_QUOTA: TQuotaLimits = { cpu: 8, memoryMiB: 16384, diskGiB: 
 /** Admin creates a team with a unique slug; returns its slug. */
 export async function makeTeam(admin: Api, opts: { slug?: string; quota?: TQuotaLimits } = {}): Promise<string> {
   const slug = opts.slug ?? uid("team");
-  const res = await admin.post("/api/v1/teams", { slug, name: `Team ${slug}`, quota: opts.quota ?? DEFAULT_QUOTA });
-  if (res.status !== 201) throw new Error(`create team ${slug}: HTTP ${res.status} ${res.text}`);
-  return ZTeam.parse(res.body).slug;
+  const team = await new ApiClient(admin).ok("createTeam", { body: { slug, name: `Team ${slug}`, quota: opts.quota ?? DEFAULT_QUOTA } });
+  return team.slug;
 }
 
 export interface TTestUser {
@@ -27,9 +27,7 @@ export interface TTestUser {
 export async function makeMember(admin: Api, team: string, role: TTeamRole, opts: { email?: string } = {}): Promise<TTestUser> {
   const email = opts.email ?? uniqueEmail(role.toLowerCase());
   const password = `pw-${randomBytes(9).toString("base64url")}`;
-  const res = await admin.post(`/api/v1/teams/${team}/members`, { email, role, password, name: email.split("@")[0] });
-  if (res.status !== 201) throw new Error(`add ${email} to ${team}: HTTP ${res.status} ${res.text}`);
-  const member = ZMember.parse(res.body);
+  const member = await new ApiClient(admin).ok("addMember", { params: { team }, body: { email, role, password, name: email.split("@")[0] } });
   const t = await createToken(admin.baseUrl, email, password);
   return { id: member.userId, email, password, token: t.token, tokenId: t.id, api: new Api(admin.baseUrl, { token: t.token }) };
 }

@@ -24,7 +24,9 @@ describe("GET /api/v1/audit", () => {
     admin = await adminApi(c);
     team = await makeTeam(admin);
     owner = await makeMember(admin, team, "OWNER");
-    added = await makeMember(owner.api, team, "VIEWER");
+    // An account from elsewhere, added by the owner (owners add existing accounts; they do not create them).
+    added = await makeMember(admin, await makeTeam(admin), "VIEWER");
+    expectStatus(await owner.api.post(`/api/v1/teams/${team}/members`, { email: added.email, role: "VIEWER" }), 201);
     expectStatus(await owner.api.patch(`/api/v1/teams/${team}/members/${added.id}`, { role: "MEMBER" }), 200);
     expectStatus(await owner.api.delete(`/api/v1/teams/${team}/members/${added.id}`), 200);
     outsider = await makeMember(admin, await makeTeam(admin), "OWNER");
@@ -37,7 +39,7 @@ describe("GET /api/v1/audit", () => {
     const [remove, update, addViewer, addOwner, create] = events;
     expect(remove).toMatchObject({ actor: `${owner.email} (token)`, targetType: "user", targetId: added.id, details: { email: added.email, role: "MEMBER" } });
     expect(update).toMatchObject({ targetId: added.id, details: { from: "VIEWER", to: "MEMBER" } });
-    expect(addViewer).toMatchObject({ actor: `${owner.email} (token)`, targetId: added.id, details: { email: added.email, role: "VIEWER", userCreated: true } });
+    expect(addViewer).toMatchObject({ actor: `${owner.email} (token)`, targetId: added.id, details: { email: added.email, role: "VIEWER", userCreated: false } });
     expect(addOwner).toMatchObject({ actor: `${c.adminEmail} (token)`, targetId: owner.id, details: { role: "OWNER", userCreated: true } });
     expect(create).toMatchObject({ action: "team.create", targetType: "team", details: { slug: team } });
     const times = events.map((e) => Date.parse(e.at));

@@ -169,6 +169,55 @@ describe("GET /api/v1/sets/{id}/containers/{name}/logs", () => {
     expect(anon.status).toBe(401);
   });
 
+  it("a viewer past the cap of open log streams gets a 429 naming it, while another team's member on the host still gets logs; closing one frees a slot", async () => {
+    const cap = 16; // BERTH_STREAMS_PER_USER's default
+    const aborts: AbortController[] = [];
+    const follow = (token: string, setId = set.id, container = "talker") => {
+      const abort = new AbortController();
+      aborts.push(abort);
+      return fetch(new URL(logsUrl("?tail=1&follow=1", setId, container), c.url), { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+    };
+    try {
+      const held = await Promise.all(Array.from({ length: cap }, () => follow(viewer.token)));
+      expect(held.map((r) => r.status)).toEqual(Array(cap).fill(200));
+      const refused = await follow(viewer.token);
+      expect(refused.status).toBe(429);
+      const body = (await refused.json()) as { error: { code: string; message: string; details?: { limit?: number } } };
+      expect(body.error.code).toBe("RATE_LIMITED");
+      expect(body.error.message).toContain(`${cap} log streams`);
+      expect(body.error.details?.limit).toBe(cap);
+      // The same user's one-off reads count too while open, but a refused one held nothing.
+      expect((await viewer.api.get(logsUrl("?tail=1"))).status).toBe(429);
+
+      // Someone else, of another team, on the same host: unaffected.
+      const otherTeam = await makeTeam(admin, { quota: { cpu: 4, memoryMiB: 4096, diskGiB: 10, sets: 4 } });
+      const neighbour = await makeMember(admin, otherTeam, "MEMBER");
+      const app = expectStatus(
+        await neighbour.api.post(`/api/v1/teams/${otherTeam}/apps`, {
+          name: "quiet",
+          replicas: 1,
+          size: { cpu: 0.5, memoryMiB: 128, diskGiB: 1 },
+          containers: [{ index: 0, name: "talker", image: TEST_IMAGE, cpu: 100, memory: 100, command: TALKER }],
+        }),
+        201,
+      ) as TAppView;
+      const theirs = await waitFor("neighbour's set Running", async () => {
+        const s = (await neighbour.api.get(`/api/v1/sets/${app.sets[0].id}`)).body as TSetView;
+        return s.state === "Running" ? s : null;
+      }, 90_000);
+      expect(theirs.host?.id).toBe(set.host?.id);
+      const theirLogs = await follow(neighbour.token, theirs.id);
+      expect(theirLogs.status).toBe(200);
+      expect((await readUntil(theirLogs.body!, (t) => t.includes("\n"))).text).toMatch(/boot|tick|tock/);
+
+      // Closing one of the viewer's streams gives the slot back.
+      aborts[0]?.abort();
+      await waitFor("a slot freed", async () => (await viewer.api.get(logsUrl("?tail=1"))).status === 200, 10_000);
+    } finally {
+      for (const a of aborts) a.abort();
+    }
+  });
+
   it("a followed stream ends when the container stops", async () => {
     const res = await fetch(new URL(logsUrl("?tail=1&follow=1"), c.url), { headers: { authorization: `Bearer ${member.token}` } });
     const body = res.body!;

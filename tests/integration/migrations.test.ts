@@ -8,6 +8,7 @@ import { migrate, migrationsDir } from "@/lib/db/migrate";
 import {
   Prisma,
   PrismaClient,
+  type AccountLink,
   type ApiToken,
   type App,
   type AuditEvent,
@@ -166,6 +167,7 @@ const user = {
   createdAt: at(1),
   updatedAt: at(2),
   lastLoginAt: at(3),
+  sessionEpoch: 7,
 } satisfies User;
 const decider = { ...user, id: "user-2", email: "decider@trip.test", isAdmin: false, disabled: false } satisfies User;
 const team = { id: "team-1", slug: "round-trip", name: "Round Trip", createdAt: at(4), updatedAt: at(5) } satisfies Team;
@@ -331,6 +333,20 @@ const apiToken = {
   createdAt: at(33),
   parentId: null,
 } satisfies ApiToken;
+const accountLink = {
+  id: "link-1",
+  kind: "INVITE",
+  tokenHash: "a".repeat(64),
+  email: "invitee@trip.test",
+  teamId: team.id,
+  role: "MEMBER",
+  userId: decider.id,
+  createdById: user.id,
+  expiresAt: at(42),
+  usedAt: at(43),
+  revokedAt: at(44),
+  createdAt: at(45),
+} satisfies AccountLink;
 const auditEvent = {
   id: "aud-1",
   at: at(34),
@@ -442,6 +458,10 @@ function roundTrips(db: PrismaClient): Record<TModel, () => Promise<TRoundTrip>>
       await db.apiToken.create({ data: apiToken });
       return { written: apiToken, read: await db.apiToken.findUniqueOrThrow({ where: { id: apiToken.id } }) };
     },
+    AccountLink: async () => {
+      await db.accountLink.create({ data: accountLink });
+      return { written: accountLink, read: await db.accountLink.findUniqueOrThrow({ where: { id: accountLink.id } }) };
+    },
     AuditEvent: async () => {
       await db.auditEvent.create({ data: auditEvent });
       return { written: auditEvent, read: await db.auditEvent.findUniqueOrThrow({ where: { id: auditEvent.id } }) };
@@ -482,6 +502,7 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
     Volume: () => db.volume.create({ data: { teamId: team.id, sizeGiB: 1 } }),
     Image: () => db.image.create({ data: { repository: "library/min", tag: "1", digest: `sha256:${"0".repeat(64)}` } }),
     ApiToken: () => db.apiToken.create({ data: { userId: user.id, name: "min", tokenHash: "min", prefix: "berth_min" } }),
+    AccountLink: () => db.accountLink.create({ data: { kind: "RESET", tokenHash: "min", email: "min@trip.test", expiresAt: at(46) } }),
     AuditEvent: () => db.auditEvent.create({ data: { actorLabel: "system", action: "a", targetType: "t" } }),
     Operation: () => db.operation.create({ data: { kind: "min" } }),
     MetricRollup: () =>
@@ -493,7 +514,8 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
 
 /** The defaults schema.prisma declares, as the database must apply them. */
 const EXPECTED_DEFAULTS: Partial<Record<TModel, Record<string, unknown>>> = {
-  User: { name: "", isAdmin: false, disabled: false, lastLoginAt: null },
+  User: { name: "", isAdmin: false, disabled: false, lastLoginAt: null, sessionEpoch: 0 },
+  AccountLink: { teamId: null, role: null, userId: null, createdById: null, usedAt: null, revokedAt: null },
   QuotaRequest: { status: "PENDING", decidedById: null, note: null },
   Host: { zone: "default", labels: {}, status: "Unreachable", cordoned: false, cpuCores: 0, memoryBytes: 0n, diskFreeBytes: 0n, volumeFreeBytes: 0n, address: null, statusSince: null },
   EnrollmentToken: { zone: "default", usedAt: null, hostId: null },

@@ -71,6 +71,22 @@ describe("Socket.IO /ui", () => {
     expect(ack).toEqual({ ok: true, data: { userId: user.id, email: user.email, isAdmin: false } });
   });
 
+  it("events past the per-socket rate are answered RATE_LIMITED, and the connection recovers", async () => {
+    const socket = await connect("/ui", { auth: { token: user.token } });
+    // 20 a second on average, bursts of 100 (BERTH_UI_EVENTS_PER_SECOND's default): 300 at once overflow it.
+    const acks = await Promise.all(Array.from({ length: 300 }, () => emitAck<TWhoAmI>(socket, "whoami")));
+    const refused = acks.filter((a) => !a.ok);
+    expect(acks.filter((a) => a.ok).length).toBeGreaterThanOrEqual(100);
+    expect(refused.length).toBeGreaterThan(100);
+    expect(refused[0]).toMatchObject({ ok: false, error: { code: "RATE_LIMITED", message: expect.stringContaining("BERTH_UI_EVENTS_PER_SECOND") } });
+    // Another connection has its own budget; this one refills within a second.
+    const other = await connect("/ui", { auth: { token: user.token } });
+    expect(await emitAck<TWhoAmI>(other, "whoami")).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await emitAck<TWhoAmI>(socket, "whoami")).toMatchObject({ ok: true });
+    expect(socket.connected).toBe(true);
+  });
+
   it("a valid token with our own Origin connects", async () => {
     const socket = await connect("/ui", { auth: { token: user.token }, headers: { origin: c.url } });
     expect(socket.connected).toBe(true);

@@ -136,9 +136,20 @@ describe("teams and members", () => {
     expectError(await anon.get(`/api/v1/teams/${team}/quota`), 401, "UNAUTHENTICATED");
   });
 
-  it("an owner adds a new user with a password (201), who can then log in", async () => {
+  it("an owner cannot choose anyone's password (403), new or existing account, and nothing is created", async () => {
     const email = uniqueEmail("new");
-    const res = await owner.api.post(`/api/v1/teams/${team}/members`, { email: email.toUpperCase(), role: "MEMBER", password: "new-user-pw-1", name: "New" });
+    const res = await owner.api.post(`/api/v1/teams/${team}/members`, { email, role: "MEMBER", password: "new-user-pw-1", name: "New" });
+    expect(expectError(res, 403, "FORBIDDEN").message).toMatch(/invite/i);
+    expect(await sql(c.databaseUrl, `SELECT 1 FROM "User" WHERE email = $1`, [email])).toEqual([]);
+    const hashBefore = await sql<{ passwordHash: string }>(c.databaseUrl, `SELECT "passwordHash" FROM "User" WHERE id = $1`, [outsider.id]);
+    expectError(await owner.api.post(`/api/v1/teams/${team}/members`, { email: outsider.email, role: "VIEWER", password: "owner-chosen-1" }), 403, "FORBIDDEN");
+    expect(await sql(c.databaseUrl, `SELECT "passwordHash" FROM "User" WHERE id = $1`, [outsider.id])).toEqual(hashBefore);
+    expectError(await new Api(c.url).post("/api/v1/auth/token", { email: outsider.email, password: "owner-chosen-1" }), 401, "UNAUTHENTICATED");
+  });
+
+  it("an admin creates a user with a password (201) through member add, who can then log in", async () => {
+    const email = uniqueEmail("new");
+    const res = await admin.post(`/api/v1/teams/${team}/members`, { email: email.toUpperCase(), role: "MEMBER", password: "new-user-pw-1", name: "New" });
     const m = ZMember.parse(expectStatus(res, 201));
     expect(m).toMatchObject({ email, role: "MEMBER", name: "New", disabled: false });
     const rows = await sql<{ passwordHash: string }>(c.databaseUrl, `SELECT "passwordHash" FROM "User" WHERE email = $1`, [email]);
@@ -154,10 +165,11 @@ describe("teams and members", () => {
     expectError(await outsider.api.get(`/api/v1/teams/${team}`), 404, "NOT_FOUND");
   });
 
-  it("a new user without a password is 400 naming password, and nothing is created", async () => {
+  it("an email without an account is 400 pointing to invitations, and nothing is created", async () => {
     const email = uniqueEmail("nopw");
     const err = expectError(await owner.api.post(`/api/v1/teams/${team}/members`, { email, role: "MEMBER" }), 400, "VALIDATION");
-    expect(err.details).toMatchObject({ issues: [expect.objectContaining({ path: "password" })] });
+    expect(err.message).toMatch(/invite/i);
+    expect(err.details).toMatchObject({ issues: [expect.objectContaining({ path: "email" })] });
     expect(await sql(c.databaseUrl, `SELECT 1 FROM "User" WHERE email = $1`, [email])).toEqual([]);
   });
 

@@ -109,9 +109,11 @@ describe("other fields", () => {
     for (const role of ["OWNER", "MEMBER", "VIEWER"]) expect(ZMemberUpdate.safeParse({ role }).success).toBe(true);
   });
 
-  it("a new member's password has at least 8 characters", () => {
-    expect(issuePaths(ZMemberAdd, { email: "a@b.co", role: "VIEWER", password: "1234567" })).toEqual(["password"]);
-    expect(ZMemberAdd.safeParse({ email: "a@b.co", role: "VIEWER", password: "12345678" }).success).toBe(true);
+  it("a chosen password has 10 characters, 5 of them different, and is not a well-known one", () => {
+    expect(issuePaths(ZMemberAdd, { email: "a@b.co", role: "VIEWER", password: "abcde6789" })).toEqual(["password"]);
+    expect(issuePaths(ZMemberAdd, { email: "a@b.co", role: "VIEWER", password: "aaaabbbbcc" })).toEqual(["password"]);
+    expect(issuePaths(ZMemberAdd, { email: "a@b.co", role: "VIEWER", password: "Password123" })).toEqual(["password"]);
+    expect(ZMemberAdd.safeParse({ email: "a@b.co", role: "VIEWER", password: "abcde67890" }).success).toBe(true);
   });
 
   it("team names are trimmed and must not be blank", () => {

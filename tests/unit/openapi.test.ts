@@ -87,12 +87,27 @@ describe("the published API surface", () => {
       if (!op) continue;
       const pathParams = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       expect(op.parameters.filter((p) => p.in === "path").map((p) => p.name)).toEqual(pathParams);
-      expect(Object.keys(op.responses)).toEqual([String(e.status ?? 200), "default"]);
+      const statuses = Object.keys(op.responses);
+      expect(statuses[0]).toBe(String(e.status ?? 200));
+      expect(statuses.at(-1)).toBe("default");
+      // Every operation describes at least one 4xx answer, each with the error body.
+      expect(statuses.filter((x) => /^4\d\d$/.test(x)).length, `${e.method} ${e.path}`).toBeGreaterThan(0);
+      if (e.auth !== "none") expect(statuses).toEqual(expect.arrayContaining(["401", "403"]));
       expect(op.requestBody !== undefined).toBe(e.body !== undefined);
       expect(op.security.length === 0).toBe(e.auth === "none");
     }
     const count = Object.values(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
     expect(count).toBe(ENDPOINTS.length);
+  });
+
+  it("every operation has a stable, unique, camelCase operationId", () => {
+    const ids = ENDPOINTS.map((e) => e.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z0-9]+$/);
+    const doc = openApiDocument();
+    expect((doc.paths["/api/v1/teams/{team}/apps"]?.post as { operationId: string }).operationId).toBe("createApp");
+    expect(doc.servers).toEqual([{ url: "/", description: "This console" }]);
+    expect(doc.info.license.name).toBeTruthy();
   });
 
   it("request bodies are closed: unknown fields are not allowed by the published schema", () => {

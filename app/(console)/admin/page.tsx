@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { AdminTabs } from "@/components/admin/admin-tabs";
+import { CreateUserForm } from "@/components/admin/create-user-form";
 import { UserActions } from "@/components/admin/user-actions";
 import { Badge, StateBadge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -28,7 +29,7 @@ export default async function AdminPage() {
   const [users, pending] = await Promise.all([listUsers(principal), listQuotaRequests(principal, "PENDING")]);
   return (
     <>
-      <PageHeader title="Admin" description="Users of this console. Disabling a user signs them out and stops their API tokens at once." />
+      <PageHeader title="Admin" description="Users of this console. Disabling a user or resetting their password signs them out and stops their API tokens at once." />
       <AdminTabs current="users" pending={pending.length} />
       <Card labelledBy="admin-users">
         <CardHeader id="admin-users" title={`Users (${users.length})`} />
@@ -62,6 +63,12 @@ export default async function AdminPage() {
           }))}
           empty={<EmptyState title="No users">The first admin comes from BERTH_ADMIN_EMAIL at first start.</EmptyState>}
         />
+      </Card>
+      <Card labelledBy="admin-create-user" className="mt-4">
+        <CardHeader id="admin-create-user" title="Create user" description="The person sets their own password through a one-use link; team owners can also invite by email from their team's page" />
+        <CardBody>
+          <CreateUserForm />
+        </CardBody>
       </Card>
     </>
   );

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { QuotaBars } from "@/components/quota/quota-bars";
 import { AddMemberForm } from "@/components/teams/add-member-form";
+import { InviteForm } from "@/components/teams/invite-form";
+import { RevokeInvitationButton } from "@/components/teams/revoke-invitation-button";
 import { MemberRoleSelect, RemoveMemberButton } from "@/components/teams/member-actions";
 import { Badge, RoleBadge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -9,7 +11,9 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Notice } from "@/components/ui/error-banner";
 import { RelativeTime } from "@/components/ui/relative-time";
+import type { TInvite } from "@/lib/protocol/api";
 import { listMembers } from "@/lib/teams/members";
+import { listInvites } from "@/lib/users/account-links";
 import { getQuota } from "@/lib/teams/quota";
 import { getTeam } from "@/lib/teams/teams";
 import { canManageTeam, consoleContext } from "@/lib/ui/context";
@@ -30,6 +34,7 @@ export default async function TeamPage({ params }: TProps) {
     Promise.all([getTeam(principal, slug), listMembers(principal, slug), getQuota(principal, slug)]),
   );
   const manage = canManageTeam(principal, team.role);
+  const invitations: TInvite[] = manage ? await listInvites(principal, slug) : [];
 
   return (
     <>
@@ -88,8 +93,42 @@ export default async function TeamPage({ params }: TProps) {
         />
       </Card>
 
+      <Card labelledBy="team-invite" className="mt-4">
+        <CardHeader
+          id="team-invite"
+          title="Invite"
+          description="A one-use link for someone to join: they choose their own password, or use the account they have"
+        />
+        <CardBody>{manage ? <InviteForm team={team.slug} /> : <Notice>{NOT_OWNER}. Your role here is {team.role ?? "none"}.</Notice>}</CardBody>
+        {manage && invitations.length > 0 && (
+          <DataTable
+            label={`Pending invitations to ${team.slug}`}
+            initialSort={{ key: "email", dir: "asc" }}
+            columns={[
+              { key: "email", label: "Invited", sortable: true },
+              { key: "role", label: "Role", sortable: true },
+              { key: "by", label: "By", sortable: true },
+              { key: "expires", label: "Expires", sortable: true },
+              { key: "actions", label: "Actions", hideLabel: true, align: "right" },
+            ]}
+            rows={invitations.map((i) => ({
+              id: i.id,
+              values: { email: i.email, role: i.role, by: i.invitedBy ?? "", expires: i.expiresAt },
+              cells: {
+                email: i.email,
+                role: <RoleBadge role={i.role} />,
+                by: i.invitedBy ?? "—",
+                expires: <RelativeTime iso={i.expiresAt} />,
+                actions: <RevokeInvitationButton team={team.slug} id={i.id} email={i.email} />,
+              },
+            }))}
+            empty={null}
+          />
+        )}
+      </Card>
+
       <Card labelledBy="team-add" className="mt-4">
-        <CardHeader id="team-add" title="Add member" description="Adds an existing user, or creates one when you give a password" />
+        <CardHeader id="team-add" title="Add member" description="Adds someone who already has an account on this console; their password stays theirs" />
         <CardBody>{manage ? <AddMemberForm team={team.slug} /> : <Notice>{NOT_OWNER}. Your role here is {team.role ?? "none"}.</Notice>}</CardBody>
       </Card>
     </>
