@@ -63,7 +63,7 @@ describe("accounts in a browser", () => {
     expect(await page.getByRole("button", { name: "Copy link" }).count()).toBe(1);
     // Listed as pending, with a way to revoke it.
     const pending = page.getByRole("table", { name: `Pending invitations to ${team}` });
-    await expect.poll(() => pending.getByText(invitee.email).count(), SLOW).toBe(1);
+    await expect.poll(() => pending.getByRole("cell", { name: invitee.email, exact: true }).count(), SLOW).toBe(1);
     expect(await pending.getByRole("button", { name: `Revoke the invitation for ${invitee.email}` }).count()).toBe(1);
     await shoot(page, SHOTS, "01-invite-link");
   });
