@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import next from "next";
 import { boot } from "./lib/boot";
 import { checkApiRoute } from "./lib/http/api-routes";
-import { bodyLimitFor, bodyTooLarge } from "./lib/http/body-limit";
+import { bodyLimitFor, bodyTooLarge, DISCARD_AFTER_413 } from "./lib/http/body-limit";
 import { clientAddress, servedOverHttps } from "./lib/http/client-ip";
 import { baseSecurityHeaders } from "./lib/http/security-headers";
 import { closeDb } from "./lib/db";
@@ -26,15 +26,13 @@ function refuseLargeBody(req: IncomingMessage, res: ServerResponse): boolean {
   if (max === null || declared <= max) return false;
   const body = JSON.stringify({ error: bodyTooLarge(max).toJSON() });
   res.writeHead(413, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-  // Closing at once would reset a client still writing before it has read the answer (the kernel
-  // drops unread data on a reset). So what arrives is discarded, never kept, until the client
-  // stops or has had ample time and bytes to read the 413; then the connection is cut.
+  // What still arrives is dropped, then the connection is cut (DISCARD_AFTER_413 says why).
   let discarded = 0;
-  const cut = setTimeout(() => req.socket.destroy(), 2000);
+  const cut = setTimeout(() => req.socket.destroy(), DISCARD_AFTER_413.ms);
   cut.unref();
   req.on("data", (chunk: Buffer) => {
     discarded += chunk.length;
-    if (discarded > 32 * max) req.socket.destroy();
+    if (discarded > DISCARD_AFTER_413.capMultiple * max) req.socket.destroy();
   });
   req.on("end", () => clearTimeout(cut));
   res.end(body);

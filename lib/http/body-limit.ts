@@ -14,6 +14,13 @@ export function bodyTooLarge(max: number): AppError {
   return new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than this console accepts (${max} bytes; BERTH_MAX_BODY_BYTES)`, { maxBytes: max });
 }
 
+/**
+ * After a 413, what the client keeps sending is read and dropped — never kept — up to this many
+ * times the cap or this long, so it can read the answer before the connection is cut (closing at
+ * once resets a client still writing, and the kernel drops the unread 413 with it).
+ */
+export const DISCARD_AFTER_413 = { capMultiple: 32, ms: 2000 } as const;
+
 /** Deeper JSON than any API body needs; a bound keeps parsing and validation cheap. */
 export const MAX_JSON_DEPTH = 32;
 
@@ -47,7 +54,7 @@ export async function readLimitedText(body: ReadableStream<Uint8Array> | null, m
     if (done) break;
     size += value.byteLength;
     if (size > max) {
-      discardRest(reader, 32 * max);
+      discardRest(reader, DISCARD_AFTER_413.capMultiple * max);
       throw bodyTooLarge(max);
     }
     chunks.push(value);
@@ -55,13 +62,9 @@ export async function readLimitedText(body: ReadableStream<Uint8Array> | null, m
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/**
- * Cancelling at once resets a client still writing before it has read the 413 (the kernel drops
- * unread data on a reset). So the rest is read and dropped — never kept — in the background until
- * the client stops, or has had ample bytes and time to read the answer; then the stream is cut.
- */
+/** The rest of a refused body, read and dropped in the background (see DISCARD_AFTER_413). */
 function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, budgetBytes: number): void {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + DISCARD_AFTER_413.ms;
   const drain = async (): Promise<void> => {
     let discarded = 0;
     for (;;) {

@@ -65,19 +65,6 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
     for (const [hostId, setIds] of byHost) tellAgent(hostId, "metrics:unwatch", setIds);
   }
 
-  /** Per socket, the fair-use slot each subscribed set holds. */
-  const slots = new Map<string, Map<string, () => void>>();
-  const giveBack = (socketId: string, setId?: string) => {
-    const mine = slots.get(socketId);
-    if (!mine) return;
-    for (const [id, release] of mine) {
-      if (setId !== undefined && id !== setId) continue;
-      release();
-      mine.delete(id);
-    }
-    if (mine.size === 0) slots.delete(socketId);
-  };
-
   ui.on("connection", (socket) => {
     socket.on("metrics:subscribe", (payload, ack) => {
       if (typeof ack !== "function") return;
@@ -88,11 +75,10 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
         .then(async (set) => {
           // Gone while the set was looked up: subscribing now would leak a watch nobody releases.
           if (socket.disconnected) return;
-          const mine = slots.get(socket.id) ?? new Map<string, () => void>();
-          if (!mine.has(set.id)) mine.set(set.id, streamSlots().acquire("metrics", socket.data.principal.userId, set.teamId));
-          slots.set(socket.id, mine);
+          // The slot is given back by the registry when this socket stops watching the set.
+          const slot = state.watches.watching(socket.id, set.id) ? undefined : streamSlots().acquire("metrics", socket.data.principal.userId, set.teamId);
           await socket.join(metricsRoom(set.id));
-          if (state.watches.add(socket.id, set.id, set.hostId)) tellAgent(set.hostId, "metrics:watch", [set.id]);
+          if (state.watches.add(socket.id, set.id, set.hostId, slot)) tellAgent(set.hostId, "metrics:watch", [set.id]);
           ack({ ok: true, data: null });
         })
         .catch((err: unknown) => ack(ackError(err)));
@@ -104,15 +90,11 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
         return;
       }
       void socket.leave(metricsRoom(parsed.data.setId));
-      giveBack(socket.id, parsed.data.setId);
       const change = state.watches.remove(socket.id, parsed.data.setId);
       if (change) release([change]);
       if (typeof ack === "function") ack({ ok: true, data: null });
     });
-    socket.on("disconnect", () => {
-      giveBack(socket.id);
-      release(state.watches.removeSocket(socket.id));
-    });
+    socket.on("disconnect", () => release(state.watches.removeSocket(socket.id)));
   });
 
   /** Sets of `setIds` that the books place on `hostId`; one query for the ones not cached. */
@@ -160,7 +142,6 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
     for (const { socketId, setId } of state.watches.pairs()) {
       const socket = ui.sockets.get(socketId);
       if (!socket) {
-        giveBack(socketId);
         release(state.watches.removeSocket(socketId));
         continue;
       }
@@ -169,7 +150,6 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         void socket.leave(metricsRoom(setId));
-        giveBack(socketId, setId);
         const change = state.watches.remove(socketId, setId);
         if (change) release([change]);
       }

@@ -10,10 +10,19 @@ export interface TWatchChange {
 
 export class WatchRegistry {
   private readonly sets = new Map<string, { hostId: string | null; sockets: Set<string> }>();
-  private readonly bySocket = new Map<string, Set<string>>();
+  /** Per socket, its sets and what to give back when it stops watching one (a fair-use slot). */
+  private readonly bySocket = new Map<string, Map<string, () => void>>();
 
-  /** True when this is the set's first subscriber: the agent must be asked to watch. */
-  add(socketId: string, setId: string, hostId: string | null): boolean {
+  /** Whether `socketId` already watches `setId` (a repeated subscribe holds nothing more). */
+  watching(socketId: string, setId: string): boolean {
+    return this.bySocket.get(socketId)?.has(setId) ?? false;
+  }
+
+  /**
+   * True when this is the set's first subscriber: the agent must be asked to watch. `release`
+   * runs once, when this socket stops watching the set (unsubscribe, lost access or disconnect).
+   */
+  add(socketId: string, setId: string, hostId: string | null, release: () => void = () => undefined): boolean {
     let entry = this.sets.get(setId);
     const first = !entry;
     if (!entry) {
@@ -23,16 +32,19 @@ export class WatchRegistry {
     entry.sockets.add(socketId);
     let mine = this.bySocket.get(socketId);
     if (!mine) {
-      mine = new Set();
+      mine = new Map();
       this.bySocket.set(socketId, mine);
     }
-    mine.add(setId);
+    // Two subscribes raced past `watching`: the pair holds one slot, the other goes back now.
+    if (mine.has(setId)) release();
+    else mine.set(setId, release);
     return first;
   }
 
   /** The set's watch to release when `socketId` was its last subscriber, else null. */
   remove(socketId: string, setId: string): TWatchChange | null {
     const mine = this.bySocket.get(socketId);
+    mine?.get(setId)?.();
     mine?.delete(setId);
     if (mine?.size === 0) this.bySocket.delete(socketId);
     const entry = this.sets.get(setId);
@@ -43,7 +55,7 @@ export class WatchRegistry {
 
   /** A socket went away: every watch it was the last subscriber of. */
   removeSocket(socketId: string): TWatchChange[] {
-    const mine = [...(this.bySocket.get(socketId) ?? [])];
+    const mine = [...(this.bySocket.get(socketId)?.keys() ?? [])];
     return mine.map((setId) => this.remove(socketId, setId)).filter((c): c is TWatchChange => c !== null);
   }
 
@@ -60,7 +72,7 @@ export class WatchRegistry {
 
   /** Every (socket, set) pair, for re-checking access. */
   pairs(): Array<{ socketId: string; setId: string }> {
-    return [...this.bySocket].flatMap(([socketId, sets]) => [...sets].map((setId) => ({ socketId, setId })));
+    return [...this.bySocket].flatMap(([socketId, sets]) => [...sets.keys()].map((setId) => ({ socketId, setId })));
   }
 
   has(setId: string): boolean {

@@ -205,3 +205,22 @@ describe("chart helpers", () => {
     expect(d.blockIo.map((r) => r["read:app"])).toEqual([5, 1]);
   });
 });
+
+describe("WatchRegistry releases each socket's hold once", () => {
+  it("runs a pair's release on unsubscribe and on disconnect, and gives back a duplicate at once", () => {
+    const w = new WatchRegistry();
+    const released: string[] = [];
+    const hold = (name: string) => () => released.push(name);
+    w.add("s1", "set-a", "h1", hold("s1/a"));
+    w.add("s1", "set-b", "h1", hold("s1/b"));
+    w.add("s1", "set-a", "h1", hold("s1/a-again"));
+    expect(released).toEqual(["s1/a-again"]);
+    expect(w.watching("s1", "set-a")).toBe(true);
+    w.remove("s1", "set-a");
+    w.remove("s1", "set-a");
+    expect(released).toEqual(["s1/a-again", "s1/a"]);
+    w.removeSocket("s1");
+    expect(released).toEqual(["s1/a-again", "s1/a", "s1/b"]);
+    expect(w.watching("s1", "set-b")).toBe(false);
+  });
+});
