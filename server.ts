@@ -7,7 +7,9 @@ import { clientAddress, servedOverHttps } from "./lib/http/client-ip";
 import { baseSecurityHeaders } from "./lib/http/security-headers";
 import { closeDb } from "./lib/db";
 import { publicUrl, settings } from "./lib/env";
-import { attachRealtime, markSilentHostsUnreachable } from "./lib/realtime/io";
+import { markSilentHostsUnreachable } from "./lib/hosts/heartbeat";
+import { connectedHostIds } from "./lib/realtime/agents";
+import { attachRealtime } from "./lib/realtime/io";
 import { startReconcileLoop } from "./lib/reconciler/loop";
 import { reconcileCatalog } from "./lib/registry/catalog";
 import { startEmbeddedRegistry } from "./lib/registry/embedded";
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   });
   const realtime = attachRealtime(httpServer);
   const sweeper = setInterval(() => {
-    markSilentHostsUnreachable(s.BERTH_HOST_GRACE_SECONDS).catch((err: unknown) => console.error("host sweep failed", err));
+    markSilentHostsUnreachable(s.BERTH_HOST_GRACE_SECONDS, connectedHostIds()).catch((err: unknown) => console.error("host sweep failed", err));
   }, Math.min(5000, s.BERTH_HOST_GRACE_SECONDS * 500));
 
   const reconciler = startReconcileLoop(s.BERTH_RECONCILE_SECONDS * 1000);

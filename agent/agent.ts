@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import { LABEL, ZSetAction, ZSetApply, ZVolumePurge, ZVolumeRestore, type TContainerEvent, type TEndpointProbe } from "../lib/protocol/agent";
-import { PROTOCOL_VERSION, ZAgentUpgrade, ZImagePull, type TAck, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
+import { handlersOf } from "../lib/protocol/ack";
+import { PROTOCOL_VERSION, ZAgentUpgrade, ZImagePull, ZSetRef, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
 import { measureCapacity } from "./capacity";
 import { DiskUsageReporter } from "./disk/usage";
 import { AGENT_VERSION, type TAgentSettings } from "./config";
@@ -9,18 +10,15 @@ import { InfraImageProvider } from "./infra-provider";
 import { MetricsService } from "./metrics/service";
 import { hostAddress, probeEndpoints } from "./network/endpoints";
 import { oomCause } from "./sets/cgroup";
-import { SetError, SetManager } from "./sets/manager";
+import { SetManager } from "./sets/manager";
+import { dockerFailure } from "./transport/failure";
 import { attachStreams, type TAgentStreams } from "./transport/streams";
 import type { TIdentity } from "./transport/identity";
-import { EXIT_UPGRADED, replaceOwnBundle, UpgradeError } from "./upgrade";
-import { VolumeError, XfsVolumes } from "./volumes/xfs";
+import { EXIT_UPGRADED, replaceOwnBundle } from "./upgrade";
+import { XfsVolumes } from "./volumes/xfs";
 
 type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
 
-function fail(err: unknown): TAck<never> {
-  if (err instanceof SetError || err instanceof VolumeError || err instanceof UpgradeError) return { ok: false, error: { code: err.code, message: err.message } };
-  return { ok: false, error: { code: "DOCKER", message: (err as Error).message ?? String(err) } };
-}
 
 /**
  * One agent: a Socket.IO client to the console's /agent namespace. Keeps no state of its own
@@ -115,51 +113,15 @@ export class Agent {
       }
     });
 
-    socket.on("set:apply", (payload, ack) => {
-      const parsed = ZSetApply.safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-      this.sets.apply(parsed.data.spec).then(
-        (status) => ack({ ok: true, data: status }),
-        (err: unknown) => ack(fail(err)),
-      );
-    });
-    socket.on("image:pull", (payload, ack) => {
-      const parsed = ZImagePull.safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-      ack({ ok: true, data: { started: this.sets.prePull(parsed.data.images) } });
-    });
-    socket.on("set:action", (payload, ack) => {
-      const parsed = ZSetAction.safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-      this.sets.action(parsed.data).then(
-        (status) => ack({ ok: true, data: status }),
-        (err: unknown) => ack(fail(err)),
-      );
-    });
-    socket.on("set:status", (payload, ack) => {
-      const setId = typeof payload?.setId === "string" ? payload.setId : "";
-      this.sets.status(setId).then(
-        (status) => ack({ ok: true, data: status }),
-        (err: unknown) => ack(fail(err)),
-      );
-    });
-    socket.on("volume:restore", (payload, ack) => {
-      const parsed = ZVolumeRestore.safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-      this.sets.restoreVolume(parsed.data.trashKey, parsed.data.setId).then(
-        (r) => ack({ ok: true, data: r }),
-        (err: unknown) => ack(fail(err)),
-      );
-    });
-    socket.on("volume:purge", (payload, ack) => {
-      const parsed = ZVolumePurge.safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-      try {
-        this.sets.volumes.purge(parsed.data.trashKey);
-        ack({ ok: true, data: null });
-      } catch (err) {
-        ack(fail(err));
-      }
+    const on = handlersOf<TAgentServerToClient>(socket, { unexpected: dockerFailure });
+    on.command("set:apply", ZSetApply, (req) => this.sets.apply(req.spec));
+    on.command("image:pull", ZImagePull, (req) => ({ started: this.sets.prePull(req.images) }));
+    on.command("set:action", ZSetAction, (req) => this.sets.action(req));
+    on.command("set:status", ZSetRef, (req) => this.sets.status(req.setId));
+    on.command("volume:restore", ZVolumeRestore, (req) => this.sets.restoreVolume(req.trashKey, req.setId));
+    on.command("volume:purge", ZVolumePurge, (req) => {
+      this.sets.volumes.purge(req.trashKey);
+      return null;
     });
     socket.on("hello", (payload) => {
       const registry = typeof payload?.registry === "string" && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(payload.registry) ? payload.registry : null;
@@ -169,28 +131,17 @@ export class Agent {
       const auth = registry ? { username: "berth-host", password: this.identity.credential, serveraddress: registry } : undefined;
       void this.infra.provide(pinned, auth).then(() => this.sendHeartbeat());
     });
-    socket.on("agent:upgrade", (payload, ack) => {
-      const parsed = ZAgentUpgrade.safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-      replaceOwnBundle(this.identity.consoleUrl, parsed.data).then(
-        (r) => {
-          this.log(`upgraded ${r.from} → ${r.to}; restarting (containers keep running)`);
-          ack({ ok: true, data: r });
-          // The answer must leave before the process does.
-          setTimeout(() => {
-            this.stop();
-            process.exit(EXIT_UPGRADED);
-          }, 300);
-        },
-        (err: unknown) => ack(fail(err)),
-      );
+    on.command("agent:upgrade", ZAgentUpgrade, async (req) => {
+      const r = await replaceOwnBundle(this.identity.consoleUrl, req);
+      this.log(`upgraded ${r.from} → ${r.to}; restarting (containers keep running)`);
+      // The answer must leave before the process does.
+      setTimeout(() => {
+        this.stop();
+        process.exit(EXIT_UPGRADED);
+      }, 300);
+      return r;
     });
-    socket.on("inventory:get", (ack) => {
-      this.sets.inventory().then(
-        (sets) => ack({ ok: true, data: { sets, trash: this.sets.volumes.listTrash() } }),
-        (err: unknown) => ack(fail(err)),
-      );
-    });
+    on.query("inventory:get", async () => ({ sets: await this.sets.inventory(), trash: this.sets.volumes.listTrash() }));
   }
 
   /**

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { promisify } from "node:util";
 import { AGENT_VERSION, RUNS_FROM_BUNDLE } from "./config";
+import { ACK_EXPOSED } from "../lib/protocol/ack";
 
 const run = promisify(execFile);
 
@@ -10,6 +11,7 @@ const run = promisify(execFile);
 export const EXIT_UPGRADED = 75;
 
 export class UpgradeError extends Error {
+  readonly [ACK_EXPOSED] = true as const;
   constructor(
     readonly code: "UNSUPPORTED" | "CHECKSUM" | "BROKEN_BUNDLE" | "DOWNLOAD",
     message: string,

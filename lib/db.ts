@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { databaseUrl } from "./env";
 
 export type TDb = PrismaClient;
 export type TTx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
@@ -10,7 +11,7 @@ const holder = globalThis as unknown as { berthDb?: PrismaClient };
 
 export function db(): PrismaClient {
   if (!holder.berthDb) {
-    const url = process.env.DATABASE_URL;
+    const url = databaseUrl();
     if (!url) throw new Error("DATABASE_URL is not set: the console sets it once Postgres is up");
     holder.berthDb = new PrismaClient({
       adapter: new PrismaPg({ connectionString: url, max: 10 }),

@@ -79,6 +79,24 @@ export const ZSettings = z.object({
   BERTH_PREPULL: z.enum(["0", "1"]).default("1"),
   /** Largest request body of any API route (the image upload has its own cap); 413 past it, before the body is read. */
   BERTH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Days a removed set's volume stays in its host's recycle bin before it is purged. */
+  BERTH_TRASH_DAYS: z.coerce.number().positive().default(7),
+  /** How often an open terminal re-checks that its user may still use it. */
+  BERTH_TERMINAL_RECHECK_SECONDS: z.coerce.number().min(0.2).default(30),
+  /** Extra origins (comma-separated URLs) for a console reached under more than one name. */
+  BERTH_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .refine((v) => v.split(",").map((o) => o.trim()).filter(Boolean).every((o) => URL.canParse(o)), "comma-separated URLs")
+    .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean).map((o) => new URL(o).origin)),
+  /** A static BusyBox for the infra image and uploads' base; unset: the usual Debian paths. */
+  BERTH_BUSYBOX_PATH: z.string().optional(),
+  /** A canary container exiting this often within the window is rolled back by itself. */
+  BERTH_CANARY_MAX_EXITS: z.coerce.number().int().min(1).default(3),
+  BERTH_CANARY_WINDOW_SECONDS: z.coerce.number().positive().default(120),
+  BERTH_METRICS_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
+  /** How often open minutes of metrics are upserted: what a console crash can lose at most. */
+  BERTH_METRICS_FLUSH_SECONDS: z.coerce.number().min(1).max(600).default(10),
 });
 export type TSettings = z.infer<typeof ZSettings>;
 
@@ -113,4 +131,17 @@ export function dataDir(): string {
 export function publicUrl(): URL {
   const s = settings();
   return new URL(s.BERTH_URL ?? `http://localhost:${s.PORT}`);
+}
+
+/**
+ * The session-signing secret. Boot generates it when unset, after `settings()` may already have
+ * been read, so it is read live rather than from the cached settings.
+ */
+export function authSecret(): string | undefined {
+  return process.env.NEXTAUTH_SECRET;
+}
+
+/** Postgres' URL: boot fills it in once the embedded Postgres is up (read live, like the secret). */
+export function databaseUrl(): string | undefined {
+  return process.env.DATABASE_URL;
 }

@@ -1,3 +1,5 @@
+import { ACK_EXPOSED } from "./protocol/ack";
+
 export const ERROR_STATUS = {
   VALIDATION: 400,
   UNAUTHENTICATED: 401,
@@ -17,6 +19,7 @@ export const ERROR_STATUS = {
 export type TErrorCode = keyof typeof ERROR_STATUS;
 
 export class AppError extends Error {
+  readonly [ACK_EXPOSED] = true as const;
   constructor(
     readonly code: TErrorCode,
     message: string,

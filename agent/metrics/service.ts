@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { Socket } from "socket.io-client";
 import type { DockerEngine } from "../docker/engine";
 import { LABEL } from "../../lib/protocol/agent";
+import { handlersOf } from "../../lib/protocol/ack";
 import type { TAgentClientToServer, TAgentServerToClient } from "../../lib/protocol/events";
 import { ZMetricsWatch, type TMetricsBatch } from "../../lib/protocol/metrics";
 import { MetricsCollector } from "./collector";
@@ -93,24 +94,22 @@ export class MetricsService {
     socket.on("disconnect", () => {
       if (this.socket === socket) this.watched.clear();
     });
-    socket.on("metrics:watch", (payload, ack) => {
-      const parsed = ZMetricsWatch.safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-      const fresh = parsed.data.setIds.filter((id) => !this.watched.has(id));
+    const on = handlersOf<TAgentServerToClient>(socket);
+    on.command("metrics:watch", ZMetricsWatch, (req) => {
+      const fresh = req.setIds.filter((id) => !this.watched.has(id));
       for (const id of fresh) this.watched.add(id);
-      ack({ ok: true, data: { watching: this.watched.size } });
       // A watcher wants numbers now, not at the next tick; an unknown set may be a brand-new one.
-      if (fresh.length === 0) return;
-      const first = fresh.every((id) => this.collector.has(id)) ? Promise.resolve() : this.refresh();
-      first
-        .then(() => this.send(this.collector.sample(fresh, Date.now(), false), "watch"))
-        .catch((err: unknown) => this.log(`first sample of a watch failed: ${(err as Error).message}`));
+      if (fresh.length > 0) {
+        const first = fresh.every((id) => this.collector.has(id)) ? Promise.resolve() : this.refresh();
+        first
+          .then(() => this.send(this.collector.sample(fresh, Date.now(), false), "watch"))
+          .catch((err: unknown) => this.log(`first sample of a watch failed: ${(err as Error).message}`));
+      }
+      return { watching: this.watched.size };
     });
-    socket.on("metrics:unwatch", (payload, ack) => {
-      const parsed = ZMetricsWatch.safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-      for (const id of parsed.data.setIds) this.watched.delete(id);
-      ack({ ok: true, data: { watching: this.watched.size } });
+    on.command("metrics:unwatch", ZMetricsWatch, (req) => {
+      for (const id of req.setIds) this.watched.delete(id);
+      return { watching: this.watched.size };
     });
   }
 

@@ -4,10 +4,12 @@ import { DockerEngine, toContainerStatus, type TContainerCreate, type TListedCon
 import { LABEL, volumeKey, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus, type TTrashEntry } from "../../lib/protocol/agent";
 import { XfsVolumes, VolumeError } from "../volumes/xfs";
 import { applySetCgroup, readSetCgroup, removeSetCgroup, setPidsLimit } from "./cgroup";
+import { ACK_EXPOSED } from "../../lib/protocol/ack";
 
 const MIB = 1024 * 1024;
 
 export class SetError extends Error {
+  readonly [ACK_EXPOSED] = true as const;
   constructor(readonly code: "IMAGE_UNAVAILABLE" | "WRONG_HOST" | "NOT_FOUND" | "DOCKER" | "VOLUME_TOOLS_MISSING" | "VOLUME_CHECK_FAILED", message: string) {
     super(message);
   }

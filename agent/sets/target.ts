@@ -1,7 +1,9 @@
 import { LABEL } from "../../lib/protocol/agent";
 import type { DockerEngine } from "../docker/engine";
+import { ACK_EXPOSED } from "../../lib/protocol/ack";
 
 export class StreamError extends Error {
+  readonly [ACK_EXPOSED] = true as const;
   constructor(readonly code: "NOT_FOUND" | "NOT_RUNNING" | "NO_SHELL" | "LIMIT" | "DOCKER", message: string) {
     super(message);
   }

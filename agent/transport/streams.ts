@@ -1,28 +1,24 @@
 import type { Socket } from "socket.io-client";
-import type { TAck, TAgentClientToServer, TAgentServerToClient } from "../../lib/protocol/events";
+import { handlersOf, type TAckError } from "../../lib/protocol/ack";
+import type { TAgentClientToServer, TAgentServerToClient } from "../../lib/protocol/events";
 import { ZExecAck, ZExecInput, ZExecOpen, ZExecResize, ZLogsClose, ZLogsOpen, ZStreamClose } from "../../lib/protocol/streams";
 import type { DockerEngine } from "../docker/engine";
 import { ExecJournal } from "../exec/journal";
 import { ExecSessions } from "../exec/sessions";
 import { LogStreams } from "../logs/streams";
-import { StreamError } from "../sets/target";
+import { dockerFailure } from "./failure";
 
 type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
 
-function failed(err: unknown): TAck<never> {
-  if (err instanceof StreamError) return { ok: false, error: { code: err.code, message: err.message } };
+function streamFailure(err: unknown): TAckError {
   const status = (err as { statusCode?: number }).statusCode;
   // Docker answers 409 when the container stopped between our lookup and the exec.
-  if (status === 409) return { ok: false, error: { code: "NOT_RUNNING", message: "The container is not running" } };
-  return { ok: false, error: { code: "DOCKER", message: (err as Error).message ?? String(err) } };
+  if (status === 409) return { code: "NOT_RUNNING", message: "The container is not running" };
+  return dockerFailure(err);
 }
 
 const WRITTEN_REPORT_BYTES = 16 * 1024;
 const WRITTEN_REPORT_MS = 50;
-
-function invalid(message: string): TAck<never> {
-  return { ok: false, error: { code: "VALIDATION", message } };
-}
 
 export interface TAgentStreams {
   readonly exec: ExecSessions;
@@ -49,15 +45,8 @@ export function attachStreams(socket: TAgentSocket, engine: DockerEngine, hostId
   });
   void exec.sweep(journal.takeLeftovers());
 
-  socket.on("exec:open", (payload, ack) => {
-    if (typeof ack !== "function") return;
-    const parsed = ZExecOpen.safeParse(payload);
-    if (!parsed.success) return ack(invalid(parsed.error.message));
-    exec.open(parsed.data).then(
-      (data) => ack({ ok: true, data }),
-      (err: unknown) => ack(failed(err)),
-    );
-  });
+  const on = handlersOf<TAgentServerToClient>(socket, { unexpected: streamFailure });
+  on.command("exec:open", ZExecOpen, (req) => exec.open(req));
   // Written input is reported in sums, so a keystroke costs no message of its own on the way back.
   const written = new Map<string, { bytes: number; timer: NodeJS.Timeout | null }>();
   const flushWritten = (sessionId: string) => {
@@ -67,13 +56,11 @@ export function attachStreams(socket: TAgentSocket, engine: DockerEngine, hostId
     if (w.timer) clearTimeout(w.timer);
     if (socket.connected) socket.emit("exec:written", { sessionId, bytes: w.bytes });
   };
-  socket.on("exec:input", (payload) => {
-    const parsed = ZExecInput.safeParse(payload);
-    if (!parsed.success) return;
-    const { sessionId, data } = parsed.data;
+  on.notification("exec:input", ZExecInput, (req) => {
+    const { sessionId, data } = req;
     const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
     // Written or failed (session gone), the console may count these bytes as no longer in flight.
-    exec.input(parsed.data, () => {
+    exec.input(req, () => {
       const w = written.get(sessionId) ?? { bytes: 0, timer: null };
       written.set(sessionId, w);
       w.bytes += bytes;
@@ -81,31 +68,14 @@ export function attachStreams(socket: TAgentSocket, engine: DockerEngine, hostId
       else w.timer ??= setTimeout(() => flushWritten(sessionId), WRITTEN_REPORT_MS);
     });
   });
-  socket.on("exec:ack", (payload) => {
-    const parsed = ZExecAck.safeParse(payload);
-    if (parsed.success) exec.consumed(parsed.data.sessionId, parsed.data.bytes);
+  on.notification("exec:ack", ZExecAck, (req) => exec.consumed(req.sessionId, req.bytes));
+  on.notification("exec:resize", ZExecResize, (req) => exec.resize(req));
+  on.notification("exec:close", ZStreamClose, (req) => void exec.close(req.sessionId, "closed by the console"));
+  on.command("logs:open", ZLogsOpen, async (req) => {
+    await logs.open(req);
+    return null;
   });
-  socket.on("exec:resize", (payload) => {
-    const parsed = ZExecResize.safeParse(payload);
-    if (parsed.success) exec.resize(parsed.data);
-  });
-  socket.on("exec:close", (payload) => {
-    const parsed = ZStreamClose.safeParse(payload);
-    if (parsed.success) void exec.close(parsed.data.sessionId, "closed by the console");
-  });
-  socket.on("logs:open", (payload, ack) => {
-    if (typeof ack !== "function") return;
-    const parsed = ZLogsOpen.safeParse(payload);
-    if (!parsed.success) return ack(invalid(parsed.error.message));
-    logs.open(parsed.data).then(
-      () => ack({ ok: true, data: null }),
-      (err: unknown) => ack(failed(err)),
-    );
-  });
-  socket.on("logs:close", (payload) => {
-    const parsed = ZLogsClose.safeParse(payload);
-    if (parsed.success) logs.close(parsed.data.streamId);
-  });
+  on.notification("logs:close", ZLogsClose, (req) => logs.close(req.streamId));
   socket.on("disconnect", () => {
     for (const w of written.values()) if (w.timer) clearTimeout(w.timer);
     written.clear();

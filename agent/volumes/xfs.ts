@@ -2,12 +2,14 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { ACK_EXPOSED } from "../../lib/protocol/ack";
 
 const run = promisify(execFile);
 const GIB = 1024 ** 3;
 const KEY = /^[a-z0-9-]{8,80}$/;
 
 export class VolumeError extends Error {
+  readonly [ACK_EXPOSED] = true as const;
   constructor(
     readonly code: "VOLUME_TOOLS_MISSING" | "VOLUME_FAILED" | "VOLUME_CHECK_FAILED" | "NOT_FOUND",
     message: string,

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useMemo, useRef, useState } from "react";
-import { io } from "socket.io-client";
+import { acquireUiSocket, releaseUiSocket } from "@/components/realtime/ui-socket";
 import type { TAck } from "@/lib/protocol/events";
 import type { TMetricsHistory, TSetMetrics } from "@/lib/protocol/metrics";
 import { MetricChart, type TLine } from "./MetricChart";
@@ -97,7 +97,7 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
         bump();
       });
 
-    const socket = io("/ui", { path: "/socket.io", withCredentials: true, transports: ["websocket"] });
+    const socket = acquireUiSocket();
     let retry: ReturnType<typeof setTimeout> | undefined;
     const subscribe = () => {
       // An answer lost on a flaky link must not leave the charts waiting forever: ask again.
@@ -112,17 +112,17 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
       });
     };
     // Subscriptions belong to a connection: after a reconnect, ask again.
-    socket.on("connect", () => {
+    const onConnect = () => {
       clearTimeout(retry);
       subscribe();
-    });
-    socket.on("disconnect", () => {
+    };
+    const onDisconnect = () => {
       // A retry would be buffered and sent after the reconnect, beside the connect handler's own ask.
       clearTimeout(retry);
       if (!cancelled) setStatus({ kind: "reconnecting" });
-    });
-    socket.on("connect_error", (err: Error) => !cancelled && setStatus({ kind: "reconnecting", message: err.message }));
-    socket.on("metrics:sample", (s: TSetMetrics) => {
+    };
+    const onConnectError = (err: Error) => !cancelled && setStatus({ kind: "reconnecting", message: err.message });
+    const onSample = (s: TSetMetrics) => {
       if (s.setId !== setId) return;
       if (early) {
         early.push(s);
@@ -130,12 +130,24 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
       }
       take(s);
       bump();
-    });
+    };
+    socket.on("connect", onConnect);
+    socket.on("disconnect", onDisconnect);
+    socket.on("connect_error", onConnectError);
+    socket.on("metrics:sample", onSample);
+    // The tab's socket may be up already (set events opened it): no connect event is coming then.
+    if (socket.connected) subscribe();
     return () => {
       cancelled = true;
       clearTimeout(retry);
-      // The console releases the agent's watch when the last subscriber's socket goes.
-      socket.disconnect();
+      socket.off("connect", onConnect);
+      socket.off("disconnect", onDisconnect);
+      socket.off("connect_error", onConnectError);
+      socket.off("metrics:sample", onSample);
+      // The socket outlives these charts: give the watch back (the console releases the agent's
+      // watch when its last subscriber goes).
+      if (socket.connected) socket.emit("metrics:unsubscribe", { setId }, () => undefined);
+      releaseUiSocket();
     };
   }, [setId, range]);
 

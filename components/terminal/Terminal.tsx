@@ -2,7 +2,7 @@
 
 import "@xterm/xterm/css/xterm.css";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { io, type Socket } from "socket.io-client";
+import { acquireUiSocket, releaseUiSocket, routeTerminal } from "@/components/realtime/ui-socket";
 import type { TAck } from "@/lib/protocol/events";
 
 type TState =
@@ -91,56 +91,66 @@ export function Terminal({ setId, container, disabledReason }: { setId: string; 
       term.textarea?.addEventListener("focus", () => setFocused(true));
       term.textarea?.addEventListener("blur", () => setFocused(false));
 
-      const s: Socket = io("/ui", { transports: ["websocket"], reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+      const s = acquireUiSocket();
+      let unroute: () => void = () => undefined;
+      const forget = () => {
+        unroute();
+        sessionId = null;
+      };
+      const route = (id: string) => {
+        unroute = routeTerminal(id, {
+          // Acked once xterm has parsed it: the shell is paused while the browser is behind.
+          output: (data, done) => term.write(typeof data === "string" ? data : new Uint8Array(data), done),
+          exit: (e) => {
+            forget();
+            note(`session ended: ${e.reason}`);
+            setState({ kind: "ended", reason: e.reason });
+          },
+        });
+      };
 
       const openSession = () => {
         if (sessionId || !s.connected) return;
         setState({ kind: "connecting" });
-        s.timeout(25_000).emit(
-          "terminal:open",
-          { setId, container, cols: term.cols, rows: term.rows },
-          (err: Error | null, ack: TAck<{ sessionId: string; shell?: string }>) => {
-            if (disposed) return;
-            if (err) return setState({ kind: "refused", message: "the console did not answer in time" });
-            if (!ack.ok) return setState({ kind: "refused", message: ack.error.message });
-            sessionId = ack.data.sessionId;
-            if (hadSession) note("reconnected: this is a new shell session");
-            hadSession = true;
-            setState({ kind: "open", shell: ack.data.shell ?? "shell" });
-          },
-        );
+        s.timeout(25_000).emit("terminal:open", { setId, container, cols: term.cols, rows: term.rows }, (err: Error | null, ack: TAck<{ sessionId: string; shell?: string }>) => {
+          if (disposed) {
+            // Unmounted while it opened: the shell must not stay behind.
+            if (!err && ack.ok) s.emit("terminal:close", { sessionId: ack.data.sessionId });
+            return;
+          }
+          if (err) return setState({ kind: "refused", message: "the console did not answer in time" });
+          if (!ack.ok) return setState({ kind: "refused", message: ack.error.message });
+          sessionId = ack.data.sessionId;
+          // In this callback, before the next packet: output right behind the answer finds its route.
+          route(sessionId);
+          if (hadSession) note("reconnected: this is a new shell session");
+          hadSession = true;
+          setState({ kind: "open", shell: ack.data.shell ?? "shell" });
+        });
       };
       restart.current = () => {
         if (sessionId) s.emit("terminal:close", { sessionId });
-        sessionId = null;
+        forget();
         term.reset();
         openSession();
         term.focus();
       };
 
-      s.on("connect", openSession);
-      s.on("disconnect", (reason) => {
+      const onDisconnect = (reason: string) => {
         if (disposed || reason === "io client disconnect") return;
         if (sessionId) note("connection lost — reconnecting…");
-        sessionId = null;
+        forget();
         setState({ kind: "reconnecting" });
-      });
-      s.on("connect_error", (err: Error) => {
+      };
+      const onConnectError = (err: Error) => {
         if (!s.active) setState({ kind: "refused", message: err.message });
         else setState({ kind: "reconnecting" });
-      });
-      s.on("terminal:output", (p: { sessionId: string; data: ArrayBuffer | string }, ack?: () => void) => {
-        const done = typeof ack === "function" ? ack : () => undefined;
-        if (p.sessionId !== sessionId) return done();
-        // Acked once xterm has parsed it: the shell is paused while the browser is behind.
-        term.write(typeof p.data === "string" ? p.data : new Uint8Array(p.data), done);
-      });
-      s.on("terminal:exit", (p: { sessionId: string; reason: string }) => {
-        if (p.sessionId !== sessionId) return;
-        sessionId = null;
-        note(`session ended: ${p.reason}`);
-        setState({ kind: "ended", reason: p.reason });
-      });
+      };
+      s.on("connect", openSession);
+      s.on("disconnect", onDisconnect);
+      s.on("connect_error", onConnectError);
+      // The tab's socket may be up already (set events opened it): no connect event is coming then.
+      openSession();
 
       const send = (data: string | Uint8Array) => {
         if (!sessionId) return;
@@ -158,7 +168,11 @@ export function Terminal({ setId, container, disabledReason }: { setId: string; 
         onBinary.dispose();
         onResize.dispose();
         if (sessionId) s.emit("terminal:close", { sessionId });
-        s.disconnect();
+        forget();
+        s.off("connect", openSession);
+        s.off("disconnect", onDisconnect);
+        s.off("connect_error", onConnectError);
+        releaseUiSocket();
         term.dispose();
       };
     })().catch((err: unknown) => setState({ kind: "refused", message: `the terminal failed to start (${(err as Error).message})` }));

@@ -1,12 +1,12 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { settings } from "../env";
+import { authSecret, settings } from "../env";
 import { AppError } from "../errors";
 import { verifyLogin } from "./login";
 
 export function authOptions(): NextAuthOptions {
   return {
-    secret: process.env.NEXTAUTH_SECRET,
+    secret: authSecret(),
     // Short-lived JWT, refreshed while the user is active; every request also re-checks the user.
     session: { strategy: "jwt", maxAge: settings().BERTH_SESSION_MAX_AGE, updateAge: 300 },
     pages: { signIn: "/login", error: "/login" },

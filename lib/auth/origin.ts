@@ -1,13 +1,8 @@
-import { publicUrl } from "../env";
+import { publicUrl, settings } from "../env";
 
 /** Extra origins (comma-separated) for consoles reached under more than one name. */
 function allowedOrigins(): Set<string> {
-  const extra = (process.env.BERTH_ALLOWED_ORIGINS ?? "")
-    .split(",")
-    .map((o) => o.trim())
-    .filter(Boolean)
-    .map((o) => new URL(o).origin);
-  return new Set([publicUrl().origin, ...extra]);
+  return new Set([publicUrl().origin, ...settings().BERTH_ALLOWED_ORIGINS]);
 }
 
 export function isAllowedOrigin(origin: string | null | undefined): boolean {

@@ -3,6 +3,7 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import { isAllowedOrigin } from "./origin";
 import { hashSecret } from "./secrets";
+import { authSecret } from "../env";
 
 export interface TPrincipal {
   userId: string;
@@ -66,7 +67,7 @@ function safeDecode(value: string): string {
 }
 
 async function principalFromSession(sessionToken: string, ip: string | null): Promise<TPrincipal> {
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = authSecret();
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set: server.ts sets it at start");
   let userId: string | undefined;
   let epoch = 0;

@@ -1,5 +1,5 @@
 import { decode, encode } from "next-auth/jwt";
-import { settings } from "../env";
+import { authSecret, settings } from "../env";
 import { readNamedSessionCookie } from "./principal";
 
 export interface TSessionCookie {
@@ -14,7 +14,7 @@ export interface TSessionCookie {
  * other session but keeps the one that asked for it. Same claims and cookie name as next-auth's.
  */
 export async function reissueSession(cookieHeader: string | null, epoch: number): Promise<TSessionCookie | null> {
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = authSecret();
   const cookie = readNamedSessionCookie(cookieHeader);
   if (!secret || !cookie) return null;
   const current = await decode({ token: cookie.value, secret });

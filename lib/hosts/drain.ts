@@ -4,7 +4,7 @@ import type { TPrincipal } from "../auth/principal";
 import { actorOf, recordAudit } from "../audit";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
-import { agentAction } from "../realtime/agents";
+import { callAgent } from "../realtime/gateway";
 import { assignPendingSets } from "../scheduler/assign";
 import type { Operation } from "../generated/prisma/client";
 import type { TOperationView } from "../protocol/api";
@@ -66,7 +66,7 @@ async function drain(hostId: string, operationId: string, setIds: string[]): Pro
       await finish(operationId, "Failed", moved, `set ${setId} did not run on its new host; the old copy was left in place`);
       return;
     }
-    await agentAction(hostId, { opId: randomUUID(), setId, action: "remove" }).catch((err: unknown) => {
+    await callAgent(hostId, "set:action", { opId: randomUUID(), setId, action: "remove" }).catch((err: unknown) => {
       // The reconciler removes the stale copy when the host next reports, if this call failed.
       console.warn(`[drain] old copy of ${setId} not removed yet: ${(err as Error).message}`);
     });

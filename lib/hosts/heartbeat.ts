@@ -31,3 +31,25 @@ export async function recordHeartbeat(hostId: string, hb: TAgentHeartbeat): Prom
   });
   if (hb.endpoints) await recordEndpointProbes(hostId, hb.endpoints);
 }
+
+/**
+ * The agent connected or left: the grace period before Unreachable counts from that moment, not
+ * from its last heartbeat (an agent that restarts before its first heartbeat was alive a moment ago).
+ */
+export async function recordSeen(hostId: string): Promise<void> {
+  await db().host.update({ where: { id: hostId }, data: { lastSeenAt: new Date() } });
+}
+
+/**
+ * Hosts whose agent has been silent past the grace period are shown Unreachable. A connected agent
+ * is never silent, however slow its heartbeat (a busy Docker engine delays the capacity it measures):
+ * Socket.IO's own ping already proves it is there, so `connectedHostIds` are left alone.
+ */
+export async function markSilentHostsUnreachable(graceSeconds: number, connectedHostIds: string[]): Promise<number> {
+  const cutoff = new Date(Date.now() - graceSeconds * 1000);
+  const r = await db().host.updateMany({
+    where: { status: { in: ["Ready", "NotReady"] }, id: { notIn: connectedHostIds }, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: cutoff } }] },
+    data: { status: "Unreachable", statusSince: new Date() },
+  });
+  return r.count;
+}

@@ -3,8 +3,9 @@ import { requireAdmin } from "../auth/authorize";
 import type { TPrincipal } from "../auth/principal";
 import { actorOf, recordAudit } from "../audit";
 import { db } from "../db";
-import { AppError, conflict, notFound } from "../errors";
-import { agentUpgrade, connectedHostIds } from "../realtime/agents";
+import { conflict, notFound } from "../errors";
+import { connectedHostIds } from "../realtime/agents";
+import { callAgent } from "../realtime/gateway";
 import { requireAgentBundle } from "./agent-bundle";
 
 /**
@@ -20,7 +21,7 @@ export async function upgradeHostAgent(p: TPrincipal, hostId: string): Promise<{
   if (host.agentVersion === bundle.version) throw conflict(`The agent of ${host.name} already runs ${bundle.version}`);
   let result: { from: string; to: string };
   try {
-    result = await agentUpgrade(hostId, { version: bundle.version, sha256: bundle.sha256 });
+    result = await callAgent(hostId, "agent:upgrade", { version: bundle.version, sha256: bundle.sha256 });
   } catch (err) {
     await recordAudit(db(), actorOf(p), {
       action: "host.upgrade_failed",
@@ -28,8 +29,7 @@ export async function upgradeHostAgent(p: TPrincipal, hostId: string): Promise<{
       targetId: hostId,
       details: { name: host.name, from: host.agentVersion, to: bundle.version, error: (err as Error).message.slice(0, 500) },
     });
-    const agentCode = err instanceof AppError ? err.details?.agentCode : undefined;
-    if (agentCode === "UNSUPPORTED") throw conflict((err as Error).message);
+    // An agent too old to upgrade itself answers UNSUPPORTED, which the gateway makes a 409.
     throw err;
   }
   await recordAudit(db(), actorOf(p), { action: "host.upgrade", targetType: "host", targetId: hostId, details: { name: host.name, ...result } });

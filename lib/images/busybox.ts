@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { pack } from "tar-stream";
+import { settings } from "../env";
 
 /** The BusyBox root filesystem behind Berth's infra image and the test images. */
 
@@ -13,7 +14,7 @@ const APPLETS = [
 ];
 
 export function findStaticBusybox(): string {
-  const explicit = process.env.BERTH_BUSYBOX_PATH;
+  const explicit = settings().BERTH_BUSYBOX_PATH;
   for (const candidate of explicit ? [explicit] : BUSYBOX_CANDIDATES) {
     if (!fs.existsSync(candidate)) continue;
     const head = Buffer.alloc(8192);

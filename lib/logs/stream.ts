@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { TPrincipal } from "../auth/principal";
 import { AppError } from "../errors";
 import { sinceSeconds, STREAM_LIMITS, type TLogsQuery } from "../protocol/streams";
-import { callAgent, registerSink } from "../realtime/agent-streams";
-import { agentSocket } from "../realtime/agents";
+import { registerSink } from "../realtime/agent-streams";
+import { callAgent, notifyAgent } from "../realtime/gateway";
 import { authorizeContainer } from "../streams/access";
 import { streamSlots } from "../streams/fair-use";
 
@@ -40,12 +40,8 @@ export async function containerLogs(p: TPrincipal, setId: string, container: str
     signal.removeEventListener("abort", onAbort);
     release();
     if (how === "cancel") {
-      try {
-        agentSocket(target.hostId).emit("logs:close", { streamId });
-      } catch (err) {
-        // No agent: nothing is streaming on its side any more.
-        console.warn(`[logs] stream ${streamId}: close not sent: ${(err as Error).message}`);
-      }
+      // Not sent without an agent: nothing is streaming on its side any more.
+      notifyAgent(target.hostId, "logs:close", { streamId });
       return;
     }
     try {
@@ -84,14 +80,9 @@ export async function containerLogs(p: TPrincipal, setId: string, container: str
   signal.addEventListener("abort", onAbort);
 
   try {
-    await callAgent<null>(
-      target.hostId,
-      (a) =>
-        a.timeout(20_000).emitWithAck("logs:open", {
-          streamId, setId: target.setId, container: target.container, tail: q.tail, since, follow: q.follow ?? false, ...(q.q ? { q: q.q } : {}),
-        }),
-      "logs open",
-    );
+    await callAgent(target.hostId, "logs:open", {
+      streamId, setId: target.setId, container: target.container, tail: q.tail, since, follow: q.follow ?? false, ...(q.q ? { q: q.q } : {}),
+    });
   } catch (err) {
     finish("cancel");
     // An agent's "no such container" (e.g. not created yet) reads like the console's refusal.

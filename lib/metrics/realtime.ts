@@ -1,24 +1,22 @@
 import { loadSetFor } from "../apps/view";
 import { db } from "../db";
 import { AppError } from "../errors";
-import { ZSetRef, type TAck } from "../protocol/events";
+import { ZSetRef } from "../protocol/events";
 import { ZMetricsBatch, metricsRoom, type TMetricsBatch, type TSetMetrics } from "../protocol/metrics";
-import type { TAgentNamespace, TUiNamespace } from "../realtime/io";
+import { handlersOf } from "../protocol/ack";
+import type { TAgentClientToServer, TUiClientToServer } from "../protocol/events";
+import { isAgentConnected } from "../realtime/agents";
+import { callAgent } from "../realtime/gateway";
+import type { TAgentNamespace, TUiNamespace } from "../realtime/types";
 import { streamSlots } from "../streams/fair-use";
 import { consoleProm } from "./prom";
 import { ringFor, metricsState } from "./state";
-import { consoleMetricsSettings, flushRollups, pruneRollups } from "./store";
+import { settings as berthSettings } from "../env";
+import { flushRollups, pruneRollups } from "./store";
 import type { TWatchChange } from "./watch-registry";
 
-const AGENT_ACK_MS = 10_000;
 /** Which host a set is on, as the console's books say; re-read after this long. */
 const OWNER_TTL_MS = 60_000;
-
-function ackError(err: unknown): TAck<never> {
-  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
-  console.error("[metrics] command failed", err);
-  return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
-}
 
 /**
  * Live metrics over Socket.IO, both sides:
@@ -32,28 +30,13 @@ function ackError(err: unknown): TAck<never> {
 export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { close(): Promise<void> } {
   const state = metricsState();
   const prom = consoleProm();
-  const settings = consoleMetricsSettings();
+  const settings = berthSettings();
   const owners = new Map<string, { hostId: string | null; until: number }>();
-
-  function agentFor(hostId: string) {
-    for (const s of agents.sockets.values()) {
-      if (s.data.host.hostId === hostId && s.connected) return s;
-    }
-    return null;
-  }
 
   /** Fire-and-log: a missing agent is not an error here; its reconnect sends the watches again. */
   function tellAgent(hostId: string | null, event: "metrics:watch" | "metrics:unwatch", setIds: string[]): void {
-    if (!hostId || setIds.length === 0) return;
-    const socket = agentFor(hostId);
-    if (!socket) return;
-    socket
-      .timeout(AGENT_ACK_MS)
-      .emitWithAck(event, { setIds })
-      .then((ack) => {
-        if (!ack.ok) console.warn(`[metrics] agent of host ${hostId} refused ${event}: ${ack.error.message}`);
-      })
-      .catch((err: unknown) => console.warn(`[metrics] ${event} to host ${hostId}: ${(err as Error).message}`));
+    if (!hostId || setIds.length === 0 || !isAgentConnected(hostId)) return;
+    callAgent(hostId, event, { setIds }).catch((err: unknown) => console.warn(`[metrics] ${event} to host ${hostId}: ${(err as Error).message}`));
   }
 
   function release(changes: TWatchChange[]): void {
@@ -66,33 +49,22 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
   }
 
   ui.on("connection", (socket) => {
-    socket.on("metrics:subscribe", (payload, ack) => {
-      if (typeof ack !== "function") return;
-      const parsed = ZSetRef.safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-      const { setId } = parsed.data;
-      loadSetFor(socket.data.principal, setId)
-        .then(async (set) => {
-          // Gone while the set was looked up: subscribing now would leak a watch nobody releases.
-          if (socket.disconnected) return;
-          // The slot is given back by the registry when this socket stops watching the set.
-          const slot = state.watches.watching(socket.id, set.id) ? undefined : streamSlots().acquire("metrics", socket.data.principal.userId, set.teamId);
-          await socket.join(metricsRoom(set.id));
-          if (state.watches.add(socket.id, set.id, set.hostId, slot)) tellAgent(set.hostId, "metrics:watch", [set.id]);
-          ack({ ok: true, data: null });
-        })
-        .catch((err: unknown) => ack(ackError(err)));
+    const on = handlersOf<TUiClientToServer>(socket);
+    on.command("metrics:subscribe", ZSetRef, async ({ setId }) => {
+      const set = await loadSetFor(socket.data.principal, setId);
+      // Gone while the set was looked up: subscribing now would leak a watch nobody releases.
+      if (socket.disconnected) return null;
+      // The slot is given back by the registry when this socket stops watching the set.
+      const slot = state.watches.watching(socket.id, set.id) ? undefined : streamSlots().acquire("metrics", socket.data.principal.userId, set.teamId);
+      await socket.join(metricsRoom(set.id));
+      if (state.watches.add(socket.id, set.id, set.hostId, slot)) tellAgent(set.hostId, "metrics:watch", [set.id]);
+      return null;
     });
-    socket.on("metrics:unsubscribe", (payload, ack) => {
-      const parsed = ZSetRef.safeParse(payload);
-      if (!parsed.success) {
-        if (typeof ack === "function") ack({ ok: false, error: { code: "VALIDATION", message: parsed.error.message } });
-        return;
-      }
-      void socket.leave(metricsRoom(parsed.data.setId));
-      const change = state.watches.remove(socket.id, parsed.data.setId);
+    on.command("metrics:unsubscribe", ZSetRef, ({ setId }) => {
+      void socket.leave(metricsRoom(setId));
+      const change = state.watches.remove(socket.id, setId);
       if (change) release([change]);
-      if (typeof ack === "function") ack({ ok: true, data: null });
+      return null;
     });
     socket.on("disconnect", () => release(state.watches.removeSocket(socket.id)));
   });
@@ -162,13 +134,8 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
     tellAgent(hostId, "metrics:watch", state.watches.setsOnHost(hostId));
     // Batches of one host are handled in order, so the window and rates never see time go back.
     let chain = Promise.resolve();
-    socket.on("metrics:batch", (payload: unknown) => {
-      const parsed = ZMetricsBatch.safeParse(payload);
-      if (!parsed.success) {
-        prom.dropped.inc({ reason: "invalid" });
-        return;
-      }
-      chain = chain.then(() => ingest(hostId, parsed.data)).catch((err: unknown) => console.error(`[metrics] batch from host ${hostId} not kept`, err));
+    handlersOf<TAgentClientToServer>(socket, { onInvalid: () => prom.dropped.inc({ reason: "invalid" }) }).notification("metrics:batch", ZMetricsBatch, (batch) => {
+      chain = chain.then(() => ingest(hostId, batch)).catch((err: unknown) => console.error(`[metrics] batch from host ${hostId} not kept`, err));
     });
   });
 

@@ -1,22 +1,8 @@
-import { z } from "zod";
 import { db } from "../db";
 import { consoleProm } from "./prom";
 import { MINUTE_MS, type TRollupRow } from "./rollup";
 import { forgetIdleRings, metricsState } from "./state";
 
-const ZMetricsSettings = z.object({
-  BERTH_METRICS_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
-  /** How often open minutes are upserted: what a console crash can lose at most. */
-  BERTH_METRICS_FLUSH_SECONDS: z.coerce.number().min(1).max(600).default(10),
-});
-export type TConsoleMetricsSettings = z.infer<typeof ZMetricsSettings>;
-
-/** Read apart from lib/env.ts so the metrics feature stays in its own files. */
-export function consoleMetricsSettings(env: Record<string, string | undefined> = process.env): TConsoleMetricsSettings {
-  const parsed = ZMetricsSettings.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid metrics settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  return parsed.data;
-}
 
 const COLUMNS = [
   "setId", "container", "at", "samples", "cpuAvg", "cpuMax", "memoryAvg", "memoryMax", "memoryLimit",

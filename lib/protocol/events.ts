@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { ZEndpointProbe, type TInventory, type TSetAction, type TSetApply, type TSetStatus, type TTrashEntry, type TVolumeRestore } from "./agent";
-import type { TMetricsWatch } from "./metrics";
+import type { TAckFn } from "./ack";
+import type { TMetricsSample, TMetricsWatch } from "./metrics";
 import type { TAgentStreamClientToServer, TAgentStreamServerToClient } from "./streams";
 
 /** Bumped when console and agent stop understanding each other; checked at handshake. */
 export const PROTOCOL_VERSION = 1;
 
-export const ZAckError = z.object({ code: z.string(), message: z.string() });
-export type TAck<T> = { ok: true; data: T } | { ok: false; error: z.infer<typeof ZAckError> };
-export type TAckFn<T> = (ack: TAck<T>) => void;
+export { ZAckError, type TAck, type TAckFn } from "./ack";
 
 // ---- /ui namespace (browsers and API-token clients) ----
 
@@ -30,19 +29,7 @@ export const ZTerminalResize = z.strictObject({
 });
 export const ZTerminalClose = z.strictObject({ sessionId: z.string().min(1).max(64) });
 
-export const ZContainerSample = z.object({
-  name: z.string(),
-  cpuPercent: z.number(),
-  memoryBytes: z.number(),
-  memoryLimitBytes: z.number(),
-  netRxBytes: z.number(),
-  netTxBytes: z.number(),
-  blkReadBytes: z.number(),
-  blkWriteBytes: z.number(),
-  pids: z.number(),
-});
-export const ZMetricsSample = z.object({ setId: z.string(), at: z.number(), containers: z.array(ZContainerSample) });
-export type TMetricsSample = z.infer<typeof ZMetricsSample>;
+export { ZContainerSample, ZMetricsSample, type TMetricsSample } from "./metrics";
 
 export interface TWhoAmI {
   userId: string;

@@ -1,5 +1,19 @@
 import { z } from "zod";
-import { ZContainerSample, ZMetricsSample } from "./events";
+
+/** API.md's live sample of one container (`metrics:sample`); the wire shapes below add to it. */
+export const ZContainerSample = z.object({
+  name: z.string(),
+  cpuPercent: z.number(),
+  memoryBytes: z.number(),
+  memoryLimitBytes: z.number(),
+  netRxBytes: z.number(),
+  netTxBytes: z.number(),
+  blkReadBytes: z.number(),
+  blkWriteBytes: z.number(),
+  pids: z.number(),
+});
+export const ZMetricsSample = z.object({ setId: z.string(), at: z.number(), containers: z.array(ZContainerSample) });
+export type TMetricsSample = z.infer<typeof ZMetricsSample>;
 
 /**
  * Metrics on the wire: agent → console batches, console → agent watch commands, and the history

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TAckFn } from "./events";
+import type { TAckFn } from "./ack";
 
 /**
  * Console ↔ agent streams: terminal sessions (`exec:*`) and container logs (`logs:*`). Every

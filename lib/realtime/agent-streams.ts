@@ -1,7 +1,7 @@
-import { AppError } from "../errors";
-import type { TAck } from "../protocol/events";
+import { handlersOf } from "../protocol/ack";
+import type { TAgentClientToServer } from "../protocol/events";
 import { ZExecAck, ZExecExit, ZExecOutput, ZLogsChunk, ZLogsEnd, type TExecExit } from "../protocol/streams";
-import { agentSocket, type TAgentSocket } from "./agents";
+import type { TAgentSocket } from "./agents";
 
 /**
  * Where data coming back from agents goes: one sink per open terminal session or log stream,
@@ -74,23 +74,15 @@ export function attachAgentStreams(socket: TAgentSocket, hostId: string): void {
     else c.timer ??= setTimeout(() => flushCredit(sessionId), CREDIT_DELAY_MS);
   };
 
-  socket.on("exec:output", (payload) => {
-    const parsed = ZExecOutput.safeParse(payload);
-    if (!parsed.success) return;
-    const { sessionId, data } = parsed.data;
+  const on = handlersOf<TAgentClientToServer>(socket);
+  on.notification("exec:output", ZExecOutput, ({ sessionId, data }) => {
     const sink = sinkFor(sessionId, hostId, "exec");
     // Unknown session (already ended): credit it anyway so the agent's window does not stay full.
     if (!sink) return consumed(sessionId, data.byteLength);
     sink.output(Buffer.from(data.buffer, data.byteOffset, data.byteLength), () => consumed(sessionId, data.byteLength));
   });
-  socket.on("exec:written", (payload) => {
-    const parsed = ZExecAck.safeParse(payload);
-    if (parsed.success) sinkFor(parsed.data.sessionId, hostId, "exec")?.written(parsed.data.bytes);
-  });
-  socket.on("exec:exit", (payload) => {
-    const parsed = ZExecExit.safeParse(payload);
-    if (parsed.success) sinkFor(parsed.data.sessionId, hostId, "exec")?.exit(parsed.data);
-  });
+  on.notification("exec:written", ZExecAck, (w) => sinkFor(w.sessionId, hostId, "exec")?.written(w.bytes));
+  on.notification("exec:exit", ZExecExit, (e) => sinkFor(e.sessionId, hostId, "exec")?.exit(e));
   socket.on("logs:chunk", (payload, ack) => {
     const done = typeof ack === "function" ? ack : () => undefined;
     const parsed = ZLogsChunk.safeParse(payload);
@@ -98,46 +90,10 @@ export function attachAgentStreams(socket: TAgentSocket, hostId: string): void {
     if (!parsed.success || !sink) return done();
     sink.chunk(parsed.data.data, done);
   });
-  socket.on("logs:end", (payload) => {
-    const parsed = ZLogsEnd.safeParse(payload);
-    if (parsed.success) sinkFor(parsed.data.streamId, hostId, "logs")?.end(parsed.data.reason);
-  });
+  on.notification("logs:end", ZLogsEnd, (e) => sinkFor(e.streamId, hostId, "logs")?.end(e.reason));
   socket.on("disconnect", () => {
     for (const c of credit.values()) if (c.timer) clearTimeout(c.timer);
     credit.clear();
     for (const sink of [...sinks().values()]) if (sink.hostId === hostId) sink.agentGone();
   });
-}
-
-/**
- * A command to an agent that fails at once when the agent disconnects instead of waiting for the
- * ack timeout; agent-side error codes are kept in `details.agentCode`.
- */
-export async function callAgent<T>(hostId: string, call: (s: TAgentSocket) => Promise<TAck<T>>, what: string): Promise<T> {
-  const socket = agentSocket(hostId);
-  const ack = await new Promise<TAck<T>>((resolve, reject) => {
-    const onDisconnect = () => reject(new AppError("UNAVAILABLE", `The host's agent disconnected during ${what}`));
-    socket.once("disconnect", onDisconnect);
-    call(socket)
-      .then(resolve, (err: unknown) => reject(new AppError("UNAVAILABLE", `The host's agent did not answer ${what}: ${(err as Error).message}`)))
-      .finally(() => socket.off("disconnect", onDisconnect));
-  });
-  if (ack.ok) return ack.data;
-  throw new AppError(agentErrorStatus(ack.error.code), ack.error.message, { agentCode: ack.error.code });
-}
-
-function agentErrorStatus(code: string): "NOT_FOUND" | "CONFLICT" | "VALIDATION" | "RATE_LIMITED" | "UNAVAILABLE" {
-  switch (code) {
-    case "NOT_FOUND":
-      return "NOT_FOUND";
-    case "NOT_RUNNING":
-    case "NO_SHELL":
-      return "CONFLICT";
-    case "VALIDATION":
-      return "VALIDATION";
-    case "LIMIT":
-      return "RATE_LIMITED";
-    default:
-      return "UNAVAILABLE";
-  }
 }

@@ -3,9 +3,10 @@ import { removeSet } from "../apps/delete";
 import { rollbackApp } from "../apps/canary";
 import { db } from "../db";
 import type { TContainerEvent, TSetStatus } from "../protocol/agent";
-import { agentAction, agentSetStatus } from "../realtime/agents";
+import { callAgent } from "../realtime/gateway";
 import { dispatchApply } from "../sets/dispatch";
 import { recordSetStatus } from "../sets/sync";
+import { settings } from "../env";
 
 
 /**
@@ -40,7 +41,7 @@ export async function reconcileHost(hostId: string, inventory: TSetStatus[]): Pr
   for (const orphan of actual.keys()) {
     removed++;
     work.push(
-      agentAction(hostId, { opId: randomUUID(), setId: orphan, action: "remove" }).then(
+      callAgent(hostId, "set:action", { opId: randomUUID(), setId: orphan, action: "remove" }).then(
         () => console.log(`[reconcile] removed orphan set ${orphan} from host ${hostId}`),
         (err: unknown) => console.error(`[reconcile] orphan ${orphan} on ${hostId} not removed`, err),
       ),
@@ -93,7 +94,7 @@ export async function onContainerEvent(hostId: string, e: TContainerEvent): Prom
     e.setId,
     setTimeout(() => {
       pendingStatus.delete(e.setId);
-      agentSetStatus(hostId, e.setId)
+      callAgent(hostId, "set:status", { setId: e.setId })
         .then((status) => recordSetStatus(e.setId, status))
         .catch((err: unknown) => console.error(`[reconcile] status of set ${e.setId} not read`, err));
     }, 150),
@@ -112,9 +113,8 @@ async function recordOomKill(e: TContainerEvent): Promise<void> {
 const canaryExits = new Map<string, number[]>();
 
 function canaryPolicy(): { exits: number; windowMs: number } {
-  const exits = Number(process.env.BERTH_CANARY_MAX_EXITS ?? 3);
-  const windowSeconds = Number(process.env.BERTH_CANARY_WINDOW_SECONDS ?? 120);
-  return { exits: exits > 0 ? exits : 3, windowMs: (windowSeconds > 0 ? windowSeconds : 120) * 1000 };
+  const s = settings();
+  return { exits: s.BERTH_CANARY_MAX_EXITS, windowMs: s.BERTH_CANARY_WINDOW_SECONDS * 1000 };
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { AppError } from "../errors";
 import type { TSetAction } from "../protocol/agent";
-import { agentAction, agentApply } from "../realtime/agents";
+import { callAgent } from "../realtime/gateway";
 import { buildSetSpec } from "./spec";
 import { markSet, recordSetStatus } from "./sync";
 
@@ -36,7 +36,7 @@ export async function dispatchApply(setId: string): Promise<void> {
   const spec = buildSetSpec(set, set.app, set.containers);
   try {
     const status = await runOperation("set.apply", set, { specVersion: set.specVersion }, (opId) =>
-      agentApply(spec.hostId, { opId, spec }),
+      callAgent(spec.hostId, "set:apply", { opId, spec }),
     );
     await recordSetStatus(set.id, status);
   } catch (err) {
@@ -54,7 +54,7 @@ export async function dispatchAction(setId: string, action: TSetAction["action"]
   const set = await db().set.findUnique({ where: { id: setId } });
   if (!set?.hostId) return;
   const hostId = set.hostId;
-  const status = await runOperation(`set.${action}`, set, { action }, (opId) => agentAction(hostId, { opId, setId, action }));
+  const status = await runOperation(`set.${action}`, set, { action }, (opId) => callAgent(hostId, "set:action", { opId, setId, action }));
   if (action === "remove") {
     await db().set.update({ where: { id: setId }, data: { deletedAt: new Date() } });
     return;

@@ -1,7 +1,7 @@
 import { db } from "../db";
 import { settings } from "../env";
 import type { TImagePullProgress } from "../protocol/events";
-import { agentPrePull } from "../realtime/agents";
+import { callAgent } from "../realtime/gateway";
 import { runnableImage } from "../registry/resolve";
 import { markSet } from "./sync";
 
@@ -27,7 +27,7 @@ export async function prePullPlaced(setIds: string[]): Promise<void> {
   }
   // Not awaited: the request goes out before the sets' applies on the same socket, and nobody waits for the answer.
   for (const [hostId, images] of byHost) {
-    agentPrePull(hostId, [...images]).catch((err: unknown) => console.error(`[pull] host ${hostId} not asked to pre-pull: ${(err as Error).message}`));
+    callAgent(hostId, "image:pull", { images: [...images] }).catch((err: unknown) => console.error(`[pull] host ${hostId} not asked to pre-pull: ${(err as Error).message}`));
   }
 }
 

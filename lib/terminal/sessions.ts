@@ -4,12 +4,14 @@ import { actorOf, recordAudit } from "../audit";
 import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
 import { AppError } from "../errors";
-import { ZTerminalClose, ZTerminalInput, ZTerminalOpen, ZTerminalResize, type TAck, type TUiClientToServer, type TUiServerToClient } from "../protocol/events";
+import { toAck } from "../protocol/ack";
+import { ZTerminalClose, ZTerminalInput, ZTerminalOpen, ZTerminalResize, type TUiClientToServer, type TUiServerToClient } from "../protocol/events";
 import { STREAM_LIMITS, type TExecOpened } from "../protocol/streams";
-import { callAgent, registerSink } from "../realtime/agent-streams";
-import { agentSocket } from "../realtime/agents";
+import { registerSink } from "../realtime/agent-streams";
+import { callAgent, notifyAgent } from "../realtime/gateway";
 import { authorizeContainer, refreshPrincipal, type TContainerTarget } from "../streams/access";
 import { streamSlots } from "../streams/fair-use";
+import { settings } from "../env";
 
 type TUiSocket = Socket<TUiClientToServer, TUiServerToClient, Record<string, never>, { principal: TPrincipal }>;
 
@@ -41,18 +43,11 @@ interface TSession {
 
 /** How often an open session re-checks that its user may still use it (env for tests). */
 function recheckMs(): number {
-  const v = Number(process.env.BERTH_TERMINAL_RECHECK_SECONDS ?? 30);
-  return Math.max(0.2, Number.isFinite(v) ? v : 30) * 1000;
+  return settings().BERTH_TERMINAL_RECHECK_SECONDS * 1000;
 }
 
 /** Resizes coalesce: a dragged window sends dozens; the agent sees at most one per this. */
 const RESIZE_EVERY_MS = 50;
-
-function fail(err: unknown): TAck<never> {
-  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
-  console.error("[terminal] command failed", err);
-  return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
-}
 
 /** Writes an audit row; resolves false (after logging) when it could not be written. */
 async function audit(s: TSession, action: "terminal.start" | "terminal.end", details: Record<string, string | number | null>): Promise<boolean> {
@@ -91,12 +86,8 @@ export function attachTerminal(socket: TUiSocket): void {
     if (s.resizeTimer) clearTimeout(s.resizeTimer);
     s.unregister();
     if (tellAgent) {
-      try {
-        agentSocket(s.target.hostId).emit("exec:close", { sessionId: s.id });
-      } catch (err) {
-        // The agent is gone: it ends its sessions itself when its connection drops.
-        console.warn(`[terminal] session ${s.id}: close not sent: ${(err as Error).message}`);
-      }
+      // Not sent when the agent is gone: it ends its sessions itself when its connection drops.
+      notifyAgent(s.target.hostId, "exec:close", { sessionId: s.id });
     }
     if (socket.connected) socket.emit("terminal:exit", { sessionId: s.id, code, reason });
     void audit(s, "terminal.end", { reason, code, durationMs: Date.now() - s.startedAt, bytesIn: s.bytesIn, bytesOut: s.bytesOut });
@@ -127,12 +118,7 @@ export function attachTerminal(socket: TUiSocket): void {
     const size = s.pendingResize;
     if (!size || s.ended) return;
     s.pendingResize = null;
-    try {
-      agentSocket(s.target.hostId).emit("exec:resize", { sessionId: s.id, ...size });
-    } catch (err) {
-      console.warn(`[terminal] session ${s.id}: resize not sent: ${(err as Error).message}`);
-      return;
-    }
+    if (!notifyAgent(s.target.hostId, "exec:resize", { sessionId: s.id, ...size })) return;
     s.resizeTimer = setTimeout(() => sendResize(s), RESIZE_EVERY_MS);
   }
 
@@ -171,11 +157,7 @@ export function attachTerminal(socket: TUiSocket): void {
     sessions.set(id, s);
     let opened: TExecOpened;
     try {
-      opened = await callAgent<TExecOpened>(
-        target.hostId,
-        (a) => a.timeout(20_000).emitWithAck("exec:open", { sessionId: id, setId: target.setId, container: target.container, cols: req.cols, rows: req.rows }),
-        "terminal open",
-      );
+      opened = await callAgent(target.hostId, "exec:open", { sessionId: id, setId: target.setId, container: target.container, cols: req.cols, rows: req.rows });
     } catch (err) {
       s.ended = true;
       sessions.delete(id);
@@ -199,6 +181,7 @@ export function attachTerminal(socket: TUiSocket): void {
     return s;
   }
 
+  // Not a plain command handler: the output that raced the answer is sent right after it.
   socket.on("terminal:open", (payload, ack) => {
     if (typeof ack !== "function") return;
     open(payload).then(
@@ -213,7 +196,7 @@ export function attachTerminal(socket: TUiSocket): void {
           socket.emit("terminal:output", { sessionId: s.id, data }, agentAck);
         }
       },
-      (err: unknown) => ack(fail(err)),
+      (err: unknown) => ack(toAck(err)),
     );
   });
 
@@ -233,15 +216,9 @@ export function attachTerminal(socket: TUiSocket): void {
       }
       return;
     }
-    let agent;
-    try {
-      agent = agentSocket(s.target.hostId);
-    } catch (err) {
-      return end(s, (err as Error).message, null, false);
-    }
+    if (!notifyAgent(s.target.hostId, "exec:input", { sessionId: s.id, data })) return end(s, "The host's agent is not connected", null, false);
     s.inputInFlight += size;
     s.bytesIn += size;
-    agent.emit("exec:input", { sessionId: s.id, data });
   });
 
   socket.on("terminal:resize", (payload) => {

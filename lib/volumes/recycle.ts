@@ -6,13 +6,13 @@ import { loadSetFor } from "../apps/view";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import type { TTrashEntry } from "../protocol/agent";
-import { agentVolumePurge, agentVolumeRestore } from "../realtime/agents";
+import { callAgent } from "../realtime/gateway";
+import { settings } from "../env";
 
 const DAY_MS = 86_400_000;
 
 function trashDays(): number {
-  const v = Number(process.env.BERTH_TRASH_DAYS ?? 7);
-  return Number.isFinite(v) && v > 0 ? v : 7;
+  return settings().BERTH_TRASH_DAYS;
 }
 
 export interface TVolumeView {
@@ -78,7 +78,7 @@ export async function restoreVolume(p: TPrincipal, teamSlug: string, id: string,
   if (set.hostId !== volume.hostId) {
     throw new AppError("CONFLICT", "The volume lives on another host than this set; pick a set on the same host");
   }
-  const { displaced } = await agentVolumeRestore(volume.hostId, { opId: randomUUID(), trashKey: volume.path, setId });
+  const { displaced } = await callAgent(volume.hostId, "volume:restore", { opId: randomUUID(), trashKey: volume.path, setId });
   await db().$transaction(async (tx) => {
     const current = await tx.volume.findUnique({ where: { setId } });
     if (current && displaced) {
@@ -94,7 +94,7 @@ export async function restoreVolume(p: TPrincipal, teamSlug: string, id: string,
 export async function purgeVolume(p: TPrincipal | null, teamSlug: string | null, id: string): Promise<void> {
   const row = p && teamSlug ? (await trashedVolume(p, teamSlug, id)).volume : await db().volume.findUnique({ where: { id } });
   if (!row?.path || !row.hostId) return;
-  await agentVolumePurge(row.hostId, row.path);
+  await callAgent(row.hostId, "volume:purge", { trashKey: row.path });
   await db().$transaction(async (tx) => {
     await tx.volume.delete({ where: { id } });
     await recordAudit(tx, p ? actorOf(p) : { userId: null, label: "system (recycle bin)", ip: null }, {

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 // settings() reads process.env once per module instance; this file gets its own instance.
 const BERTH_URL = "http://localhost:3300";
@@ -45,13 +45,15 @@ describe("isAllowedOrigin", () => {
     expect(isAllowedOrigin("localhost:3300")).toBe(false);
   });
 
-  it("also accepts each origin in BERTH_ALLOWED_ORIGINS, and only those", () => {
-    process.env.BERTH_ALLOWED_ORIGINS = " https://berth.example.com/ , http://10.0.0.5:3300";
-    expect(isAllowedOrigin("https://berth.example.com")).toBe(true);
-    expect(isAllowedOrigin("http://10.0.0.5:3300")).toBe(true);
-    expect(isAllowedOrigin("http://berth.example.com")).toBe(false);
-    expect(isAllowedOrigin(BERTH_URL)).toBe(true);
-    delete process.env.BERTH_ALLOWED_ORIGINS;
+  it("also accepts each origin in BERTH_ALLOWED_ORIGINS, and only those", async () => {
     expect(isAllowedOrigin("https://berth.example.com")).toBe(false);
+    // Settings are read once per process: a console started with the setting (a fresh module here).
+    process.env.BERTH_ALLOWED_ORIGINS = " https://berth.example.com/ , http://10.0.0.5:3300";
+    vi.resetModules();
+    const started = (await import("@/lib/auth/origin")).isAllowedOrigin;
+    expect(started("https://berth.example.com")).toBe(true);
+    expect(started("http://10.0.0.5:3300")).toBe(true);
+    expect(started("http://berth.example.com")).toBe(false);
+    expect(started(BERTH_URL)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/next-auth";
 import { loginThrottle } from "@/lib/auth/rate-limit";
-import { settings } from "@/lib/env";
+import { publicUrl, settings } from "@/lib/env";
 import { readLimitedText } from "@/lib/http/body-limit";
 import { clientIp, errorResponse } from "@/lib/http/route";
 
@@ -30,7 +30,7 @@ async function post(req: NextRequest, ctx: TCtx) {
     const email = new URLSearchParams(text).get("email") ?? "";
     const wait = loginThrottle().retryAfter(email, clientIp(req));
     if (wait > 0) {
-      const url = new URL("/login?error=RateLimited", process.env.NEXTAUTH_URL ?? req.url).toString();
+      const url = new URL("/login?error=RateLimited", publicUrl()).toString();
       return Response.json(
         { url, error: { code: "RATE_LIMITED", message: `Too many failed attempts; try again in ${wait} s` } },
         { status: 429, headers: { "Retry-After": String(wait) } },
