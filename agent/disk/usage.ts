@@ -27,7 +27,7 @@ export class DiskUsageReporter {
         .map((c) => ({ dockerId: c.id, setId: c.labels[LABEL.set], writableBytes: c.sizeRw })),
       volumes: mounted
         .filter((v) => v.key.startsWith(suffix))
-        .map((v) => ({ setId: v.key.slice(suffix.length), usedBytes: v.usedBytes, sizeBytes: v.sizeBytes })),
+        .map((v) => ({ setId: v.key.slice(suffix.length), usedBytes: v.usedBytes, sizeBytes: v.sizeBytes, entries: v.entries })),
       trashBytes: this.volumes.trashBytes(),
       measuredAt: Date.now(),
     };

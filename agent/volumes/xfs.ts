@@ -7,6 +7,8 @@ import { ACK_EXPOSED } from "../../lib/protocol/ack";
 const run = promisify(execFile);
 const GIB = 1024 ** 3;
 const KEY = /^[a-z0-9-]{8,80}$/;
+/** Root entries of a volume counted at most (usage reports say "none" or "some", not how many). */
+const ROOT_ENTRIES_COUNTED = 100;
 
 export class VolumeError extends Error {
   readonly [ACK_EXPOSED] = true as const;
@@ -184,10 +186,19 @@ export class XfsVolumes {
     return null;
   }
 
-  async usage(key: string): Promise<{ usedBytes: number; sizeBytes: number } | null> {
+  async usage(key: string): Promise<{ usedBytes: number; sizeBytes: number; entries: number } | null> {
     if (!this.isMounted(key)) return null;
     const st = await fs.promises.statfs(this.mountPath(key));
-    return { usedBytes: (st.blocks - st.bfree) * st.bsize, sizeBytes: st.blocks * st.bsize };
+    // Whether the set wrote anything: XFS keeps its own metadata out of the root directory, so
+    // any entry there is the team's. Counting stops early: only "none" and "some" matter.
+    const dir = await fs.promises.opendir(this.mountPath(key));
+    let entries = 0;
+    try {
+      for await (const _ of dir) if (++entries >= ROOT_ENTRIES_COUNTED) break;
+    } finally {
+      await dir.close().catch((err: unknown) => void err);
+    }
+    return { usedBytes: (st.blocks - st.bfree) * st.bsize, sizeBytes: st.blocks * st.bsize, entries };
   }
 
   async unmount(key: string): Promise<void> {
@@ -213,9 +224,9 @@ export class XfsVolumes {
   }
 
   /** Usage of every mounted set volume, by key. */
-  async mountedUsage(): Promise<Array<{ key: string; usedBytes: number; sizeBytes: number }>> {
+  async mountedUsage(): Promise<Array<{ key: string; usedBytes: number; sizeBytes: number; entries: number }>> {
     const keys = fs.readdirSync(this.dirs().mnt).filter((k) => KEY.test(k));
-    const out: Array<{ key: string; usedBytes: number; sizeBytes: number }> = [];
+    const out: Array<{ key: string; usedBytes: number; sizeBytes: number; entries: number }> = [];
     for (const key of keys) {
       const u = await this.usage(key);
       if (u) out.push({ key, ...u });

@@ -25,7 +25,10 @@ export async function recordDiskUsage(hostId: string, usage: TDiskUsage): Promis
          WHERE c."dockerId" = v."dockerId" AND c."setId" = v."setId"`;
     }
     for (const v of volumes) {
-      await tx.volume.updateMany({ where: { setId: v.setId, hostId, trashedAt: null }, data: { usedBytes: BigInt(Math.round(v.usedBytes)) } });
+      await tx.volume.updateMany({
+        where: { setId: v.setId, hostId, trashedAt: null },
+        data: { usedBytes: BigInt(Math.round(v.usedBytes)), ...(v.entries !== undefined ? { holdsData: v.entries > 0 } : {}) },
+      });
     }
     await tx.host.update({
       where: { id: hostId },

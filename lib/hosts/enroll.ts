@@ -5,6 +5,7 @@ import { actorOf, recordAudit } from "../audit";
 import { db } from "../db";
 import { AppError } from "../errors";
 import type { TEnrollRequest, TEnrollResponse } from "../protocol/events";
+import { disconnectAgent } from "../realtime/agents";
 
 export interface TEnrollmentTokenInput {
   ttlSeconds: number;
@@ -97,7 +98,10 @@ export async function revokeHost(p: TPrincipal, hostId: string): Promise<void> {
   await db().$transaction(async (tx) => {
     const host = await tx.host.findUnique({ where: { id: hostId } });
     if (!host || host.revokedAt) throw new AppError("NOT_FOUND", "Host not found");
-    await tx.host.update({ where: { id: hostId }, data: { revokedAt: new Date(), status: "Unreachable" } });
+    await tx.host.update({ where: { id: hostId }, data: { revokedAt: new Date(), status: "Unreachable", statusSince: new Date() } });
     await recordAudit(tx, actorOf(p), { action: "host.revoke", targetType: "host", targetId: hostId, details: { name: host.name } });
   });
+  // At once, not at its next reconnect (which the handshake refuses): a revoked agent must not
+  // keep receiving set specs, terminals and logs over the connection it already has.
+  disconnectAgent(hostId);
 }

@@ -12,6 +12,8 @@ export interface TConsoleProm {
   batches: Counter<"kind">;
   samples: Counter;
   dropped: Counter<"reason">;
+  /** Agent reports about sets their host does not hold, by kind: dropped, counted, not audited one by one. */
+  foreignReports: Counter<"kind">;
   rowsWritten: Counter;
   rowsPruned: Counter;
   flushSeconds: Histogram;
@@ -60,6 +62,12 @@ function create(): TConsoleProm {
     batches: new Counter({ name: "berth_console_metrics_batches_received_total", help: "metrics:batch messages from agents, by kind (watch: 1 s ticks; sweep: every set)", labelNames: ["kind"], registers }),
     samples: new Counter({ name: "berth_console_metrics_samples_received_total", help: "Set samples accepted from agents", registers }),
     dropped: new Counter({ name: "berth_console_metrics_samples_dropped_total", help: "Set samples refused, by reason", labelNames: ["reason"], registers }),
+    foreignReports: new Counter({
+      name: "berth_console_agent_foreign_reports_total",
+      help: "Agent reports about sets their host does not hold (container events, recycle-bin entries, sets to adopt), dropped",
+      labelNames: ["kind"],
+      registers,
+    }),
     rowsWritten: new Counter({ name: "berth_console_metrics_rollup_rows_written_total", help: "Per-minute rollup rows upserted into Postgres", registers }),
     rowsPruned: new Counter({ name: "berth_console_metrics_rollup_rows_pruned_total", help: "Rollup rows deleted past the retention", registers }),
     flushSeconds: new Histogram({ name: "berth_console_metrics_flush_seconds", help: "Time to upsert one round of rollups", registers, buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] }),

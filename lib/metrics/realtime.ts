@@ -3,6 +3,7 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import { ZSetRef } from "../protocol/events";
 import { ZMetricsBatch, metricsRoom, type TMetricsBatch, type TSetMetrics } from "../protocol/metrics";
+import { onRecheck } from "../auth/socket-access";
 import { handlersOf } from "../protocol/ack";
 import type { TAgentClientToServer, TUiClientToServer } from "../protocol/events";
 import { isAgentConnected } from "../realtime/agents";
@@ -17,6 +18,8 @@ import type { TWatchChange } from "./watch-registry";
 
 /** Which host a set is on, as the console's books say; re-read after this long. */
 const OWNER_TTL_MS = 60_000;
+/** Sets whose host is cached: more than any real fleet's, far less than an agent could invent. */
+const OWNER_CACHE_MAX = 100_000;
 
 /**
  * Live metrics over Socket.IO, both sides:
@@ -66,7 +69,12 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
       if (change) release([change]);
       return null;
     });
-    socket.on("disconnect", () => release(state.watches.removeSocket(socket.id)));
+    // Access changed (lib/auth/socket-access.ts): this socket's subscriptions are authorized again now.
+    const stopRecheck = onRecheck(socket.id, () => reauthorize(socket.id));
+    socket.on("disconnect", () => {
+      stopRecheck();
+      release(state.watches.removeSocket(socket.id));
+    });
   });
 
   /** Sets of `setIds` that the books place on `hostId`; one query for the ones not cached. */
@@ -77,7 +85,15 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
       const rows = await db().set.findMany({ where: { id: { in: missing }, deletedAt: null }, select: { id: true, hostId: true } });
       const found = new Map(rows.map((r) => [r.id, r.hostId]));
       // Unknown sets are remembered too, so a stray agent container cannot make us query every tick.
-      for (const id of missing) owners.set(id, { hostId: found.get(id) ?? null, until: now + OWNER_TTL_MS });
+      for (const id of missing) {
+        owners.delete(id);
+        owners.set(id, { hostId: found.get(id) ?? null, until: now + OWNER_TTL_MS });
+      }
+      // Bounded: ids an agent invents must not grow the console's memory. Oldest entries go first.
+      for (const id of owners.keys()) {
+        if (owners.size <= OWNER_CACHE_MAX) break;
+        owners.delete(id);
+      }
     }
     return new Set(setIds.filter((id) => owners.get(id)?.hostId === hostId));
   }
@@ -110,8 +126,9 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
    * Access can be lost while watching (removed from the team, user disabled): every minute each
    * subscription is authorized again, and one that fails is dropped like an unsubscribe.
    */
-  async function reauthorize(): Promise<void> {
+  async function reauthorize(only?: string): Promise<void> {
     for (const { socketId, setId } of state.watches.pairs()) {
+      if (only && socketId !== only) continue;
       const socket = ui.sockets.get(socketId);
       if (!socket) {
         release(state.watches.removeSocket(socketId));

@@ -111,39 +111,48 @@ export type TSetAction = z.infer<typeof ZSetAction>;
 export const ZDockerState = z.enum(["created", "running", "paused", "restarting", "removing", "exited", "dead", "missing"]);
 export type TDockerState = z.infer<typeof ZDockerState>;
 
+/**
+ * What agents report is bounded in every dimension: a rogue or broken agent must not be able to
+ * make the console hold (or write) more than a real host's worth of rows.
+ */
+export const REPORT_LIMITS = { setsPerHost: 2000, containersPerSet: 32, trashEntries: 2000 } as const;
+
+const ZAgentRef = z.string().max(128);
+
 export const ZContainerStatus = z.object({
   role: z.enum(["infra", "app"]),
-  index: z.number().int(),
-  name: z.string(),
-  dockerId: z.string(),
-  image: z.string(),
+  index: z.number().int().min(-1).max(REPORT_LIMITS.containersPerSet),
+  name: z.string().max(64),
+  dockerId: z.string().max(80),
+  image: z.string().max(512),
   state: ZDockerState,
   exitCode: z.number().int().nullable(),
   oomKilled: z.boolean(),
-  startedAt: z.string().nullable(),
+  startedAt: z.string().max(40).nullable(),
   specVersion: z.number().int(),
 });
 export type TContainerStatus = z.infer<typeof ZContainerStatus>;
 
-export const ZVolumeUsage = z.object({ usedBytes: z.number(), sizeBytes: z.number() });
+/** `entries`: files and directories at the volume's root (capped): 0 means it holds no data. */
+export const ZVolumeUsage = z.object({ usedBytes: z.number(), sizeBytes: z.number(), entries: z.number().int().min(0).optional() });
 
 export const ZSetStatus = z.object({
-  setId: z.string(),
-  teamId: z.string(),
-  appId: z.string(),
-  ip: z.string().nullable(),
-  containers: z.array(ZContainerStatus),
+  setId: ZAgentRef,
+  teamId: ZAgentRef,
+  appId: ZAgentRef,
+  ip: z.string().max(45).nullable(),
+  containers: z.array(ZContainerStatus).max(REPORT_LIMITS.containersPerSet + 1),
   volume: ZVolumeUsage.nullable().optional(),
 });
 export type TSetStatus = z.infer<typeof ZSetStatus>;
 
 export const ZTrashEntry = z.object({
-  key: z.string(),
-  setId: z.string(),
-  appId: z.string(),
-  teamId: z.string(),
-  sizeGiB: z.number(),
-  trashedAt: z.string(),
+  key: z.string().regex(/^[a-z0-9-]{8,80}$/),
+  setId: ZAgentRef,
+  appId: z.string().max(128),
+  teamId: z.string().max(128),
+  sizeGiB: z.number().min(0).max(1 << 20),
+  trashedAt: z.iso.datetime(),
 });
 export type TTrashEntry = z.infer<typeof ZTrashEntry>;
 
@@ -154,13 +163,16 @@ export type TTrashEntry = z.infer<typeof ZTrashEntry>;
  */
 export const ZDiskUsage = z.object({
   containers: z.array(z.object({ dockerId: z.string().max(80), setId: z.string().max(64), writableBytes: z.number().min(0) })).max(10_000),
-  volumes: z.array(z.object({ setId: z.string().max(64), usedBytes: z.number().min(0), sizeBytes: z.number().min(0) })).max(10_000),
+  volumes: z.array(z.object({ setId: z.string().max(64), usedBytes: z.number().min(0), sizeBytes: z.number().min(0), entries: z.number().int().min(0).optional() })).max(10_000),
   trashBytes: z.number().min(0),
   measuredAt: z.number(),
 });
 export type TDiskUsage = z.infer<typeof ZDiskUsage>;
 
-export const ZInventory = z.object({ sets: z.array(ZSetStatus), trash: z.array(ZTrashEntry).default([]) });
+export const ZInventory = z.object({
+  sets: z.array(ZSetStatus).max(REPORT_LIMITS.setsPerHost),
+  trash: z.array(ZTrashEntry).max(REPORT_LIMITS.trashEntries).default([]),
+});
 export type TInventory = z.infer<typeof ZInventory>;
 
 /** The agent's TCP connect to one published host port of one of its sets. */
@@ -168,11 +180,11 @@ export const ZEndpointProbe = z.object({ setId: ZId, hostPort: z.number().int().
 export type TEndpointProbe = z.infer<typeof ZEndpointProbe>;
 
 export const ZContainerEvent = z.object({
-  setId: z.string(),
+  setId: ZAgentRef,
   role: z.enum(["infra", "app"]),
-  index: z.number().int(),
-  name: z.string(),
-  dockerId: z.string(),
+  index: z.number().int().min(-1).max(REPORT_LIMITS.containersPerSet),
+  name: z.string().max(64),
+  dockerId: z.string().max(80),
   action: z.enum(["start", "die", "oom", "stop", "destroy"]),
   exitCode: z.number().int().nullable(),
   at: z.number(),

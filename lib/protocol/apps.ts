@@ -250,6 +250,11 @@ export const ZVolumeView = z.object({
 export const ZVolumeQuery = z.strictObject({ trashed: z.enum(["0", "1"]).optional() });
 export const ZVolumeRestoreBody = z.strictObject({ setId: z.string().min(1).max(64) });
 
+/** Moving a set off a lost host leaves its volume's data there: the caller must say so. */
+export const ZSetRecoverBody = z.strictObject({
+  acceptDataLoss: z.literal(true, "acceptDataLoss must be true: the set starts elsewhere with an empty volume (its data stays on the lost host)"),
+});
+
 export const ZTeamNetwork = z.object({
   /** Berth's address pool and the size of one team's subnet on one host. */
   pool: z.string(),

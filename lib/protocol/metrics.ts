@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** API.md's live sample of one container (`metrics:sample`); the wire shapes below add to it. */
 export const ZContainerSample = z.object({
-  name: z.string(),
+  name: z.string().max(64),
   cpuPercent: z.number(),
   memoryBytes: z.number(),
   memoryLimitBytes: z.number(),
@@ -12,7 +12,7 @@ export const ZContainerSample = z.object({
   blkWriteBytes: z.number(),
   pids: z.number(),
 });
-export const ZMetricsSample = z.object({ setId: z.string(), at: z.number(), containers: z.array(ZContainerSample) });
+export const ZMetricsSample = z.object({ setId: z.string().max(64), at: z.number(), containers: z.array(ZContainerSample).max(32) });
 export type TMetricsSample = z.infer<typeof ZMetricsSample>;
 
 /**

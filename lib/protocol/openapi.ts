@@ -94,6 +94,7 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "post", path: "/api/v1/sets/{id}/start", operationId: "startSet", summary: "Start a set (infra first)", auth: "user", response: apps.ZSetView },
   { method: "post", path: "/api/v1/sets/{id}/stop", operationId: "stopSet", summary: "Stop a set (infra last)", auth: "user", response: apps.ZSetView },
   { method: "post", path: "/api/v1/sets/{id}/restart", operationId: "restartSet", summary: "Restart a set", auth: "user", response: apps.ZSetView },
+  { method: "post", path: "/api/v1/sets/{id}/recover", operationId: "recoverSet", summary: "Admin: place a set waiting for its lost host (Pending: volume on unreachable host …) on another host with an empty volume; its data stays on the lost host (recycle bin if it returns). Audited", auth: "admin", body: apps.ZSetRecoverBody, response: apps.ZSetView },
   { method: "get", path: "/api/v1/sets/{id}/metrics", operationId: "getSetMetrics", summary: "CPU, memory, network and block IO per container: 15m from the live 1 s window, 1h/24h/7d from per-minute rollups", auth: "user", query: metrics.ZMetricsQuery, response: metrics.ZMetricsHistory },
   { method: "get", path: "/api/metrics", operationId: "getConsoleMetrics", summary: "The console's own Prometheus metrics (text exposition format)", auth: "admin" },
   { method: "get", path: "/api/v1/sets/{id}/containers/{name}/logs", operationId: "getContainerLogs", summary: "A business container's logs as text/plain lines `<timestamp> <stdout|stderr> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },

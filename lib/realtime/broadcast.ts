@@ -12,6 +12,10 @@ export function teamRoom(teamId: string): string {
   return `team:${teamId}`;
 }
 
+export function isTeamRoom(room: string): boolean {
+  return room.startsWith("team:");
+}
+
 /** Platform admins see every team's sets, so they hear every team's changes. */
 export const ADMIN_ROOM = "admins";
 

@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Namespace, type Socket } from "socket.io";
+import type { TPrincipal } from "../auth/principal";
+import { forgetSocket, onAccessChanged, onRecheck, recheckSocket } from "../auth/socket-access";
 import { db } from "../db";
 import { settings } from "../env";
 import { TokenBucket } from "../streams/fair-use";
@@ -17,7 +19,7 @@ import { configuredRegistryHost, registryInfo } from "../registry/runtime";
 import { registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
 import { attachAgentStreams } from "./agent-streams";
 import { attachTerminal } from "../terminal/sessions";
-import { ADMIN_ROOM, setUiNamespace, teamRoom } from "./broadcast";
+import { ADMIN_ROOM, isTeamRoom, setUiNamespace, teamRoom } from "./broadcast";
 import {
   ZAgentHeartbeat,
   ZImagePullProgress,
@@ -26,6 +28,14 @@ import {
 } from "../protocol/events";
 import { authenticateAgentHandshake, authenticateUiHandshake, type THandshakeLike } from "./socket-auth";
 import type { TAgentNamespace, TUiNamespace } from "./types";
+
+/** Joins the rooms of the principal's teams (and the admins' room) and leaves any other team's. */
+async function syncTeamRooms(socket: Socket, p: TPrincipal): Promise<void> {
+  const ms = await db().membership.findMany({ where: { userId: p.userId }, select: { teamId: true } });
+  const wanted = new Set([...ms.map((m) => teamRoom(m.teamId)), ...(p.isAdmin ? [ADMIN_ROOM] : [])]);
+  for (const room of socket.rooms) if ((isTeamRoom(room) || room === ADMIN_ROOM) && !wanted.has(room)) await socket.leave(room);
+  await socket.join([...wanted]);
+}
 
 /** A namespace middleware: who connects is decided once, at the handshake, and kept on the socket. */
 function handshake<TSocket extends Socket, TWho>(authenticate: (h: THandshakeLike) => Promise<TWho>, keep: (socket: TSocket, who: TWho) => void) {
@@ -80,11 +90,12 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
   setUiNamespace(ui as unknown as Namespace);
   ui.on("connection", (socket) => {
     limitUiEvents(socket as unknown as Socket);
-    // Set state changes are broadcast per team; a socket hears the teams its user belongs to.
-    db()
-      .membership.findMany({ where: { userId: socket.data.principal.userId }, select: { teamId: true } })
-      .then((ms) => socket.join([...ms.map((m) => teamRoom(m.teamId)), ...(socket.data.principal.isAdmin ? [ADMIN_ROOM] : [])]))
-      .catch((err: unknown) => console.error("joining team rooms failed", err));
+    // Set state changes are broadcast per team; a socket hears the teams its user belongs to, and
+    // stops hearing one as soon as the user leaves it (re-checked when access changes).
+    const rooms = (p: TPrincipal) => syncTeamRooms(socket as unknown as Socket, p);
+    rooms(socket.data.principal).catch((err: unknown) => console.error("joining team rooms failed", err));
+    onRecheck(socket.id, rooms);
+    socket.on("disconnect", () => forgetSocket(socket.id));
     handlersOf<TUiClientToServer>(socket).query("whoami", () => {
       const p = socket.data.principal;
       return { userId: p.userId, email: p.email, isAdmin: p.isAdmin };
@@ -125,6 +136,12 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
   });
 
   const metrics = attachMetrics(ui, agent);
+  onAccessChanged((userIds) => {
+    const users = new Set(userIds);
+    for (const socket of ui.sockets.values()) {
+      if (users.has(socket.data.principal.userId)) recheckSocket(socket).catch((err: unknown) => console.error(`[access] socket ${socket.id} not re-checked`, err));
+    }
+  });
 
   return { io, ui, agent, metrics };
 }

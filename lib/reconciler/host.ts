@@ -7,6 +7,7 @@ import { callAgent } from "../realtime/gateway";
 import { dispatchApply } from "../sets/dispatch";
 import { recordSetStatus } from "../sets/sync";
 import { settings } from "../env";
+import { consoleProm } from "../metrics/prom";
 
 
 /**
@@ -61,9 +62,15 @@ async function reclaimUnplaced(hostId: string, setIds: string[]): Promise<string
   const host = await db().host.findUnique({ where: { id: hostId }, select: { cordoned: true, revokedAt: true } });
   if (!host || host.cordoned || host.revokedAt) return [];
   return db().$transaction(async (tx) => {
-    // Row locks, so the scheduler cannot place one of these sets elsewhere in between.
+    // Row locks, so the scheduler cannot place one of these sets elsewhere in between. Only sets
+    // whose last successful apply was on this very host: an agent cannot claim a set by naming it.
     const unplaced = await tx.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM "Set" WHERE id = ANY(${setIds}) AND "hostId" IS NULL AND "deletedAt" IS NULL AND state = 'Pending'::"SetState" FOR UPDATE`;
+      SELECT s.id FROM "Set" s
+       WHERE s.id = ANY(${setIds}) AND s."hostId" IS NULL AND s."deletedAt" IS NULL AND s.state = 'Pending'::"SetState"
+         AND (SELECT o."hostId" FROM "Operation" o
+               WHERE o."setId" = s.id AND o.kind = 'set.apply' AND o.status = 'Succeeded'::"OperationStatus"
+               ORDER BY o."createdAt" DESC LIMIT 1) = ${hostId}
+       FOR UPDATE OF s`;
     const ids = unplaced.map((r) => r.id);
     if (ids.length === 0) return [];
     await tx.set.updateMany({ where: { id: { in: ids } }, data: { hostId, state: "Creating", reason: "its host came back; taken back there" } });
@@ -81,10 +88,9 @@ export async function onContainerEvent(hostId: string, e: TContainerEvent): Prom
   const set = await db().set.findUnique({ where: { id: e.setId }, select: { hostId: true, deletedAt: true } });
   if (!set || set.deletedAt) return;
   if (set.hostId !== hostId) {
-    // An agent may only report on its own host's sets.
-    await db().auditEvent.create({
-      data: { actorLabel: `host:${hostId}`, action: "host.foreign_report", targetType: "set", targetId: e.setId, details: { event: e.action } },
-    });
+    // An agent may only report on its own host's sets. Counted, not audited per event: a rogue
+    // agent must not be able to fill the audit log.
+    consoleProm().foreignReports.inc({ kind: "container_event" });
     return;
   }
   if (e.action === "die" && e.role === "app") await watchCanaryExit(e);

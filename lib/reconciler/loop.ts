@@ -58,8 +58,19 @@ export async function rescheduleFromLostHosts(): Promise<number> {
   let moved = 0;
   for (const host of lost) {
     await db().set.updateMany({ where: { hostId: host.id, deletedAt: null, state: "Deleting" }, data: { deletedAt: new Date() } });
+    // A set whose volume holds data (or was never measured) is not restarted empty elsewhere: it
+    // waits, placed where its data is, until the host returns or an admin recovers it elsewhere.
+    const held = await db().set.findMany({
+      where: { hostId: host.id, deletedAt: null, volume: { is: { trashedAt: null, hostId: host.id, OR: [{ holdsData: true }, { holdsData: null }] } } },
+      select: { id: true },
+    });
+    const heldIds = held.map((h) => h.id);
+    if (heldIds.length) {
+      const reason = heldReason(host);
+      await db().set.updateMany({ where: { id: { in: heldIds }, NOT: { state: "Pending", reason } }, data: { state: "Pending", reason } });
+    }
     const r = await db().set.updateMany({
-      where: { hostId: host.id, deletedAt: null },
+      where: { hostId: host.id, deletedAt: null, id: { notIn: heldIds } },
       // The address stays reserved on the lost host's subnet: a set that finds no other home before
       // the host returns is taken back there with it; one placed elsewhere gets a new one.
       data: { hostId: null, state: "Pending", infraDockerId: null, reason: `host ${host.name} ${host.status === "NotReady" ? "not ready (its Docker engine)" : "unreachable"}; rescheduling` },
@@ -71,6 +82,12 @@ export async function rescheduleFromLostHosts(): Promise<number> {
     moved += r.count;
   }
   return moved;
+}
+
+/** Why a set waits for its host; the set page and the API show it as the set's reason. */
+export function heldReason(host: { name: string; status: string }): string {
+  const why = host.status === "NotReady" ? "whose Docker engine is not ready" : "that is unreachable";
+  return `volume on unreachable host ${host.name} (${why}): waiting for it to return; an admin may recover the set elsewhere without its data`;
 }
 
 export function startReconcileLoop(intervalMs: number): { close(): void } {

@@ -33,7 +33,15 @@ export async function recordSetStatus(setId: string, status: TSetStatus | null):
     }),
   ]);
   if (status?.volume && set.hostId) {
-    const data = { teamId: set.teamId, appId: set.appId, hostId: set.hostId, sizeGiB: set.diskGiB, usedBytes: BigInt(Math.round(status.volume.usedBytes)), path: volumeKey(setId, set.hostId) };
+    const data = {
+      teamId: set.teamId,
+      appId: set.appId,
+      hostId: set.hostId,
+      sizeGiB: set.diskGiB,
+      usedBytes: BigInt(Math.round(status.volume.usedBytes)),
+      ...(status.volume.entries !== undefined ? { holdsData: status.volume.entries > 0 } : {}),
+      path: volumeKey(setId, set.hostId),
+    };
     await db().volume.upsert({ where: { setId }, create: { setId, ...data }, update: data });
   }
   broadcastToTeam(set.teamId, "set:state", {

@@ -34,17 +34,3 @@ export async function authorizeContainer(p: TPrincipal, setId: string, container
   if (!set.host) throw new AppError("CONFLICT", "The set is not placed on a host yet");
   return { setId: set.id, teamId: set.teamId, appName: set.app.name, hostId: set.host.id, container };
 }
-
-/**
- * The principal as the database sees it now: a disabled user or a revoked or expired token loses
- * access to what it opened earlier, not only to new requests.
- */
-export async function refreshPrincipal(p: TPrincipal): Promise<TPrincipal> {
-  const user = await db().user.findUnique({ where: { id: p.userId }, select: { disabled: true, isAdmin: true } });
-  if (!user || user.disabled) throw new AppError("UNAUTHENTICATED", "The user is disabled");
-  if (p.via === "token" && p.tokenId) {
-    const t = await db().apiToken.findUnique({ where: { id: p.tokenId }, select: { revokedAt: true, expiresAt: true } });
-    if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= new Date())) throw new AppError("UNAUTHENTICATED", "The API token was revoked or expired");
-  }
-  return { ...p, isAdmin: user.isAdmin };
-}

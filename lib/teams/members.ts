@@ -5,6 +5,7 @@ import { actorOf, recordAudit } from "../audit";
 import { db, type TTx } from "../db";
 import { AppError, conflict, notFound } from "../errors";
 import type { TMember, TMemberAdd, TTeamRole } from "../protocol/api";
+import { accessChanged } from "../auth/socket-access";
 
 export async function listMembers(p: TPrincipal, slug: string): Promise<TMember[]> {
   const { team } = await requireTeam(p, slug, "VIEWER");
@@ -35,7 +36,7 @@ export async function addMember(p: TPrincipal, slug: string, input: TMemberAdd):
     });
   }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  return db().$transaction(async (tx) => {
+  const added = await db().$transaction(async (tx) => {
     let user = await tx.user.findUnique({ where: { email: input.email } });
     let created = false;
     if (!user) {
@@ -69,11 +70,13 @@ export async function addMember(p: TPrincipal, slug: string, input: TMemberAdd):
       },
     };
   });
+  accessChanged([added.member.userId]);
+  return added;
 }
 
 export async function updateMember(p: TPrincipal, slug: string, userId: string, role: TTeamRole): Promise<TMember> {
   const { team } = await requireTeam(p, slug, "OWNER");
-  return db().$transaction(async (tx) => {
+  const member = await db().$transaction(async (tx) => {
     const current = await tx.membership.findUnique({ where: { userId_teamId: { userId, teamId: team.id } }, include: { user: true } });
     if (!current) throw notFound("Member");
     if (current.role === "OWNER" && role !== "OWNER") await assertAnotherOwner(tx, team.id, userId);
@@ -94,6 +97,9 @@ export async function updateMember(p: TPrincipal, slug: string, userId: string, 
       createdAt: updated.createdAt.toISOString(),
     };
   });
+  // A demoted member's open terminals end now (they need MEMBER), not at their next re-check.
+  accessChanged([userId]);
+  return member;
 }
 
 export async function removeMember(p: TPrincipal, slug: string, userId: string): Promise<void> {
@@ -111,6 +117,7 @@ export async function removeMember(p: TPrincipal, slug: string, userId: string):
       details: { email: current.user.email, role: current.role },
     });
   });
+  accessChanged([userId]);
 }
 
 

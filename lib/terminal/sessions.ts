@@ -9,9 +9,10 @@ import { ZTerminalClose, ZTerminalInput, ZTerminalOpen, ZTerminalResize, type TU
 import { STREAM_LIMITS, type TExecOpened } from "../protocol/streams";
 import { registerSink } from "../realtime/agent-streams";
 import { callAgent, notifyAgent } from "../realtime/gateway";
-import { authorizeContainer, refreshPrincipal, type TContainerTarget } from "../streams/access";
+import { authorizeContainer, type TContainerTarget } from "../streams/access";
 import { streamSlots } from "../streams/fair-use";
 import { settings } from "../env";
+import { onRecheck, refreshPrincipal } from "../auth/socket-access";
 
 type TUiSocket = Socket<TUiClientToServer, TUiServerToClient, Record<string, never>, { principal: TPrincipal }>;
 
@@ -236,7 +237,12 @@ export function attachTerminal(socket: TUiSocket): void {
     if (s) end(s, "Closed by the user", null, true);
   });
 
+  // Access changed (lib/auth/socket-access.ts): every open session is checked now, not at its next tick.
+  const stopRecheck = onRecheck(socket.id, async () => {
+    await Promise.all([...sessions.values()].map((s) => stillAllowed(s)));
+  });
   socket.on("disconnect", () => {
+    stopRecheck();
     for (const s of [...sessions.values()]) end(s, "The browser disconnected", null, true);
   });
 }

@@ -16,6 +16,7 @@ import {
   type TTeamRole,
 } from "../protocol/api";
 import type { z } from "zod";
+import { accessChanged } from "../auth/socket-access";
 
 /** Same answer for a link that never existed, was used, revoked or has expired. */
 const GONE = "This link is not valid: it was used already, revoked, or has expired. Ask for a new one.";
@@ -158,7 +159,7 @@ export async function acceptAccountLink(
   } else {
     await verifyLogin(link.email, input.password, ip);
   }
-  return db().$transaction(async (tx) => {
+  const accepted = await db().$transaction(async (tx) => {
     const now = new Date();
     const claimed = await tx.accountLink.updateMany({
       where: { id: link.id, usedAt: null, revokedAt: null, expiresAt: { gt: now } },
@@ -198,4 +199,7 @@ export async function acceptAccountLink(
     });
     return { email: user.email, team: team.slug, created };
   });
+  // An existing account that joined a team hears the team's events on the sockets it has open.
+  if (accepted.team && existing) accessChanged([existing.id]);
+  return accepted;
 }

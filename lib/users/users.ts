@@ -8,6 +8,7 @@ import type { TAccountLinkCreated, TMe, TTeamRole, TUser } from "../protocol/api
 import { disconnectUiSockets } from "../realtime/broadcast";
 import { issueLink } from "./account-links";
 import { unusablePasswordHash } from "./passwords";
+import { accessChanged } from "../auth/socket-access";
 
 function toUser(u: { id: string; email: string; name: string; isAdmin: boolean; disabled: boolean; createdAt: Date; lastLoginAt: Date | null }): TUser {
   return {
@@ -58,6 +59,8 @@ export async function updateUser(
     return toUser(after);
   }).then((user) => {
     if (user.disabled) disconnectUiSockets((s) => s.userId !== id);
+    // The admin flag decides which rooms and sets the user's open sockets reach.
+    else accessChanged([id]);
     return user;
   });
 }

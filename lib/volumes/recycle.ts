@@ -5,9 +5,10 @@ import { actorOf, recordAudit } from "../audit";
 import { loadSetFor } from "../apps/view";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
-import type { TTrashEntry } from "../protocol/agent";
+import { volumeKey, type TTrashEntry } from "../protocol/agent";
 import { callAgent } from "../realtime/gateway";
 import { settings } from "../env";
+import { consoleProm } from "../metrics/prom";
 
 const DAY_MS = 86_400_000;
 
@@ -26,20 +27,38 @@ export interface TVolumeView {
   purgeAfter: string | null;
 }
 
-/** A host reported that a removed set's volume is now in its recycle bin. */
-export async function recordTrashed(hostId: string, entry: TTrashEntry): Promise<void> {
+/**
+ * A host reported that a removed set's volume is now in its recycle bin. Accepted only for a set
+ * the console placed on that host, now or before (or a volume it already knows there); team and app come from the
+ * console's books, never from the report, so an agent cannot put rows into another team's bin.
+ */
+export async function recordTrashed(hostId: string, entry: TTrashEntry): Promise<boolean> {
   const purgeAfter = new Date(Date.now() + trashDays() * DAY_MS);
-  const existing = await db().volume.findFirst({ where: { OR: [{ setId: entry.setId, hostId }, { path: entry.key, hostId }] } });
+  const existing = await db().volume.findFirst({
+    where: {
+      OR: [
+        { setId: entry.setId, hostId },
+        { path: entry.key, hostId },
+        // The copy a recovered set left behind on this host (detached from the set at recovery).
+        { setId: null, trashedAt: null, path: volumeKey(entry.setId, hostId), hostId },
+      ],
+    },
+  });
   if (existing) {
     await db().volume.update({ where: { id: existing.id }, data: { setId: null, trashedAt: new Date(entry.trashedAt), purgeAfter, path: entry.key } });
-    return;
+    return true;
   }
-  const team = await db().team.findUnique({ where: { id: entry.teamId }, select: { id: true } });
-  const app = await db().app.findUnique({ where: { id: entry.appId }, select: { id: true, diskGiB: true } });
-  if (!team) return;
+  const set = await db().set.findUnique({ where: { id: entry.setId }, select: { hostId: true, teamId: true, app: { select: { id: true, diskGiB: true } } } });
+  // A set that moved on (drain, failover) leaves its old copy's volume in the old host's bin.
+  const placedHere = set && (set.hostId === hostId || (await db().operation.count({ where: { setId: entry.setId, hostId, kind: "set.apply", status: "Succeeded" } })) > 0);
+  if (!set || !placedHere) {
+    consoleProm().foreignReports.inc({ kind: "trash" });
+    return false;
+  }
   await db().volume.create({
-    data: { teamId: team.id, appId: app?.id ?? null, hostId, sizeGiB: app?.diskGiB ?? entry.sizeGiB, path: entry.key, trashedAt: new Date(entry.trashedAt), purgeAfter },
+    data: { teamId: set.teamId, appId: set.app?.id ?? null, hostId, sizeGiB: set.app?.diskGiB ?? entry.sizeGiB, path: entry.key, trashedAt: new Date(entry.trashedAt), purgeAfter },
   });
+  return true;
 }
 
 export async function listVolumes(p: TPrincipal, teamSlug: string, trashed: boolean): Promise<TVolumeView[]> {

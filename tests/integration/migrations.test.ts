@@ -303,6 +303,7 @@ const volume = {
   hostId: host.id,
   sizeGiB: 2,
   usedBytes: 1_073_741_825n,
+  holdsData: true,
   path: "/var/lib/berth/volumes/vol-1.img",
   trashedAt: at(25),
   purgeAfter: at(26),

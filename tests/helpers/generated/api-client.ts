@@ -5740,6 +5740,12 @@ export type TStopSetResponse = TGetSetResponse;
 
 export type TRestartSetResponse = TGetSetResponse;
 
+export interface TRecoverSetBody {
+acceptDataLoss: true
+}
+
+export type TRecoverSetResponse = TGetSetResponse;
+
 export interface TGetSetMetricsResponse {
 setId: string
 range: ("15m" | "1h" | "24h" | "7d")
@@ -5866,6 +5872,7 @@ export interface TApiOperations {
   startSet: { method: "POST"; path: "/api/v1/sets/{id}/start"; status: 200; params: { id: string }; query: undefined; body: undefined; response: TStartSetResponse };
   stopSet: { method: "POST"; path: "/api/v1/sets/{id}/stop"; status: 200; params: { id: string }; query: undefined; body: undefined; response: TStopSetResponse };
   restartSet: { method: "POST"; path: "/api/v1/sets/{id}/restart"; status: 200; params: { id: string }; query: undefined; body: undefined; response: TRestartSetResponse };
+  recoverSet: { method: "POST"; path: "/api/v1/sets/{id}/recover"; status: 200; params: { id: string }; query: undefined; body: TRecoverSetBody; response: TRecoverSetResponse };
   getSetMetrics: { method: "GET"; path: "/api/v1/sets/{id}/metrics"; status: 200; params: { id: string }; query: TGetSetMetricsQuery; body: undefined; response: TGetSetMetricsResponse };
   getConsoleMetrics: { method: "GET"; path: "/api/metrics"; status: 200; params: undefined; query: undefined; body: undefined; response: unknown };
   getContainerLogs: { method: "GET"; path: "/api/v1/sets/{id}/containers/{name}/logs"; status: 200; params: { id: string; name: string }; query: TGetContainerLogsQuery; body: undefined; response: unknown };
@@ -5940,6 +5947,7 @@ export const API_OPERATIONS = {
   startSet: { method: "POST", path: "/api/v1/sets/{id}/start", status: 200 },
   stopSet: { method: "POST", path: "/api/v1/sets/{id}/stop", status: 200 },
   restartSet: { method: "POST", path: "/api/v1/sets/{id}/restart", status: 200 },
+  recoverSet: { method: "POST", path: "/api/v1/sets/{id}/recover", status: 200 },
   getSetMetrics: { method: "GET", path: "/api/v1/sets/{id}/metrics", status: 200 },
   getConsoleMetrics: { method: "GET", path: "/api/metrics", status: 200 },
   getContainerLogs: { method: "GET", path: "/api/v1/sets/{id}/containers/{name}/logs", status: 200 },
