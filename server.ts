@@ -10,6 +10,7 @@ import { publicUrl, settings } from "./lib/env";
 import { markSilentHostsUnreachable } from "./lib/hosts/heartbeat";
 import { connectedHostIds } from "./lib/realtime/agents";
 import { attachRealtime } from "./lib/realtime/io";
+import { handleTransferRequest } from "./lib/volumes/transfer-relay";
 import { startReconcileLoop } from "./lib/reconciler/loop";
 import { reconcileCatalog } from "./lib/registry/catalog";
 import { startEmbeddedRegistry } from "./lib/registry/embedded";
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
     // The only client address route handlers trust: a client-sent header is overwritten.
     req.headers["x-berth-client-ip"] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, s.BERTH_TRUST_PROXY);
     for (const [name, value] of Object.entries(baseSecurityHeaders(servedOverHttps(req, s.BERTH_TRUST_PROXY)))) res.setHeader(name, value);
+    // Volume images between hosts: streamed through before Next and the body cap (lib/volumes/transfer-relay.ts).
+    if (handleTransferRequest(req, res)) return;
     if (refuseUnknownApiRoute(req, res)) return;
     if (refuseLargeBody(req, res)) return;
     handle(req, res).catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import { LABEL, ZSetAction, ZSetApply, ZVolumePurge, ZVolumeRestore, type TContainerEvent, type TEndpointProbe } from "../lib/protocol/agent";
+import { LABEL, ZSetAction, ZSetApply, ZVolumePurge, ZVolumeReceive, ZVolumeRestore, ZVolumeSend, type TContainerEvent, type TEndpointProbe } from "../lib/protocol/agent";
 import { handlersOf } from "../lib/protocol/ack";
 import { PROTOCOL_VERSION, ZAgentUpgrade, ZImagePull, ZSetRef, type TAgentClientToServer, type TAgentServerToClient } from "../lib/protocol/events";
 import { measureCapacity } from "./capacity";
@@ -15,6 +15,7 @@ import { dockerFailure } from "./transport/failure";
 import { attachStreams, type TAgentStreams } from "./transport/streams";
 import type { TIdentity } from "./transport/identity";
 import { EXIT_UPGRADED, replaceOwnBundle } from "./upgrade";
+import { transferUrl } from "./volumes/transfer";
 import { XfsVolumes } from "./volumes/xfs";
 
 type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
@@ -119,6 +120,19 @@ export class Agent {
     on.command("set:action", ZSetAction, (req) => this.sets.action(req));
     on.command("set:status", ZSetRef, (req) => this.sets.status(req.setId));
     on.command("volume:restore", ZVolumeRestore, (req) => this.sets.restoreVolume(req.trashKey, req.setId));
+    on.command("volume:send", ZVolumeSend, (req) =>
+      this.sets.sendVolume(req.setId, transferUrl(this.identity.consoleUrl, req.transferId), () => undefined),
+    );
+    on.command("volume:receive", ZVolumeReceive, (req) => {
+      // Progress for the drain's operation and the hosts page, about twice a second.
+      let last = 0;
+      const progress = (bytes: number) => {
+        if (Date.now() - last < 500) return;
+        last = Date.now();
+        this.socket?.emit("volume:progress", { transferId: req.transferId, bytes });
+      };
+      return this.sets.receiveVolume(req.setId, req.sizeGiB, transferUrl(this.identity.consoleUrl, req.transferId), progress);
+    });
     on.command("volume:purge", ZVolumePurge, (req) => {
       this.sets.volumes.purge(req.trashKey);
       return null;

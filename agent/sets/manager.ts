@@ -2,15 +2,21 @@ import { appConfig, appName, containerLimits, containerSpecHash, infraConfig, te
 import { parseReference } from "../../lib/registry/policy";
 import { DockerEngine, toContainerStatus, type TContainerCreate, type TListedContainer } from "../docker/engine";
 import { LABEL, volumeKey, type TContainerStatus, type TSetAction, type TSetSpec, type TSetStatus, type TTrashEntry } from "../../lib/protocol/agent";
+import fs from "node:fs";
+import { downloadImage, uploadImage, type TTransferResult } from "../volumes/transfer";
 import { XfsVolumes, VolumeError } from "../volumes/xfs";
 import { applySetCgroup, readSetCgroup, removeSetCgroup, setPidsLimit } from "./cgroup";
 import { ACK_EXPOSED } from "../../lib/protocol/ack";
 
 const MIB = 1024 * 1024;
+const GIB_BYTES = 1024 * MIB;
 
 export class SetError extends Error {
   readonly [ACK_EXPOSED] = true as const;
-  constructor(readonly code: "IMAGE_UNAVAILABLE" | "WRONG_HOST" | "NOT_FOUND" | "DOCKER" | "VOLUME_TOOLS_MISSING" | "VOLUME_CHECK_FAILED", message: string) {
+  constructor(
+    readonly code: "IMAGE_UNAVAILABLE" | "WRONG_HOST" | "NOT_FOUND" | "DOCKER" | "VOLUME_TOOLS_MISSING" | "VOLUME_CHECK_FAILED" | "VOLUME_EXISTS",
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -307,6 +313,55 @@ export class SetManager {
       for (const c of apps) await this.engine.start(c.id);
       if (displaced) this.onTrashed(displaced);
       return { displaced };
+    });
+  }
+
+  /**
+   * First half of moving a set with its data: the set stops, its volume is unmounted and its image
+   * is sent to the console's relay. When sending fails, the volume is mounted again and the set
+   * starts again here: a failed copy leaves the set where it was.
+   */
+  sendVolume(setId: string, url: URL, onBytes: (total: number) => void): Promise<TTransferResult> {
+    return this.serial(setId, async () => {
+      const key = volumeKey(setId, this.hostId);
+      const image = this.volumes.imagePath(key);
+      if (!fs.existsSync(image)) throw new SetError("NOT_FOUND", `Set ${setId} has no volume on this host`);
+      const containers = await this.engine.listByLabels({ [LABEL.set]: setId, [LABEL.host]: this.hostId });
+      const infra = containers.filter((c) => c.labels[LABEL.role] === "infra");
+      const apps = containers.filter((c) => c.labels[LABEL.role] !== "infra").sort((x, y) => Number(x.labels[LABEL.index]) - Number(y.labels[LABEL.index]));
+      for (const c of [...apps].reverse()) await this.engine.stop(c.id, 5);
+      for (const c of infra) await this.engine.stop(c.id, 5);
+      // Unmounted, the image is consistent: nothing writes to it while it is read.
+      await this.volumes.unmount(key);
+      try {
+        return await uploadImage(image, url, onBytes);
+      } catch (err) {
+        await this.volumes.ensure(key, 1, readSetCgroup(setId)?.memoryBytes ?? 0);
+        for (const c of infra) await this.engine.start(c.id);
+        for (const c of apps) await this.engine.start(c.id);
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Second half: the image arrives from the relay and becomes this host's volume of the set, which
+   * the set's next apply mounts. Never over an existing volume.
+   */
+  receiveVolume(setId: string, sizeGiB: number, url: URL, onBytes: (total: number) => void): Promise<TTransferResult> {
+    return this.serial(setId, async () => {
+      const image = this.volumes.imagePath(volumeKey(setId, this.hostId));
+      if (fs.existsSync(image)) throw new SetError("VOLUME_EXISTS", `Set ${setId} already has a volume on this host`);
+      const partial = `${image}.partial`;
+      fs.rmSync(partial, { force: true });
+      try {
+        const result = await downloadImage(url, partial, Math.max(1, sizeGiB) * GIB_BYTES, onBytes);
+        fs.renameSync(partial, image);
+        return result;
+      } catch (err) {
+        fs.rmSync(partial, { force: true });
+        throw err;
+      }
     });
   }
 

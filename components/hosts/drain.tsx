@@ -45,7 +45,8 @@ export function DrainHost({ id, name, hasSets, drain }: { id: string; name: stri
             <p>The host is cordoned, then each of its sets is started on another host and, once it runs there, removed here: one set at a time.</p>
             {hasSets && (
               <p className="mt-2 font-medium">
-                Volumes do not move: a moved set starts with an empty volume; the old one stays in this host&apos;s recycle bin.
+                A set whose volume holds data moves with it: it stops, its volume is copied to the new host, and it starts there. The original stays in this
+                host&apos;s recycle bin.
               </p>
             )}
           </>
@@ -62,14 +63,19 @@ export function DrainHost({ id, name, hasSets, drain }: { id: string; name: stri
   );
 }
 
+function mib(bytes: number): number {
+  return Math.round(bytes / 1024 / 1024);
+}
+
 function DrainStatus({ op, pollError }: { op: TOperationView; pollError: string | null }) {
-  const { moved, total } = op.progress;
+  const { moved, total, copy } = op.progress;
+  const copying = copy && op.status === "Running" ? ` · copying a volume: ${mib(copy.bytes)} of ${mib(copy.total)} MiB` : "";
   const text =
     op.status === "Succeeded"
       ? `Drained: ${moved} of ${total} sets moved`
       : op.status === "Failed"
         ? `Drain stopped after ${moved} of ${total} sets: ${op.error ?? "unknown reason"}`
-        : `Draining… ${moved} of ${total} sets moved`;
+        : `Draining… ${moved} of ${total} sets moved${copying}`;
   return (
     <p
       role="status"

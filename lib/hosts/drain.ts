@@ -9,6 +9,7 @@ import { assignPendingSets } from "../scheduler/assign";
 import type { Operation } from "../generated/prisma/client";
 import type { TOperationView } from "../protocol/api";
 import { dispatchApply } from "../sets/dispatch";
+import { moveWithData, volumeHoldsData, type TCopyProgress } from "./move";
 
 const WAIT_RUNNING_MS = 120_000;
 
@@ -26,9 +27,9 @@ async function waitRunning(setId: string): Promise<boolean> {
 /**
  * Cordons the host, then moves its sets elsewhere one at a time: each is placed on another host
  * (within capacity; quota is unchanged by a move), created there and waited until it runs, and
- * only then removed from the drained host, so a set is never down during the move. A set that
- * fits nowhere stays where it is and the drain stops with the reason. Volumes do not travel: the
- * old volume goes to the drained host's recycle bin.
+ * only then removed from the drained host, so a set is never down during the move. A set whose
+ * volume holds data moves with it instead (lib/hosts/move.ts: stopped, copied, started there). A
+ * set that fits nowhere, or whose copy fails, stays where it is and the drain stops with the reason.
  */
 export async function startDrain(p: TPrincipal, hostId: string): Promise<{ operationId: string; sets: number }> {
   requireAdmin(p);
@@ -50,6 +51,17 @@ async function drain(hostId: string, operationId: string, setIds: string[]): Pro
   for (const setId of setIds) {
     const before = await db().set.findUnique({ where: { id: setId }, select: { hostId: true, state: true, deletedAt: true } });
     if (!before || before.deletedAt || before.hostId !== hostId) continue;
+    if (await volumeHoldsData(setId, hostId)) {
+      try {
+        await moveWithData(setId, hostId, (copy) => progress(operationId, setIds.length, moved, copy), waitRunning);
+      } catch (err) {
+        await finish(operationId, "Failed", moved, (err as Error).message);
+        return;
+      }
+      moved++;
+      await progress(operationId, setIds.length, moved, null);
+      continue;
+    }
     await db().set.update({ where: { id: setId }, data: { hostId: null, state: "Pending", reason: "draining: moving to another host" } });
     await assignPendingSets();
     // Placed by this call or by the reconciler's own pass: either way it has a new host now.
@@ -71,9 +83,13 @@ async function drain(hostId: string, operationId: string, setIds: string[]): Pro
       console.warn(`[drain] old copy of ${setId} not removed yet: ${(err as Error).message}`);
     });
     moved++;
-    await db().operation.update({ where: { id: operationId }, data: { payload: { total: setIds.length, moved } } });
+    await progress(operationId, setIds.length, moved, null);
   }
   await finish(operationId, "Succeeded", moved, null);
+}
+
+async function progress(operationId: string, total: number, moved: number, copy: TCopyProgress | null): Promise<void> {
+  await db().operation.update({ where: { id: operationId }, data: { payload: { total, moved, copy: copy ? { ...copy } : null } } });
 }
 
 async function finish(operationId: string, status: "Succeeded" | "Failed", moved: number, error: string | null): Promise<void> {
@@ -83,13 +99,13 @@ async function finish(operationId: string, status: "Succeeded" | "Failed", moved
 }
 
 export function toOperationView(op: Operation): TOperationView {
-  const progress = op.payload as { total?: number; moved?: number } | null;
+  const payload = op.payload as { total?: number; moved?: number; copy?: TCopyProgress | null } | null;
   return {
     id: op.id,
     kind: op.kind,
     status: op.status,
     error: op.error,
-    progress: { total: progress?.total ?? 0, moved: progress?.moved ?? 0 },
+    progress: { total: payload?.total ?? 0, moved: payload?.moved ?? 0, copy: payload?.copy ?? null },
     createdAt: op.createdAt.toISOString(),
     updatedAt: op.updatedAt.toISOString(),
   };

@@ -26,6 +26,7 @@ export const ZAgentErrorCode = z.enum([
   "VOLUME_TOOLS_MISSING",
   "VOLUME_CHECK_FAILED",
   "VOLUME_FAILED",
+  "VOLUME_EXISTS",
   "UNSUPPORTED",
   "CHECKSUM",
   "DOWNLOAD",

@@ -209,6 +209,15 @@ export const ZVolumeRestore = z.strictObject({ opId: z.string().min(1).max(64), 
 export type TVolumeRestore = z.infer<typeof ZVolumeRestore>;
 export const ZVolumePurge = z.strictObject({ trashKey: z.string().regex(/^[a-z0-9-]{8,80}$/) });
 
+/** A set's volume image moving between hosts through the console's relay (`transferId` names it there). */
+export const ZTransferId = z.string().regex(/^[A-Za-z0-9_-]{32,64}$/);
+export const ZVolumeSend = z.strictObject({ transferId: ZTransferId, setId: ZId });
+export type TVolumeSend = z.infer<typeof ZVolumeSend>;
+export const ZVolumeReceive = z.strictObject({ transferId: ZTransferId, setId: ZId, sizeGiB: z.number().int().min(1).max(16_384) });
+export type TVolumeReceive = z.infer<typeof ZVolumeReceive>;
+export const ZVolumeProgress = z.strictObject({ transferId: ZTransferId, bytes: z.number().int().min(0) });
+export type TVolumeTransferred = { bytes: number; sha256: string };
+
 /** A set's volume on a host: per host as well as per set, so a set moved between two agents on one machine gets its own. */
 export function volumeKey(setId: string, hostId: string): string {
   return `${hostId.slice(-8)}-${setId}`;

@@ -213,7 +213,12 @@ export const ZOperationView = z.object({
   kind: z.string(),
   status: z.enum(["Pending", "Running", "Succeeded", "Failed"]),
   error: z.string().nullable(),
-  progress: z.object({ total: z.number().int(), moved: z.number().int() }),
+  progress: z.object({
+    total: z.number().int(),
+    moved: z.number().int(),
+    /** The set whose volume is being copied right now: raw bytes written on the new host of the image's size. */
+    copy: z.object({ setId: z.string(), bytes: z.number().int(), total: z.number().int() }).nullable().optional(),
+  }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZEndpointProbe, type TInventory, type TSetAction, type TSetApply, type TSetStatus, type TTrashEntry, type TVolumeRestore } from "./agent";
+import { ZEndpointProbe, type TInventory, type TSetAction, type TSetApply, type TSetStatus, type TTrashEntry, type TVolumeReceive, type TVolumeRestore, type TVolumeSend, type TVolumeTransferred } from "./agent";
 import type { TAckFn } from "./ack";
 import type { TMetricsSample, TMetricsWatch } from "./metrics";
 import type { TAgentStreamClientToServer, TAgentStreamServerToClient } from "./streams";
@@ -111,6 +111,8 @@ export interface TAgentClientToServer extends TAgentStreamClientToServer {
   "volume:trashed": (payload: unknown) => void;
   /** One batched metrics message per tick (lib/protocol/metrics.ts ZMetricsBatch). */
   "metrics:batch": (payload: unknown) => void;
+  /** Raw bytes of a volume image received so far (lib/protocol/agent.ts ZVolumeProgress), about twice a second. */
+  "volume:progress": (payload: unknown) => void;
   /** Writable layers, set volumes and recycle bin on this host (lib/protocol/agent.ts ZDiskUsage). */
   "disk:usage": (payload: unknown) => void;
 }
@@ -133,6 +135,10 @@ export interface TAgentServerToClient extends TAgentStreamServerToClient {
   "set:status": (payload: { setId: string }, ack: TAckFn<TSetStatus | null>) => void;
   "volume:restore": (payload: TVolumeRestore, ack: TAckFn<{ displaced: TTrashEntry | null }>) => void;
   "volume:purge": (payload: { trashKey: string }, ack: TAckFn<null>) => void;
+  /** Stop the set, unmount its volume and send the image to the console's transfer relay. */
+  "volume:send": (payload: TVolumeSend, ack: TAckFn<TVolumeTransferred>) => void;
+  /** Take the set's volume image from the relay (before the set's apply on this host). */
+  "volume:receive": (payload: TVolumeReceive, ack: TAckFn<TVolumeTransferred>) => void;
   "metrics:watch": (payload: TMetricsWatch, ack: TAckFn<{ watching: number }>) => void;
   "metrics:unwatch": (payload: TMetricsWatch, ack: TAckFn<{ watching: number }>) => void;
 }

@@ -26,6 +26,7 @@ export const AGENT_ERROR_CODES: Record<TAgentErrorCode, TErrorCode> = {
   VOLUME_TOOLS_MISSING: "UNAVAILABLE",
   VOLUME_CHECK_FAILED: "UNAVAILABLE",
   VOLUME_FAILED: "UNAVAILABLE",
+  VOLUME_EXISTS: "CONFLICT",
   CHECKSUM: "UNAVAILABLE",
   DOWNLOAD: "UNAVAILABLE",
   BROKEN_BUNDLE: "UNAVAILABLE",
@@ -51,6 +52,9 @@ export const COMMAND_TIMEOUT_MS: Record<TAgentCommand, number> = {
   "metrics:unwatch": 10_000,
   "exec:open": 20_000,
   "logs:open": 20_000,
+  // A volume copy streams a whole image through the console: the slowest part of a drain.
+  "volume:send": 3_600_000,
+  "volume:receive": 3_600_000,
 };
 
 /** The agent's refusal as the console's error; its own code is kept in `details.agentCode`. */

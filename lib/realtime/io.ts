@@ -8,11 +8,12 @@ import { TokenBucket } from "../streams/fair-use";
 import { attachMetrics } from "../metrics/realtime";
 import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
-import { ZContainerEvent, ZDiskUsage, ZInventory, ZTrashEntry } from "../protocol/agent";
+import { ZContainerEvent, ZDiskUsage, ZInventory, ZTrashEntry, ZVolumeProgress } from "../protocol/agent";
 import { recordDiskUsage } from "../hosts/disk";
 import { recordHeartbeat, recordSeen } from "../hosts/heartbeat";
 import { handlersOf, type TAck } from "../protocol/ack";
 import { recordTrashed } from "../volumes/recycle";
+import { recordTransferProgress } from "../volumes/transfer-relay";
 import { recordPullProgress } from "../sets/pull";
 import { publishedInfraImage } from "../registry/infra";
 import { configuredRegistryHost, registryInfo } from "../registry/runtime";
@@ -133,6 +134,7 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
     on.notification("image:progress", ZImagePullProgress, (p) => void recordPullProgress(hostId, p).catch(failed("pull progress")));
     on.notification("disk:usage", ZDiskUsage, (usage) => void recordDiskUsage(hostId, usage).catch(failed("disk usage")));
     on.notification("container:event", ZContainerEvent, (e) => void onContainerEvent(hostId, e).catch(failed("container event")));
+    on.notification("volume:progress", ZVolumeProgress, (p) => recordTransferProgress(p.transferId, hostId, p.bytes));
   });
 
   const metrics = attachMetrics(ui, agent);

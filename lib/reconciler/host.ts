@@ -4,7 +4,7 @@ import { rollbackApp } from "../apps/canary";
 import { db } from "../db";
 import type { TContainerEvent, TSetStatus } from "../protocol/agent";
 import { callAgent } from "../realtime/gateway";
-import { dispatchApply } from "../sets/dispatch";
+import { dispatchApply, isMovingWithData } from "../sets/dispatch";
 import { recordSetStatus } from "../sets/sync";
 import { settings } from "../env";
 import { consoleProm } from "../metrics/prom";
@@ -40,6 +40,8 @@ export async function reconcileHost(hostId: string, inventory: TSetStatus[]): Pr
     work.push(dispatchApply(setId));
   }
   for (const orphan of actual.keys()) {
+    // Its volume is being copied off this host right now: the move removes this copy itself.
+    if (await isMovingWithData(orphan)) continue;
     removed++;
     work.push(
       callAgent(hostId, "set:action", { opId: randomUUID(), setId: orphan, action: "remove" }).then(

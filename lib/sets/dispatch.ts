@@ -25,6 +25,14 @@ async function runOperation<T>(
   }
 }
 
+/** A move reports progress every second; one silent for this long was cut short (console restart). */
+const MOVE_STALE_MS = 120_000;
+
+export async function isMovingWithData(setId: string): Promise<boolean> {
+  const n = await db().operation.count({ where: { setId, kind: "set.move", status: "Running", updatedAt: { gt: new Date(Date.now() - MOVE_STALE_MS) } } });
+  return n > 0;
+}
+
 /**
  * Sends the set's spec to its host's agent and records the outcome. An unreachable agent leaves
  * the set `Creating` for the reconciler to retry; an image that cannot be had fails the set.
@@ -32,6 +40,8 @@ async function runOperation<T>(
 export async function dispatchApply(setId: string): Promise<void> {
   const set = await db().set.findUnique({ where: { id: setId }, include: { containers: true, app: true, subnet: true } });
   if (!set || set.deletedAt || set.state === "Deleting" || !set.hostId) return;
+  // Its volume is on its way to the new host: an apply now would create an empty one there first.
+  if (await isMovingWithData(setId)) return;
   if (set.state === "Pending" || set.state === "Failed") await markSet(set.id, "Creating", "sent to host", ["Pending", "Failed"]);
   const spec = buildSetSpec(set, set.app, set.containers);
   try {

@@ -128,7 +128,7 @@ describe("hosts in a browser", () => {
     await row().getByRole("button", { name: `Drain ${NAME}` }).click();
     const dialog = page.getByRole("dialog", { name: `Drain host ${NAME}?` });
     await expect.poll(() => dialog.isVisible(), UI).toBe(true);
-    expect(await dialog.getByText(/Volumes do not move/).count()).toBe(1);
+    expect(await dialog.getByText(/holds data moves with it/).count()).toBe(1);
     await dialog.getByRole("button", { name: "Drain host" }).click();
     await expect.poll(() => row().getByTestId("drain-status").getAttribute("data-status"), HOST).toBe("Succeeded");
     expect(await row().getByTestId("drain-status").textContent()).toBe("Drained: 1 of 1 sets moved");

@@ -235,3 +235,11 @@ export async function execIn(engine: DockerEngine, containerId: string, cmd: str
   const verdict = oomKills > 0 ? `${oomKills} OOM kill(s) in the set's memory cgroups while it ran` : "no OOM kill";
   return { code, output, oomKills, report: `\`${cmd.join(" ")}\` exited ${code}; ${verdict}; output: ${JSON.stringify(output.slice(-600))}` };
 }
+
+/** The running business container of a set on one host (the first by Docker's listing). */
+export async function runningAppContainer(engine: DockerEngine, setId: string, hostId: string): Promise<string> {
+  const listed = await engine.listByLabels({ [LABEL.set]: setId, [LABEL.host]: hostId });
+  const app = listed.find((x) => x.labels[LABEL.role] === "app" && x.state === "running");
+  if (!app) throw new Error(`no running app container of ${setId} on ${hostId}`);
+  return app.id;
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DockerEngine } from "@/agent/docker/engine";
 import { LABEL } from "@/lib/protocol/agent";
 import type { TAppView, TSetView } from "@/lib/protocol/apps";
-import { ensureTestImage, execIn, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
+import { ensureTestImage, execIn, runningAppContainer, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, expectError, expectStatus, type Api } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
 import { sql } from "../helpers/db";
@@ -25,13 +25,6 @@ let setId: string;
 
 async function set(): Promise<TSetView> {
   return expectStatus(await member.get(`/api/v1/sets/${setId}`), 200) as TSetView;
-}
-
-async function appContainer(hostId: string): Promise<string> {
-  const listed = await engine.listByLabels({ [LABEL.set]: setId, [LABEL.host]: hostId });
-  const app = listed.find((x) => x.labels[LABEL.role] === "app" && x.state === "running");
-  if (!app) throw new Error(`no running app container of ${setId} on ${hostId}`);
-  return app.id;
 }
 
 async function holdsData(): Promise<boolean | null> {
@@ -65,7 +58,7 @@ beforeAll(async () => {
     return s.state === "Running" && s.host?.id === a.hostId() ? s : null;
   }, 90_000, 500);
   expectStatus(await admin.post(`/api/v1/hosts/${b.hostId()}/uncordon`), 200);
-  const write = await execIn(engine, await appContainer(a.hostId()!), ["sh", "-c", "echo precious > /data/ledger.txt && sync"]);
+  const write = await execIn(engine, await runningAppContainer(engine, setId, a.hostId()!), ["sh", "-c", "echo precious > /data/ledger.txt && sync"]);
   expect(write.code, write.report).toBe(0);
   await waitFor("the volume reported as holding data", async () => (await holdsData()) === true, 30_000, 500);
 });
@@ -92,7 +85,7 @@ it("waits Pending for its lost host, then runs there again with its file when th
     const s = await set();
     return s.state === "Running" && s.host?.id === a.hostId() ? s : null;
   }, 90_000, 500);
-  const read = await execIn(engine, await appContainer(a.hostId()!), ["cat", "/data/ledger.txt"]);
+  const read = await execIn(engine, await runningAppContainer(engine, setId, a.hostId()!), ["cat", "/data/ledger.txt"]);
   expect(read.output.trim(), read.report).toBe("precious");
 }, 240_000);
 
@@ -114,7 +107,7 @@ it("only an admin recovers it elsewhere, only with acceptDataLoss, audited; the 
     return s.state === "Running" && s.host?.id === b.hostId() ? s : null;
   }, 90_000, 500);
   expect(moved.host?.id).toBe(b.hostId());
-  const listing = await execIn(engine, await appContainer(b.hostId()!), ["ls", "-A", "/data"]);
+  const listing = await execIn(engine, await runningAppContainer(engine, setId, b.hostId()!), ["ls", "-A", "/data"]);
   expect(listing.output.trim(), listing.report).toBe("");
   const audit = await sql<{ details: { fromHost: string; acceptDataLoss: boolean } }>(
     c.databaseUrl,

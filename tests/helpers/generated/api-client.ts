@@ -427,6 +427,11 @@ error: (string | null)
 progress: {
 total: number
 moved: number
+copy?: ({
+setId: string
+bytes: number
+total: number
+} | null)
 }
 createdAt: string
 updatedAt: string
@@ -472,6 +477,11 @@ error: (string | null)
 progress: {
 total: number
 moved: number
+copy?: ({
+setId: string
+bytes: number
+total: number
+} | null)
 }
 createdAt: string
 updatedAt: string
