@@ -64,10 +64,16 @@ export async function moveWithData(setId: string, fromHostId: string, onCopy: (p
     ]).catch((err: unknown) => console.warn(`[move] progress of ${setId} not recorded: ${(err as Error).message}`));
   }, 1000);
   try {
-    const [sent, got] = await Promise.all([
-      callAgent(fromHostId, "volume:send", { transferId, setId }),
-      callAgent(toHostId, "volume:receive", { transferId, setId, sizeGiB: Math.max(1, set.diskGiB) }),
-    ]);
+    const send = callAgent(fromHostId, "volume:send", { transferId, setId });
+    const receive = callAgent(toHostId, "volume:receive", { transferId, setId, sizeGiB: Math.max(1, set.diskGiB) });
+    // One side failing cuts the relay, so the other fails now instead of waiting for its partner;
+    // both have settled before anything else happens to the set (the sender remounts on failure).
+    const cut = () => closeTransfer(transferId);
+    const [sending, receiving] = await Promise.allSettled([send.catch((err: unknown) => { cut(); throw err; }), receive.catch((err: unknown) => { cut(); throw err; })]);
+    if (receiving.status === "rejected") throw receiving.reason;
+    if (sending.status === "rejected") throw sending.reason;
+    const sent = sending.value;
+    const got = receiving.value;
     if (sent.sha256 !== got.sha256 || sent.bytes !== got.bytes) {
       throw new AppError("UNAVAILABLE", `the copy does not match the original (${sent.bytes} bytes sent, ${got.bytes} received)`);
     }
