@@ -94,6 +94,12 @@ export const ZSettings = z.object({
   /** A canary container exiting this often within the window is rolled back by itself. */
   BERTH_CANARY_MAX_EXITS: z.coerce.number().int().min(1).default(3),
   BERTH_CANARY_WINDOW_SECONDS: z.coerce.number().positive().default(120),
+  /**
+   * A set's share of its host's disk for its containers' writable layers: its own disk size, and
+   * at least this many MiB. Over it the set is flagged; stopped too with BERTH_ENFORCE_ROOTFS=1.
+   */
+  BERTH_ROOTFS_SHARE_MIN_MIB: z.coerce.number().int().min(1).default(1024),
+  BERTH_ENFORCE_ROOTFS: ZBool.default(false),
   BERTH_METRICS_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
   /** How often open minutes of metrics are upserted: what a console crash can lose at most. */
   BERTH_METRICS_FLUSH_SECONDS: z.coerce.number().min(1).max(600).default(10),

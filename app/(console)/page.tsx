@@ -6,6 +6,7 @@ import { Badge, type TTone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { listApps } from "@/lib/apps/view";
 import { listAudit } from "@/lib/audit";
 import { health } from "@/lib/health";
 import { getQuota } from "@/lib/teams/quota";
@@ -26,11 +27,18 @@ const linkClass = "text-sm font-medium text-blue-700 hover:underline dark:text-b
 
 export default async function DashboardPage() {
   const { principal, team } = await consoleContext();
-  const [h, quota, events] = await Promise.all([
+  const [h, quota, events, apps] = await Promise.all([
     health(),
     team ? getQuota(principal, team.slug) : null,
     listAudit(principal, { team: team?.slug, limit: 10 }),
+    team ? listApps(principal, team.slug) : [],
   ]);
+  // Sets an operator should look at: over their disk share, or waiting for a lost host's data.
+  const attention = apps.flatMap((a) =>
+    a.sets
+      .filter((s) => s.writableLayers.over || (s.state === "Pending" && s.host !== null && s.host.status !== "Ready"))
+      .map((s) => ({ id: s.id, name: s.name, why: s.writableLayers.over ? "writable layers over its disk share" : (s.reason ?? "waiting for its host") })),
+  );
 
   return (
     <>
@@ -103,6 +111,24 @@ export default async function DashboardPage() {
           </CardBody>
         </Card>
       </div>
+
+      {attention.length > 0 && (
+        <Card labelledBy="dash-attention" className="mt-4">
+          <CardHeader id="dash-attention" title="Sets needing attention" description={`${attention.length} in ${team?.slug ?? "your team"}`} />
+          <CardBody>
+            <ul className="space-y-1 text-sm" data-testid="attention-sets">
+              {attention.map((s) => (
+                <li key={s.id}>
+                  <Link href={`/sets/${s.id}`} className={linkClass}>
+                    {s.name}
+                  </Link>{" "}
+                  <span className="text-amber-800 dark:text-amber-300">{s.why}</span>
+                </li>
+              ))}
+            </ul>
+          </CardBody>
+        </Card>
+      )}
 
       <Card labelledBy="dash-audit" className="mt-4">
         <CardHeader

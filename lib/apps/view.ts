@@ -6,6 +6,7 @@ import type { Prisma } from "../generated/prisma/client";
 import type { TAppContainer, TAppView, TCanary, TSetView } from "../protocol/apps";
 import { appPortsOf, hostPortsOf } from "../network/plan";
 import { setName } from "../sets/spec";
+import { writableLayers } from "../sets/rootfs";
 
 const MIB = 1024 * 1024;
 
@@ -56,6 +57,7 @@ export function toSetView(s: TSetRow): TSetView {
       oom: { kills: c.oomKills, lastAt: c.lastOomAt?.toISOString() ?? null, lastCause: c.lastOomCause },
     })),
     volume: s.diskGiB > 0 ? { sizeGiB: s.diskGiB, path: s.app.volumePath, usedBytes: s.volume ? Number(s.volume.usedBytes) : null } : null,
+    writableLayers: writableLayers(s.diskGiB, s.containers.map((c) => c.diskBytes)),
     createdAt: s.createdAt.toISOString(),
   };
 }

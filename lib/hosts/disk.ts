@@ -1,6 +1,7 @@
 import { db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import type { TDiskUsage } from "../protocol/agent";
+import { stopSetsOverShare } from "../sets/rootfs";
 
 /**
  * Records a host's disk scan: each container's writable layer (only containers of sets assigned
@@ -42,4 +43,5 @@ export async function recordDiskUsage(hostId: string, usage: TDiskUsage): Promis
       },
     });
   });
+  await stopSetsOverShare(hostId, layers);
 }

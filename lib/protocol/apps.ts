@@ -216,6 +216,11 @@ export const ZSetView = z.object({
   size: z.object({ cpu: z.number(), memoryMiB: z.number(), diskGiB: z.number() }),
   containers: z.array(ZSetContainerView),
   volume: z.object({ sizeGiB: z.number(), path: z.string(), usedBytes: z.number().nullable() }).nullable(),
+  /**
+   * The containers' writable layers against the set's share of its host's disk (its disk size, at
+   * least BERTH_ROOTFS_SHARE_MIN_MIB). `usedBytes` null: not measured yet.
+   */
+  writableLayers: z.object({ usedBytes: z.number().nullable(), shareBytes: z.number(), over: z.boolean() }),
   createdAt: z.string(),
 });
 export type TSetView = z.infer<typeof ZSetView>;

@@ -223,6 +223,9 @@ async function startOnce(opts: TStartOptions): Promise<TConsole> {
     BERTH_RESCHEDULE_SECONDS: "8",
     BERTH_RECONCILE_SECONDS: "1",
     BERTH_LOCAL_AGENT: "0",
+    // A set's writable layers are flagged past 64 MiB (of its disk size): a test can go over it
+    // with a small write (tests/e2e/set-safety.e2e.test.ts). Flagged only: nothing is enforced.
+    BERTH_ROOTFS_SHARE_MIN_MIB: "64",
     ...opts.env,
   };
 

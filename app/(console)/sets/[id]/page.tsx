@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
+import { RecoverSet } from "@/components/sets/recover-set";
 import { SetActions } from "@/components/sets/set-actions";
 import { SetLive } from "@/components/sets/set-live";
 import { ContainerStateBadge, StateBadge } from "@/components/ui/badge";
@@ -64,6 +65,21 @@ export default async function SetPage({ params, searchParams }: TProps) {
         {set.reason && set.state !== "Running" && (
           <p className="text-sm text-amber-800 dark:text-amber-300" role="status">
             {set.reason}
+          </p>
+        )}
+        {principal.isAdmin && set.host && set.host.status !== "Ready" && set.state === "Pending" && (
+          <RecoverSet setId={set.id} hostName={set.host.name} />
+        )}
+        {set.writableLayers.over && set.writableLayers.usedBytes !== null && (
+          <p
+            role="alert"
+            data-testid="disk-share-over"
+            className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+          >
+            Its containers&apos; writable layers hold {formatBytes(set.writableLayers.usedBytes)}, over this set&apos;s share of{" "}
+            {formatBytes(set.writableLayers.shareBytes)} of the host&apos;s disk. Files written outside{" "}
+            {set.volume ? <span className="font-mono">{set.volume.path}</span> : "a volume"} fill the host&apos;s disk and are lost when a container is
+            replaced.
           </p>
         )}
         <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-5">
