@@ -597,6 +597,11 @@ sizeGiB: number
 path: string
 usedBytes: (number | null)
 } | null)
+writableLayers: {
+usedBytes: (number | null)
+shareBytes: number
+over: boolean
+}
 createdAt: string
 }[]
 endpoints: {
@@ -4135,6 +4140,11 @@ sizeGiB: number
 path: string
 usedBytes: (number | null)
 } | null)
+writableLayers: {
+usedBytes: (number | null)
+shareBytes: number
+over: boolean
+}
 createdAt: string
 }[]
 endpoints: {
@@ -5629,6 +5639,11 @@ sizeGiB: number
 path: string
 usedBytes: (number | null)
 } | null)
+writableLayers: {
+usedBytes: (number | null)
+shareBytes: number
+over: boolean
+}
 createdAt: string
 }
 
