@@ -60,6 +60,11 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
       // The slot is given back by the registry when this socket stops watching the set.
       const slot = state.watches.watching(socket.id, set.id) ? undefined : streamSlots().acquire("metrics", socket.data.principal.userId, set.teamId);
       await socket.join(metricsRoom(set.id));
+      // Gone while joining: its disconnect already released what it held, so this would leak.
+      if (socket.disconnected) {
+        slot?.();
+        return null;
+      }
       if (state.watches.add(socket.id, set.id, set.hostId, slot)) tellAgent(set.hostId, "metrics:watch", [set.id]);
       return null;
     });
