@@ -6,7 +6,7 @@ import { bodyLimitFor, bodyTooLarge, DISCARD_AFTER_413 } from "./lib/http/body-l
 import { clientAddress, servedOverHttps } from "./lib/http/client-ip";
 import { baseSecurityHeaders } from "./lib/http/security-headers";
 import { closeDb } from "./lib/db";
-import { publicUrl, settings } from "./lib/env";
+import { databaseUrl, publicUrl, settings } from "./lib/env";
 import { markSilentHostsUnreachable } from "./lib/hosts/heartbeat";
 import { connectedHostIds } from "./lib/realtime/agents";
 import { attachRealtime } from "./lib/realtime/io";
@@ -15,6 +15,7 @@ import { startReconcileLoop } from "./lib/reconciler/loop";
 import { reconcileCatalog } from "./lib/registry/catalog";
 import { startEmbeddedRegistry } from "./lib/registry/embedded";
 import { publishInfraImage } from "./lib/registry/infra";
+import { isLeader, replicaId, startElection } from "./lib/cluster/leader";
 
 const log = (m: string) => console.log(`[berth] ${m}`);
 
@@ -85,7 +86,9 @@ async function main(): Promise<void> {
     });
   });
   const realtime = attachRealtime(httpServer);
+  const election = startElection(databaseUrl() ?? "", { onChange: (leading) => log(`replica ${replicaId()} ${leading ? "leads" : "follows"}`) });
   const sweeper = setInterval(() => {
+    if (!isLeader()) return;
     markSilentHostsUnreachable(s.BERTH_HOST_GRACE_SECONDS, connectedHostIds()).catch((err: unknown) => console.error("host sweep failed", err));
   }, Math.min(5000, s.BERTH_HOST_GRACE_SECONDS * 500));
 
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     clearInterval(sweeper);
     reconciler.close();
+    await election.close();
     realtime.io.close();
     httpServer.closeAllConnections();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -45,6 +45,8 @@ export const ZSettings = z.object({
     .or(z.coerce.number().int().min(0).max(10))
     .default(0),
   BERTH_LOCAL_AGENT: ZBool.default(true),
+  /** This console replica's name in /api/health and logs; default host-pid-random. */
+  BERTH_REPLICA_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
   BERTH_HOST_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
   BERTH_RECONCILE_SECONDS: z.coerce.number().min(0.5).default(10),
   BERTH_RESCHEDULE_SECONDS: z.coerce.number().int().min(1).default(300),

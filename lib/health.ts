@@ -1,3 +1,4 @@
+import { isLeader, replicaId } from "./cluster/leader";
 import { db } from "./db";
 
 export const BERTH_VERSION = "0.1.0";
@@ -14,6 +15,8 @@ export async function health() {
       database: "ok" as const,
       agents: { ready, notReady, unreachable: total - ready - notReady, total },
       version: BERTH_VERSION,
+      replica: replicaId(),
+      leader: isLeader(),
     };
   } catch (err) {
     console.error("health check: database unreachable", (err as Error).message);
@@ -22,6 +25,8 @@ export async function health() {
       database: "down" as const,
       agents: { ready: 0, notReady: 0, unreachable: 0, total: 0 },
       version: BERTH_VERSION,
+      replica: replicaId(),
+      leader: isLeader(),
     };
   }
 }

@@ -15,6 +15,7 @@ import { ringFor, metricsState } from "./state";
 import { settings as berthSettings } from "../env";
 import { flushRollups, pruneRollups } from "./store";
 import type { TWatchChange } from "./watch-registry";
+import { isLeader } from "../cluster/leader";
 
 /** Which host a set is on, as the console's books say; re-read after this long. */
 const OWNER_TTL_MS = 60_000;
@@ -166,7 +167,7 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
     flushing = flushing.then(() => flushRollups()).catch((err: unknown) => console.error("[metrics] rollup flush failed; retried next round", err));
     return flushing;
   };
-  const prune = () => pruneRollups(settings.BERTH_METRICS_RETENTION_DAYS).catch((err: unknown) => console.error("[metrics] rollup prune failed", err));
+  const prune = () => isLeader() && pruneRollups(settings.BERTH_METRICS_RETENTION_DAYS).catch((err: unknown) => console.error("[metrics] rollup prune failed", err));
   const flushTimer = setInterval(flush, settings.BERTH_METRICS_FLUSH_SECONDS * 1000);
   const pruneTimer = setInterval(prune, 60 * 60 * 1000);
   const firstPrune = setTimeout(prune, 30_000);

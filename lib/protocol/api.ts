@@ -202,6 +202,9 @@ export const ZHealth = z.object({
   database: z.enum(["ok", "down"]),
   agents: z.object({ ready: z.number().int(), notReady: z.number().int(), unreachable: z.number().int(), total: z.number().int() }),
   version: z.string(),
+  /** Which console replica answered, and whether it runs the reconciler, sweeps and purges (one does). */
+  replica: z.string(),
+  leader: z.boolean(),
 });
 
 export const ZErrorBody = z.object({

@@ -5,6 +5,7 @@ import { connectedHostIds } from "../realtime/agents";
 import { releaseSubnets, scheduleAndDispatch } from "../scheduler/assign";
 import { dispatchApply } from "../sets/dispatch";
 import { purgeVolume } from "../volumes/recycle";
+import { isLeader } from "../cluster/leader";
 
 /** A set `Creating` for longer than this without progress is sent to its host again. */
 const STUCK_MS = 60_000;
@@ -93,7 +94,8 @@ export function heldReason(host: { name: string; status: string }): string {
 export function startReconcileLoop(intervalMs: number): { close(): void } {
   let running = false;
   const timer = setInterval(() => {
-    if (running) return;
+    // One replica reconciles (lib/cluster/leader.ts): two would place and apply the same sets twice.
+    if (running || !isLeader()) return;
     running = true;
     reconcileOnce()
       .catch((err: unknown) => console.error("[reconcile] pass failed", err))
