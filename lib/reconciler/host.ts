@@ -65,12 +65,13 @@ async function reclaimUnplaced(hostId: string, setIds: string[]): Promise<string
   if (!host || host.cordoned || host.revokedAt) return [];
   return db().$transaction(async (tx) => {
     // Row locks, so the scheduler cannot place one of these sets elsewhere in between. Only sets
-    // whose last successful apply was on this very host: an agent cannot claim a set by naming it.
+    // whose last apply the console sent to this very host (answered or not: an agent killed
+    // mid-apply leaves containers behind): an agent cannot claim a set by naming it.
     const unplaced = await tx.$queryRaw<Array<{ id: string }>>`
       SELECT s.id FROM "Set" s
        WHERE s.id = ANY(${setIds}) AND s."hostId" IS NULL AND s."deletedAt" IS NULL AND s.state = 'Pending'::"SetState"
          AND (SELECT o."hostId" FROM "Operation" o
-               WHERE o."setId" = s.id AND o.kind = 'set.apply' AND o.status = 'Succeeded'::"OperationStatus"
+               WHERE o."setId" = s.id AND o.kind = 'set.apply'
                ORDER BY o."createdAt" DESC LIMIT 1) = ${hostId}
        FOR UPDATE OF s`;
     const ids = unplaced.map((r) => r.id);

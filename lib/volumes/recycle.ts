@@ -50,7 +50,7 @@ export async function recordTrashed(hostId: string, entry: TTrashEntry): Promise
   }
   const set = await db().set.findUnique({ where: { id: entry.setId }, select: { hostId: true, teamId: true, app: { select: { id: true, diskGiB: true } } } });
   // A set that moved on (drain, failover) leaves its old copy's volume in the old host's bin.
-  const placedHere = set && (set.hostId === hostId || (await db().operation.count({ where: { setId: entry.setId, hostId, kind: "set.apply", status: "Succeeded" } })) > 0);
+  const placedHere = set && (set.hostId === hostId || (await db().operation.count({ where: { setId: entry.setId, hostId, kind: "set.apply" } })) > 0);
   if (!set || !placedHere) {
     consoleProm().foreignReports.inc({ kind: "trash" });
     return false;
