@@ -9,6 +9,7 @@ import { isLeader } from "../cluster/leader";
 
 /** A set `Creating` for longer than this without progress is sent to its host again. */
 const STUCK_MS = 60_000;
+const SLOW_PASS_MS = 10_000;
 
 /**
  * The periodic half of reconciliation (the other half runs on every agent hello): places Pending
@@ -68,7 +69,11 @@ export async function rescheduleFromLostHosts(): Promise<number> {
     const heldIds = held.map((h) => h.id);
     if (heldIds.length) {
       const reason = heldReason(host);
-      await db().set.updateMany({ where: { id: { in: heldIds }, NOT: { state: "Pending", reason } }, data: { state: "Pending", reason } });
+      const waiting = await db().set.updateMany({
+        where: { id: { in: heldIds }, OR: [{ state: { not: "Pending" } }, { reason: null }, { reason: { not: reason } }] },
+        data: { state: "Pending", reason },
+      });
+      if (waiting.count) console.log(`[reconcile] ${waiting.count} set(s) of lost host ${host.name} wait for it: their volumes hold data (${heldIds.join(", ")})`);
     }
     const r = await db().set.updateMany({
       where: { hostId: host.id, deletedAt: null, id: { notIn: heldIds } },
@@ -97,10 +102,14 @@ export function startReconcileLoop(intervalMs: number): { close(): void } {
     // One replica reconciles (lib/cluster/leader.ts): two would place and apply the same sets twice.
     if (running || !isLeader()) return;
     running = true;
+    const started = Date.now();
     reconcileOnce()
       .catch((err: unknown) => console.error("[reconcile] pass failed", err))
       .finally(() => {
         running = false;
+        // A pass this long held back every placement, retry and host loss behind it: say so.
+        const took = Date.now() - started;
+        if (took > SLOW_PASS_MS) console.warn(`[reconcile] a pass took ${Math.round(took / 1000)} s`);
       });
   }, intervalMs);
   return { close: () => clearInterval(timer) };

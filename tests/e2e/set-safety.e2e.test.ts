@@ -100,7 +100,7 @@ describe("set safety in a browser", () => {
     await waitFor("the set held for its host", async () => {
       const s = (await member.api.get(`/api/v1/sets/${set.id}`)).body as TSetView;
       return s.state === "Pending" && /volume on unreachable host/.test(s.reason ?? "");
-    }, 60_000, 500);
+    }, 150_000, 1000); // the e2e console reschedules after 60 s
 
     const memberPage = await signedInPage(context, c.url, { email: member.email, password: member.password });
     await openPage(memberPage, `${c.url}/sets/${set.id}`, c.mode);
@@ -122,5 +122,5 @@ describe("set safety in a browser", () => {
     const after = (await admin.get(`/api/v1/sets/${set.id}`)).body as TSetView;
     expect(after.host?.id ?? null).not.toBe(agent.hostId());
     await page.close();
-  }, 240_000);
+  }, 360_000);
 });
