@@ -38,11 +38,13 @@ export async function moveWithData(setId: string, fromHostId: string, onCopy: (p
   });
   const finishMove = (status: "Succeeded" | "Failed", error: string | null) => db().operation.update({ where: { id: move.id }, data: { status, error } });
 
+  // Where it is now, to go back to: placement gives it an address (and host ports) on the new host.
+  const home = { hostId: fromHostId, subnetId: set.subnetId, ip: set.ip, hostPorts: set.hostPorts ?? [] };
   await db().set.update({ where: { id: setId }, data: { hostId: null, state: "Pending", reason: "draining: moving to another host with its data" } });
   await assignPendingSets();
   const placed = await db().set.findUnique({ where: { id: setId }, select: { hostId: true, reason: true, host: { select: { name: true } } } });
   if (!placed?.hostId || placed.hostId === fromHostId) {
-    await db().set.update({ where: { id: setId }, data: { hostId: fromHostId, state: set.state, reason: set.reason } });
+    await db().set.update({ where: { id: setId }, data: { ...home, state: set.state, reason: set.reason } });
     await finishMove("Failed", "no other host has room");
     throw new AppError("NO_CAPACITY", `set ${setId} fits on no other host: ${placed?.reason ?? "no capacity"}`);
   }
@@ -81,7 +83,7 @@ export async function moveWithData(setId: string, fromHostId: string, onCopy: (p
   } catch (err) {
     const why = (err as Error).message;
     // Back where it was, applied there again: the volume is mounted before the set starts.
-    await db().set.update({ where: { id: setId }, data: { hostId: fromHostId, state: "Creating", reason: `move to ${toName} failed, staying on ${fromName}: ${why}` } });
+    await db().set.update({ where: { id: setId }, data: { ...home, state: "Creating", reason: `move to ${toName} failed, staying on ${fromName}: ${why}` } });
     await finishMove("Failed", why.slice(0, 2000));
     await dispatchApply(setId);
     throw new AppError("UNAVAILABLE", `the volume of set ${setId} could not be copied to ${toName}: ${why}`);

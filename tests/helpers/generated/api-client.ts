@@ -11,6 +11,8 @@ unreachable: number
 total: number
 }
 version: string
+replica: string
+leader: boolean
 }
 
 export interface TCreateTokenWithPasswordBody {
