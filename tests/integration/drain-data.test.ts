@@ -58,7 +58,22 @@ async function setWithData(name: string, content: string): Promise<string> {
   return id;
 }
 
+/**
+ * Hosts other files left Ready (the console is shared) are cordoned for the drain, so the set can
+ * only go to B: a Ready host without an agent would fail the copy for a reason of its own.
+ */
 async function drainA(): Promise<TOperationView> {
+  const hosts = expectStatus(await admin.get("/api/v1/hosts"), 200) as Array<{ id: string; cordoned: boolean }>;
+  const others = hosts.filter((h) => h.id !== a.hostId() && h.id !== b.hostId() && !h.cordoned);
+  for (const h of others) expectStatus(await admin.post(`/api/v1/hosts/${h.id}/cordon`), 200);
+  try {
+    return await drainOnce();
+  } finally {
+    for (const h of others) await admin.post(`/api/v1/hosts/${h.id}/uncordon`);
+  }
+}
+
+async function drainOnce(): Promise<TOperationView> {
   const started = expectStatus(await admin.post(`/api/v1/hosts/${a.hostId()}/drain`), 202) as { operationId: string };
   return waitFor("drain finished", async () => {
     const o = expectStatus(await admin.get(`/api/v1/operations/${started.operationId}`), 200) as TOperationView;
