@@ -29,6 +29,7 @@ import { consoleMode, REPO_ROOT, startConsole, type TConsole, type TConsoleMode 
 import { agentOnSecondEngine, type SecondEngine } from "../tests/helpers/engine2";
 import { makeMember, makeTeam, type TTestUser } from "../tests/helpers/fixtures";
 import { DockerCli } from "../tests/helpers/registry";
+import { waitForDevLock } from "./dev-lock";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const IMAGE_MB = Number(process.env.BENCH_IMAGE_MB ?? 100);
@@ -53,14 +54,6 @@ function p50(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Undo steps for everything the bench made, run newest first; each failure is logged and the
@@ -162,33 +155,10 @@ function benchMode(): TConsoleMode {
   return "dev";
 }
 
-/**
- * Next allows one `next dev` per directory, and tests of this work tree start their own: wait for
- * theirs to end (BENCH_LOCK_WAIT_S, default 15 min) rather than fail at once.
- */
-async function waitForDevLock(): Promise<void> {
-  const lock = path.join(REPO_ROOT, ".next", "dev", "lock");
-  const deadline = Date.now() + Number(process.env.BENCH_LOCK_WAIT_S ?? 900) * 1000;
-  let said = false;
-  while (Date.now() < deadline) {
-    let pid: unknown;
-    try {
-      pid = (JSON.parse(fs.readFileSync(lock, "utf8")) as { pid?: unknown }).pid;
-    } catch (err) {
-      // No lock file, or one being written: startConsole's own check decides.
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT" && !(err instanceof SyntaxError)) throw err;
-      return;
-    }
-    if (typeof pid !== "number" || !pidAlive(pid)) return;
-    if (!said) log(`next dev pid ${pid} holds ${lock}; waiting for it to exit`);
-    said = true;
-    await sleep(5000);
-  }
-}
 
 async function startConsoleFor(mode: TConsoleMode, prepull: "0" | "1"): Promise<TConsole> {
   for (let attempt = 1; ; attempt++) {
-    if (mode === "dev") await waitForDevLock();
+    if (mode === "dev") await waitForDevLock(log);
     try {
       return await startConsole({ mode, env: { BERTH_PREPULL: prepull } });
     } catch (err) {

@@ -15,6 +15,7 @@ import path from "node:path";
 import { consoleMode, freePort, REPO_ROOT, startConsole, type TConsole, type TConsoleMode } from "../tests/helpers/console";
 import { DockerCli } from "../tests/helpers/registry";
 import { createToken } from "../tests/helpers/api";
+import { waitForDevLock } from "./dev-lock";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const LAYERS = 5;
@@ -86,14 +87,6 @@ function p50(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Which console to measure. A production build made before the registry routes existed would
@@ -107,29 +100,6 @@ function benchMode(): TConsoleMode {
   return built ? "prod" : "dev";
 }
 
-/**
- * Next allows one `next dev` per directory, and tests of this work tree start their own: wait for
- * theirs to end (BENCH_LOCK_WAIT_S, default 15 min) rather than fail at once.
- */
-async function waitForDevLock(): Promise<void> {
-  const lock = path.join(REPO_ROOT, ".next", "dev", "lock");
-  const deadline = Date.now() + Number(process.env.BENCH_LOCK_WAIT_S ?? 900) * 1000;
-  let said = false;
-  while (Date.now() < deadline) {
-    let pid: unknown;
-    try {
-      pid = (JSON.parse(fs.readFileSync(lock, "utf8")) as { pid?: unknown }).pid;
-    } catch (err) {
-      // No lock file, or one being written: startConsole's own check decides.
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT" && !(err instanceof SyntaxError)) throw err;
-      return;
-    }
-    if (typeof pid !== "number" || !pidAlive(pid)) return;
-    if (!said) log(`next dev pid ${pid} holds ${lock}; waiting for it to exit`);
-    said = true;
-    await sleep(5000);
-  }
-}
 
 interface TPeer {
   host: string;
@@ -277,7 +247,7 @@ async function main(): Promise<void> {
     const mode = benchMode();
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
-      if (mode === "dev") await waitForDevLock();
+      if (mode === "dev") await waitForDevLock(log);
       try {
         c = await startConsole({ mode });
         break;
