@@ -10,6 +10,7 @@ import { databaseUrl, publicUrl, settings } from "./lib/env";
 import { markSilentHostsUnreachable } from "./lib/hosts/heartbeat";
 import { connectedHostIds } from "./lib/realtime/agents";
 import { attachRealtime } from "./lib/realtime/io";
+import { redacted } from "./lib/realtime/cluster-adapter";
 import { handleTransferRequest } from "./lib/volumes/transfer-relay";
 import { startReconcileLoop } from "./lib/reconciler/loop";
 import { reconcileCatalog } from "./lib/registry/catalog";
@@ -86,10 +87,19 @@ async function main(): Promise<void> {
     });
   });
   const realtime = attachRealtime(httpServer);
+  if (realtime.cluster && s.BERTH_REDIS_URL) {
+    const where = redacted(s.BERTH_REDIS_URL);
+    realtime.cluster.ready().then(
+      () => log(`replicas share Redis at ${where}`),
+      (err: unknown) => console.error(`[berth] Redis at ${where} does not answer yet (${(err as Error).message}); agents held by other replicas are out of reach until it does`),
+    );
+  }
   const election = startElection(databaseUrl() ?? "", { onChange: (leading) => log(`replica ${replicaId()} ${leading ? "leads" : "follows"}`) });
   const sweeper = setInterval(() => {
     if (!isLeader()) return;
-    markSilentHostsUnreachable(s.BERTH_HOST_GRACE_SECONDS, connectedHostIds()).catch((err: unknown) => console.error("host sweep failed", err));
+    connectedHostIds()
+      .then((connected) => markSilentHostsUnreachable(s.BERTH_HOST_GRACE_SECONDS, connected))
+      .catch((err: unknown) => console.error("host sweep failed", err));
   }, Math.min(5000, s.BERTH_HOST_GRACE_SECONDS * 500));
 
   const reconciler = startReconcileLoop(s.BERTH_RECONCILE_SECONDS * 1000);
@@ -120,6 +130,7 @@ async function main(): Promise<void> {
     reconciler.close();
     await election.close();
     realtime.io.close();
+    await realtime.cluster?.close();
     httpServer.closeAllConnections();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     await realtime.metrics.close();

@@ -47,6 +47,11 @@ export const ZSettings = z.object({
   BERTH_LOCAL_AGENT: ZBool.default(true),
   /** This console replica's name in /api/health and logs; default host-pid-random. */
   BERTH_REPLICA_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+  /**
+   * Several console replicas share one Redis (`redis://host:6379/0`): Socket.IO's Redis adapter
+   * carries agent calls, streams and broadcasts between them. Unset: one replica, no Redis.
+   */
+  BERTH_REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, "a redis:// or rediss:// URL").optional(),
   BERTH_HOST_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
   BERTH_RECONCILE_SECONDS: z.coerce.number().min(0.5).default(10),
   BERTH_RESCHEDULE_SECONDS: z.coerce.number().int().min(1).default(300),

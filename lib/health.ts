@@ -1,5 +1,6 @@
 import { isLeader, replicaId } from "./cluster/leader";
 import { db } from "./db";
+import { settings } from "./env";
 
 export const BERTH_VERSION = "0.1.0";
 
@@ -17,6 +18,7 @@ export async function health() {
       version: BERTH_VERSION,
       replica: replicaId(),
       leader: isLeader(),
+      adapter: adapterKind(),
     };
   } catch (err) {
     console.error("health check: database unreachable", (err as Error).message);
@@ -27,6 +29,12 @@ export async function health() {
       version: BERTH_VERSION,
       replica: replicaId(),
       leader: isLeader(),
+      adapter: adapterKind(),
     };
   }
+}
+
+/** How replicas reach each other's agents and browsers: Redis, or none (a single replica). */
+function adapterKind(): "redis" | "memory" {
+  return settings().BERTH_REDIS_URL ? "redis" : "memory";
 }

@@ -10,6 +10,9 @@ import { metricsSettings, type TMetricsSettings } from "./config";
 import { parseMountinfo, type TCgroupLayout } from "./parse";
 import type { TPromServer } from "./prometheus";
 
+/** The watcher of a console that does not name itself (a single replica, an older console). */
+const DEFAULT_WATCHER = "console";
+
 type TAgentSocket = Socket<TAgentServerToClient, TAgentClientToServer>;
 
 /**
@@ -50,7 +53,8 @@ export function hostCgroupLayout(mountinfo = "/proc/self/mountinfo"): TCgroupLay
 export class MetricsService {
   readonly collector: MetricsCollector;
   private readonly settings: TMetricsSettings;
-  private readonly watched = new Set<string>();
+  /** Watched sets and who watches each: every console replica counts its own viewers. */
+  private readonly watched = new Map<string, Set<string>>();
   private socket?: TAgentSocket;
   private tickTimer?: NodeJS.Timeout;
   private inventoryTimer?: NodeJS.Timeout;
@@ -96,8 +100,9 @@ export class MetricsService {
     });
     const on = handlersOf<TAgentServerToClient>(socket);
     on.command("metrics:watch", ZMetricsWatch, (req) => {
+      const watcher = req.watcher ?? DEFAULT_WATCHER;
       const fresh = req.setIds.filter((id) => !this.watched.has(id));
-      for (const id of fresh) this.watched.add(id);
+      for (const id of req.setIds) this.watched.set(id, (this.watched.get(id) ?? new Set()).add(watcher));
       // A watcher wants numbers now, not at the next tick; an unknown set may be a brand-new one.
       if (fresh.length > 0) {
         const first = fresh.every((id) => this.collector.has(id)) ? Promise.resolve() : this.refresh();
@@ -108,13 +113,18 @@ export class MetricsService {
       return { watching: this.watched.size };
     });
     on.command("metrics:unwatch", ZMetricsWatch, (req) => {
-      for (const id of req.setIds) this.watched.delete(id);
+      const watcher = req.watcher ?? DEFAULT_WATCHER;
+      for (const id of req.setIds) {
+        const watchers = this.watched.get(id);
+        watchers?.delete(watcher);
+        if (watchers?.size === 0) this.watched.delete(id);
+      }
       return { watching: this.watched.size };
     });
   }
 
   watchedSetIds(): string[] {
-    return [...this.watched];
+    return [...this.watched.keys()];
   }
 
   /** Containers started, stopped or removed: re-read Docker's list soon (debounced). */
@@ -165,7 +175,7 @@ export class MetricsService {
       return this.send(this.collector.sample(this.collector.setIds(), now, true), "sweep");
     }
     if (!connected || this.watched.size === 0) return null;
-    return this.send(this.collector.sample(this.watched, now, false), "watch");
+    return this.send(this.collector.sample(this.watched.keys(), now, false), "watch");
   }
 
   private send(sets: TMetricsBatch["sets"], kind: TMetricsBatch["kind"]): TMetricsBatch | null {

@@ -82,6 +82,17 @@ export class FailureLimiter {
     this.failures.delete(key);
   }
 
+  /** The key's failure times, for a store shared by replicas (lib/auth/throttle-store.ts). */
+  snapshot(key: string): number[] | undefined {
+    const recent = this.recent(key);
+    return recent.length ? recent : undefined;
+  }
+
+  restore(key: string, times: number[] | undefined): void {
+    if (times?.length) this.failures.set(key, times.slice(-this.maxFailures));
+    else this.failures.delete(key);
+  }
+
   get trackedKeys(): number {
     return this.failures.size;
   }
@@ -96,7 +107,7 @@ export interface TBackoffPolicy {
   forgetAfterMs: number;
 }
 
-interface TBackoffEntry {
+export interface TBackoffEntry {
   failures: number;
   lastFailureAt: number;
   notBefore: number;
@@ -150,6 +161,15 @@ export class BackoffLimiter {
     this.entries.delete(key);
   }
 
+  snapshot(key: string): TBackoffEntry | undefined {
+    return this.current(key);
+  }
+
+  restore(key: string, entry: TBackoffEntry | undefined): void {
+    if (entry) this.entries.set(key, entry);
+    else this.entries.delete(key);
+  }
+
   get trackedKeys(): number {
     return this.entries.size;
   }
@@ -162,8 +182,8 @@ export class BackoffLimiter {
  * - per account across all IPs, backoff that starts only past what one IP may try in a window
  *   (many addresses guessing one account), capped at half a minute so the owner is slowed, not
  *   locked out.
- * Memory is bounded by LRU maps. In one process: each console replica keeps its own counts, which
- * still bounds guessing to replicas × limits.
+ * Memory is bounded by LRU maps. The counts of the keys a login touches are loaded from and saved
+ * to Postgres around it (lib/auth/throttle-store.ts), so replicas share one limit.
  */
 export class LoginThrottle {
   readonly perIp: FailureLimiter;
@@ -179,6 +199,12 @@ export class LoginThrottle {
       now,
       maxKeys,
     );
+  }
+
+  /** The keys one login attempt is counted under, by limiter. */
+  keysFor(email: string, ip: string | null): { perIp: string | null; perAccountIp: string; perAccount: string } {
+    const account = accountKey(email);
+    return { perIp: ip ? `ip:${ip}` : null, perAccountIp: `${account}|ip:${ip ?? "unknown"}`, perAccount: account };
   }
 
   /** Seconds before this email may be tried from this IP, or 0. */
@@ -202,7 +228,7 @@ export class LoginThrottle {
       this.perIp.fail([`ip:${ip}`]);
       this.perAccountIp.fail([`${account}|ip:${ip}`]);
     } else {
-      this.perAccountIp.fail([`${account}|ip:unknown`]);
+      this.perAccountIp.fail([this.keysFor(email, ip).perAccountIp]);
     }
     this.perAccount.fail([account]);
   }

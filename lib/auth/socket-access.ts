@@ -82,8 +82,9 @@ export async function recheckSocket(socket: TRecheckableSocket): Promise<boolean
  * access to what it opened earlier, not only to new requests.
  */
 export async function refreshPrincipal(p: TPrincipal): Promise<TPrincipal> {
-  const user = await db().user.findUnique({ where: { id: p.userId }, select: { disabled: true, isAdmin: true } });
+  const user = await db().user.findUnique({ where: { id: p.userId }, select: { disabled: true, isAdmin: true, sessionEpoch: true } });
   if (!user || user.disabled) throw new AppError("UNAUTHENTICATED", "The user is disabled");
+  if (p.via === "session" && p.sessionEpoch !== undefined && p.sessionEpoch !== user.sessionEpoch) throw new AppError("UNAUTHENTICATED", "The session was signed out");
   if (p.via === "token" && p.tokenId) {
     const t = await db().apiToken.findUnique({ where: { id: p.tokenId }, select: { revokedAt: true, expiresAt: true } });
     if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= new Date())) throw new AppError("UNAUTHENTICATED", "The API token was revoked or expired");

@@ -40,7 +40,7 @@ const UPGRADE_WAIT_MS = 90_000;
 
 /** Hosts whose connected agent runs another bundle than this console serves (checkout agents excluded). */
 async function outdatedHosts(version: string): Promise<Array<{ id: string; name: string }>> {
-  const connected = new Set(connectedHostIds());
+  const connected = new Set(await connectedHostIds());
   const hosts = await db().host.findMany({
     where: { revokedAt: null, agentVersion: { not: null } },
     orderBy: { name: "asc" },
@@ -53,7 +53,7 @@ async function waitForVersion(hostId: string, version: string): Promise<boolean>
   const deadline = Date.now() + UPGRADE_WAIT_MS;
   while (Date.now() < deadline) {
     const h = await db().host.findUnique({ where: { id: hostId }, select: { agentVersion: true, status: true } });
-    if (h?.agentVersion === version && h.status === "Ready" && connectedHostIds().includes(hostId)) return true;
+    if (h?.agentVersion === version && h.status === "Ready" && (await connectedHostIds()).includes(hostId)) return true;
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;

@@ -4,6 +4,8 @@ import { db } from "../db";
 import type { TMetricsHistory, TMetricsPoint, TMetricsRange } from "../protocol/metrics";
 import { RANGE_MS, RANGE_STEP_SECONDS, ringPoints } from "./rollup";
 import { metricsState } from "./state";
+import { ZMetricsWindow, type TMetricsWindow } from "../protocol/cluster";
+import { clusterUiNamespace } from "../realtime/broadcast";
 
 interface TRollupBucket {
   container: string;
@@ -77,6 +79,25 @@ async function fromRollups(setId: string, range: TMetricsRange, stepSeconds: num
   return byName;
 }
 
+/** This replica's 1-second window of the set since `since`, per container. */
+export function localMetricsWindow(setId: string, since: number): TMetricsWindow {
+  const rings = metricsState().rings.get(setId);
+  return [...(rings ?? [])].map(([name, ring]) => ({ name, points: ringPoints(ring.since(since)) }));
+}
+
+/** The fullest window the other replicas hold of the set; empty on one replica or when they cannot say. */
+async function replicasMetricsWindow(setId: string, since: number): Promise<TMetricsWindow> {
+  const ui = clusterUiNamespace();
+  if (!ui) return [];
+  const replies = await ui.serverSideEmitWithAck("metrics:window", { setId, since }).catch((err: unknown) => {
+    console.warn(`[metrics] window of set ${setId} not had from the other replicas: ${(err as Error).message}`);
+    return [];
+  });
+  const windows = replies.map((r) => ZMetricsWindow.safeParse(r)).flatMap((r) => (r.success ? [r.data] : []));
+  const size = (w: TMetricsWindow) => w.reduce((n, c) => n + c.points.length, 0);
+  return windows.sort((x, y) => size(y) - size(x))[0] ?? [];
+}
+
 /**
  * GET /api/v1/sets/{id}/metrics: 15m from the console's 1 s window (falling back to rollups when
  * the window is empty, e.g. right after a console restart); 1h, 24h and 7d from the rollups.
@@ -85,9 +106,11 @@ export async function setMetricsHistory(p: TPrincipal, setId: string, range: TMe
   const set = await loadSetFor(p, setId);
   const names = set.containers.map((c) => c.name);
   if (range === "15m") {
-    const rings = metricsState().rings.get(set.id);
-    const byName = new Map<string, TMetricsPoint[]>();
-    for (const [name, ring] of rings ?? []) byName.set(name, ringPoints(ring.since(now - RANGE_MS["15m"])));
+    const since = now - RANGE_MS["15m"];
+    let window = localMetricsWindow(set.id, since);
+    // With several replicas the window is kept by the one that receives the set's agent's batches.
+    if (!window.some((c) => c.points.length > 0)) window = await replicasMetricsWindow(set.id, since);
+    const byName = new Map(window.map((c) => [c.name, c.points]));
     if ([...byName.values()].some((points) => points.length > 0)) {
       return { setId: set.id, range, stepSeconds: 1, source: "memory", containers: ordered(names, byName) };
     }

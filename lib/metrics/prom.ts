@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { connectedHostIds } from "../realtime/agents";
+import { localAgentHostIds } from "../realtime/agents";
 import { metricsState } from "./state";
 
 /**
@@ -54,7 +54,7 @@ function create(): TConsoleProm {
     help: "Agents connected to this console",
     registers,
     collect() {
-      this.set(connectedHostIds().length);
+      this.set(localAgentHostIds().length);
     },
   });
   return {

@@ -6,7 +6,7 @@ import { ZMetricsBatch, metricsRoom, type TMetricsBatch, type TSetMetrics } from
 import { onRecheck } from "../auth/socket-access";
 import { handlersOf } from "../protocol/ack";
 import type { TAgentClientToServer, TUiClientToServer } from "../protocol/events";
-import { isAgentConnected } from "../realtime/agents";
+import { clusterAgentNamespace, isAgentConnected } from "../realtime/agents";
 import { callAgent } from "../realtime/gateway";
 import type { TAgentNamespace, TUiNamespace } from "../realtime/types";
 import { streamSlots } from "../streams/fair-use";
@@ -15,7 +15,9 @@ import { ringFor, metricsState } from "./state";
 import { settings as berthSettings } from "../env";
 import { flushRollups, pruneRollups } from "./store";
 import type { TWatchChange } from "./watch-registry";
-import { isLeader } from "../cluster/leader";
+import { isLeader, replicaId } from "../cluster/leader";
+import { ZMetricsWindowAsk } from "../protocol/cluster";
+import { localMetricsWindow } from "./history";
 
 /** Which host a set is on, as the console's books say; re-read after this long. */
 const OWNER_TTL_MS = 60_000;
@@ -31,16 +33,30 @@ const OWNER_CACHE_MAX = 100_000;
  *   report its own sets), kept (15-minute window + per-minute rollups) and fanned out per set.
  * Registers its own `connection` listeners, so io.ts needs only the one call.
  */
-export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { close(): Promise<void> } {
+export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { agentConnectedElsewhere(hostId: string): void; close(): Promise<void> } {
   const state = metricsState();
   const prom = consoleProm();
   const settings = berthSettings();
   const owners = new Map<string, { hostId: string | null; until: number }>();
 
+  const clustered = clusterAgentNamespace() !== null;
+  /** With several replicas each one's viewers are counted apart on the agent. */
+  const watcher = clustered ? { watcher: replicaId() } : {};
+  /**
+   * Sets seen in watch batches lately: with several replicas the viewers may be on another one,
+   * so this replica cannot know from its own watches which sets of a sweep someone is looking at.
+   */
+  const watchedElsewhere = new Map<string, number>();
+  const WATCHED_ELSEWHERE_MS = 30_000;
+
   /** Fire-and-log: a missing agent is not an error here; its reconnect sends the watches again. */
   function tellAgent(hostId: string | null, event: "metrics:watch" | "metrics:unwatch", setIds: string[]): void {
-    if (!hostId || setIds.length === 0 || !isAgentConnected(hostId)) return;
-    callAgent(hostId, event, { setIds }).catch((err: unknown) => console.warn(`[metrics] ${event} to host ${hostId}: ${(err as Error).message}`));
+    if (!hostId || setIds.length === 0 || (!clustered && !isAgentConnected(hostId))) return;
+    callAgent(hostId, event, { setIds, ...watcher }).catch((err: unknown) => {
+      // Connected nowhere: its reconnect (announced by whichever replica gets it) sends them again.
+      if (err instanceof AppError && err.code === "UNAVAILABLE" && !isAgentConnected(hostId)) return;
+      console.warn(`[metrics] ${event} to host ${hostId}: ${(err as Error).message}`);
+    });
   }
 
   function release(changes: TWatchChange[]): void {
@@ -51,6 +67,12 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
     }
     for (const [hostId, setIds] of byHost) tellAgent(hostId, "metrics:unwatch", setIds);
   }
+
+  // Another replica serves the set's history and asks for the window kept here.
+  ui.on("metrics:window", (message, ack) => {
+    const m = ZMetricsWindowAsk.safeParse(message);
+    ack(m.success ? localMetricsWindow(m.data.setId, m.data.since) : []);
+  });
 
   ui.on("connection", (socket) => {
     const on = handlersOf<TUiClientToServer>(socket);
@@ -104,13 +126,17 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
     return new Set(setIds.filter((id) => owners.get(id)?.hostId === hostId));
   }
 
-  function keep(sample: TSetMetrics): void {
+  function keep(sample: TSetMetrics, kind: TMetricsBatch["kind"]): void {
+    const now = Date.now();
+    // The agent sends watch batches only for sets some replica's viewers watch.
+    if (clustered && kind === "watch") watchedElsewhere.set(sample.setId, now + WATCHED_ELSEWHERE_MS);
+    const watched = state.watches.has(sample.setId) || (watchedElsewhere.get(sample.setId) ?? 0) > now;
     for (const c of sample.containers) {
       ringFor(sample.setId, c.name).push(sample.at, c);
       state.rollups.add(sample.setId, sample.at, c);
     }
     // Only watched sets fan out: with a cross-replica adapter every emit is a publish.
-    if (state.watches.has(sample.setId)) ui.to(metricsRoom(sample.setId)).emit("metrics:sample", sample);
+    if (watched) ui.to(metricsRoom(sample.setId)).emit("metrics:sample", sample);
   }
 
   async function ingest(hostId: string, batch: TMetricsBatch): Promise<void> {
@@ -124,7 +150,7 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
       prom.samples.inc();
       // A watched set first seen on this host (placed after its first viewer came): watch it here.
       if (state.watches.rehost(sample.setId, hostId)) tellAgent(hostId, "metrics:watch", [sample.setId]);
-      keep(sample);
+      keep(sample, batch.kind);
     }
   }
 
@@ -151,6 +177,12 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
     }
   }
 
+  /** Prunes what `watchedElsewhere` no longer needs (sets nobody watched for a while). */
+  function pruneWatchedElsewhere(): void {
+    const now = Date.now();
+    for (const [setId, until] of watchedElsewhere) if (until < now) watchedElsewhere.delete(setId);
+  }
+
   agents.on("connection", (socket) => {
     const hostId = socket.data.host.hostId;
     // The agent drops its watches when it loses the console: give back the ones still wanted.
@@ -171,10 +203,15 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { clos
   const flushTimer = setInterval(flush, settings.BERTH_METRICS_FLUSH_SECONDS * 1000);
   const pruneTimer = setInterval(prune, 60 * 60 * 1000);
   const firstPrune = setTimeout(prune, 30_000);
-  const authTimer = setInterval(() => reauthorize().catch((err: unknown) => console.error("[metrics] re-authorization failed", err)), 60_000);
+  const authTimer = setInterval(() => {
+    pruneWatchedElsewhere();
+    reauthorize().catch((err: unknown) => console.error("[metrics] re-authorization failed", err));
+  }, 60_000);
   for (const t of [flushTimer, pruneTimer, firstPrune, authTimer]) t.unref();
 
   return {
+    // Another replica got the host's agent (which dropped its watches): ask again for this one's.
+    agentConnectedElsewhere: (hostId: string) => tellAgent(hostId, "metrics:watch", state.watches.setsOnHost(hostId)),
     close: async () => {
       clearInterval(flushTimer);
       clearInterval(pruneTimer);

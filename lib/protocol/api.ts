@@ -205,6 +205,8 @@ export const ZHealth = z.object({
   /** Which console replica answered, and whether it runs the reconciler, sweeps and purges (one does). */
   replica: z.string(),
   leader: z.boolean(),
+  /** `redis`: replicas share BERTH_REDIS_URL and reach each other's agents; `memory`: one replica. */
+  adapter: z.enum(["redis", "memory"]),
 });
 
 export const ZErrorBody = z.object({

@@ -54,7 +54,11 @@ export const ZMetricsBatch = z.object({
 export type TMetricsBatch = z.infer<typeof ZMetricsBatch>;
 
 /** Console → agent: start or stop 1 s sampling of these sets. */
-export const ZMetricsWatch = z.strictObject({ setIds: z.array(z.string().min(1).max(64)).max(10_000) });
+export const ZMetricsWatch = z.strictObject({
+  setIds: z.array(z.string().min(1).max(64)).max(10_000),
+  /** Which console replica watches: the agent stops a set's samples when no replica wants them. */
+  watcher: z.string().min(1).max(100).optional(),
+});
 export type TMetricsWatch = z.infer<typeof ZMetricsWatch>;
 
 export const METRICS_RANGES = ["15m", "1h", "24h", "7d"] as const;

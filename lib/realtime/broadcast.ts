@@ -1,11 +1,18 @@
 import type { Namespace } from "socket.io";
 import type { TPrincipal } from "../auth/principal";
+import type { TUiNamespace } from "./types";
 
 /** The /ui namespace, reachable from route handlers (a separate module copy) via globalThis. */
-const holder = globalThis as unknown as { berthUi?: Namespace };
+const holder = globalThis as unknown as { berthUi?: Namespace; berthUiClustered?: boolean };
 
-export function setUiNamespace(ns: Namespace): void {
+export function setUiNamespace(ns: Namespace, clustered = false): void {
   holder.berthUi = ns;
+  holder.berthUiClustered = clustered;
+}
+
+/** The /ui namespace when other replicas share it (BERTH_REDIS_URL), for asking them; else null. */
+export function clusterUiNamespace(): TUiNamespace | null {
+  return holder.berthUiClustered && holder.berthUi ? (holder.berthUi as unknown as TUiNamespace) : null;
 }
 
 export function teamRoom(teamId: string): string {

@@ -1,7 +1,7 @@
 import { AppError, type TErrorCode } from "../errors";
 import { ZAckEnvelope, ZAgentErrorCode, type TAckData, type TAgentErrorCode, type TCommandName, type TCommandPayload, type TNotificationName } from "../protocol/ack";
 import type { TAgentServerToClient } from "../protocol/events";
-import { agentSocket, isAgentConnected } from "./agents";
+import { clusterAgentNamespace, hostRoom, localAgentSocket, type TAgentSocket } from "./agents";
 
 /**
  * The one way the console talks to agents: commands with an answer (`callAgent`) and
@@ -69,9 +69,11 @@ interface TEmitter {
 }
 
 /**
- * Sends `event` to the host's agent and resolves with the data of its answer. Fails with
- * UNAVAILABLE when the agent is not connected, disconnects before answering (at once, not at the
- * timeout) or does not answer in time; with the mapped code when it refuses.
+ * Sends `event` to the host's agent and resolves with the data of its answer. The agent may be
+ * connected to this replica or, with BERTH_REDIS_URL, to another one (the adapter carries the
+ * command and its acknowledgement). Fails with UNAVAILABLE when the agent is connected nowhere,
+ * disconnects before answering (at once when it was connected here, else at the timeout) or does
+ * not answer in time; with the mapped code when it refuses.
  */
 export async function callAgent<E extends TAgentCommand>(
   hostId: string,
@@ -79,30 +81,57 @@ export async function callAgent<E extends TAgentCommand>(
   payload: TCommandPayload<TAgentServerToClient[E]>,
   options: { timeoutMs?: number } = {},
 ): Promise<TResult<E>> {
-  const socket = agentSocket(hostId);
   const timeoutMs = options.timeoutMs ?? COMMAND_TIMEOUT_MS[event];
-  const emitter = socket.timeout(timeoutMs) as unknown as TEmitter;
-  const reply = await new Promise<unknown>((resolve, reject) => {
-    const onDisconnect = () => reject(new AppError("UNAVAILABLE", `The agent of host ${hostId} disconnected before it answered ${event}`));
-    socket.once("disconnect", onDisconnect);
-    emitter
-      .emitWithAck(event, ...(payload === undefined ? [] : [payload]))
-      .then(resolve, () => reject(new AppError("UNAVAILABLE", `The agent of host ${hostId} did not answer ${event} within ${Math.round(timeoutMs / 1000)} s`)))
-      .finally(() => socket.off("disconnect", onDisconnect));
-  });
+  const args = payload === undefined ? [] : [payload];
+  const local = localAgentSocket(hostId);
+  const reply = local ? await callLocal(local, hostId, event, args, timeoutMs) : await callElsewhere(hostId, event, args, timeoutMs);
   const envelope = ZAckEnvelope.safeParse(reply);
   if (!envelope.success) throw new AppError("UNAVAILABLE", `The agent of host ${hostId} answered ${event} with a malformed reply`);
   if (!envelope.data.ok) throw agentError(envelope.data.error.code, envelope.data.error.message);
   return envelope.data.data as TResult<E>;
 }
 
+const notConnected = (hostId: string) => new AppError("UNAVAILABLE", `The agent of host ${hostId} is not connected`);
+const tooSlow = (hostId: string, event: string, timeoutMs: number) =>
+  new AppError("UNAVAILABLE", `The agent of host ${hostId} did not answer ${event} within ${Math.round(timeoutMs / 1000)} s`);
+
+function callLocal(socket: TAgentSocket, hostId: string, event: string, args: unknown[], timeoutMs: number): Promise<unknown> {
+  const emitter = socket.timeout(timeoutMs) as unknown as TEmitter;
+  return new Promise<unknown>((resolve, reject) => {
+    const onDisconnect = () => reject(new AppError("UNAVAILABLE", `The agent of host ${hostId} disconnected before it answered ${event}`));
+    socket.once("disconnect", onDisconnect);
+    emitter
+      .emitWithAck(event, ...args)
+      .then(resolve, () => reject(tooSlow(hostId, event, timeoutMs)))
+      .finally(() => socket.off("disconnect", onDisconnect));
+  });
+}
+
+/** Through the adapter to whichever replica holds the agent: an empty answer means none does. */
+async function callElsewhere(hostId: string, event: string, args: unknown[], timeoutMs: number): Promise<unknown> {
+  const ns = clusterAgentNamespace();
+  if (!ns) throw notConnected(hostId);
+  const emitter = ns.to(hostRoom(hostId)).timeout(timeoutMs) as unknown as TEmitter;
+  const replies = await emitter.emitWithAck(event, ...args).catch(() => {
+    throw tooSlow(hostId, event, timeoutMs);
+  });
+  if (!Array.isArray(replies) || replies.length === 0) throw notConnected(hostId);
+  return replies[0];
+}
+
 /**
- * Sends a notification to the host's agent if it is connected here; false when it is not (the
- * stream or watch it was about ended with the connection anyway).
+ * Sends a notification to the host's agent. False when it is certainly not connected (on a single
+ * replica); with other replicas it is sent through the adapter, and a stream whose agent is gone
+ * learns it from that replica (lib/realtime/agent-streams.ts).
  */
 export function notifyAgent<E extends TAgentNotification>(hostId: string, event: E, ...args: Parameters<TAgentServerToClient[E]>): boolean {
-  if (!isAgentConnected(hostId)) return false;
-  const socket = agentSocket(hostId) as unknown as { emit(event: string, ...args: unknown[]): unknown };
-  socket.emit(event, ...args);
+  const local = localAgentSocket(hostId) as unknown as { emit(event: string, ...args: unknown[]): unknown } | null;
+  if (local) {
+    local.emit(event, ...args);
+    return true;
+  }
+  const ns = clusterAgentNamespace() as unknown as { to(room: string): { emit(event: string, ...args: unknown[]): unknown } } | null;
+  if (!ns) return false;
+  ns.to(hostRoom(hostId)).emit(event, ...args);
   return true;
 }

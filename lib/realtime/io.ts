@@ -17,8 +17,10 @@ import { recordTransferProgress } from "../volumes/transfer-relay";
 import { recordPullProgress } from "../sets/pull";
 import { publishedInfraImage } from "../registry/infra";
 import { configuredRegistryHost, registryInfo } from "../registry/runtime";
-import { registerAgent, unregisterAgent, type TAgentSocket } from "./agents";
-import { attachAgentStreams } from "./agent-streams";
+import { registerAgent, setAgentNamespace, unregisterAgent, type TAgentSocket } from "./agents";
+import { announceAgent, attachAgentStreams, attachStreamRelay } from "./agent-streams";
+import { redisClusterAdapter, type TClusterAdapter } from "./cluster-adapter";
+import { ZAccessChanged } from "../protocol/cluster";
 import { attachTerminal } from "../terminal/sessions";
 import { ADMIN_ROOM, isTeamRoom, setUiNamespace, teamRoom } from "./broadcast";
 import {
@@ -78,17 +80,29 @@ function limitUiEvents(socket: Socket): void {
   });
 }
 
-export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNamespace; agent: TAgentNamespace; metrics: { close(): Promise<void> } } {
+export interface TRealtime {
+  io: Server;
+  ui: TUiNamespace;
+  agent: TAgentNamespace;
+  metrics: { close(): Promise<void> };
+  /** The shared adapter of several replicas (BERTH_REDIS_URL), null for one. */
+  cluster: TClusterAdapter | null;
+}
+
+export function attachRealtime(httpServer: HttpServer): TRealtime {
+  const redisUrl = settings().BERTH_REDIS_URL;
+  const cluster = redisUrl ? redisClusterAdapter(redisUrl) : null;
   const io = new Server(httpServer, {
     path: "/socket.io",
     maxHttpBufferSize: 1_000_000,
     serveClient: false,
+    ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
   // socket.io types one event map per Server; each namespace here has its own, hence the cast.
   const ui = io.of("/ui") as unknown as TUiNamespace;
   ui.use(handshake(authenticateUiHandshake, (socket, principal) => (socket.data.principal = principal)));
-  setUiNamespace(ui as unknown as Namespace);
+  setUiNamespace(ui as unknown as Namespace, cluster !== null);
   ui.on("connection", (socket) => {
     limitUiEvents(socket as unknown as Socket);
     // Set state changes are broadcast per team; a socket hears the teams its user belongs to, and
@@ -105,14 +119,17 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
   });
 
   const agent = io.of("/agent") as unknown as TAgentNamespace;
+  setAgentNamespace(agent, cluster !== null);
   agent.use(handshake(authenticateAgentHandshake, (socket, host) => (socket.data.host = host)));
   agent.on("connection", (socket) => {
     const { hostId, name } = socket.data.host;
     registerAgent(hostId, socket as unknown as TAgentSocket);
     const seen = () => recordSeen(hostId).catch((err: unknown) => console.error(`[agents] host ${name} not marked seen`, err));
     void seen();
+    announceAgent(hostId, "connected");
     socket.on("disconnect", () => {
       unregisterAgent(hostId, socket as unknown as TAgentSocket);
+      announceAgent(hostId, "gone");
       void seen();
     });
     socket.emit("hello", { hostId, name, registry: registryInfo().available ? configuredRegistryHost() : null, infraImage: publishedInfraImage() });
@@ -138,12 +155,22 @@ export function attachRealtime(httpServer: HttpServer): { io: Server; ui: TUiNam
   });
 
   const metrics = attachMetrics(ui, agent);
-  onAccessChanged((userIds) => {
+  attachStreamRelay(agent, (hostId) => metrics.agentConnectedElsewhere(hostId));
+  const recheckUsers = (userIds: string[]) => {
     const users = new Set(userIds);
     for (const socket of ui.sockets.values()) {
       if (users.has(socket.data.principal.userId)) recheckSocket(socket).catch((err: unknown) => console.error(`[access] socket ${socket.id} not re-checked`, err));
     }
+  };
+  onAccessChanged((userIds) => {
+    recheckUsers(userIds);
+    // The users' sockets on other replicas are re-checked there.
+    if (cluster) ui.serverSideEmit("access:changed", { userIds });
+  });
+  ui.on("access:changed", (message) => {
+    const m = ZAccessChanged.safeParse(message);
+    if (m.success) recheckUsers(m.data.userIds);
   });
 
-  return { io, ui, agent, metrics };
+  return { io, ui, agent, metrics, cluster };
 }

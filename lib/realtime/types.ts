@@ -2,6 +2,7 @@ import type { Namespace } from "socket.io";
 import type { TPrincipal } from "../auth/principal";
 import type { TAgentClientToServer, TAgentServerToClient, TUiClientToServer, TUiServerToClient } from "../protocol/events";
 import type { TAgentIdentity } from "./socket-auth";
+import type { TReplicaEvents, TUiReplicaEvents } from "../protocol/cluster";
 
 export interface TUiData {
   principal: TPrincipal;
@@ -10,5 +11,5 @@ export interface TAgentData {
   host: TAgentIdentity;
 }
 
-export type TUiNamespace = Namespace<TUiClientToServer, TUiServerToClient, Record<string, never>, TUiData>;
-export type TAgentNamespace = Namespace<TAgentClientToServer, TAgentServerToClient, Record<string, never>, TAgentData>;
+export type TUiNamespace = Namespace<TUiClientToServer, TUiServerToClient, TUiReplicaEvents, TUiData>;
+export type TAgentNamespace = Namespace<TAgentClientToServer, TAgentServerToClient, TReplicaEvents, TAgentData>;

@@ -20,7 +20,7 @@ export async function reconcileOnce(): Promise<void> {
   await rescheduleFromLostHosts();
   await scheduleAndDispatch();
   await releaseSubnets();
-  const connected = connectedHostIds();
+  const connected = await connectedHostIds();
   const stuck = await db().set.findMany({
     where: {
       deletedAt: null,
@@ -50,7 +50,7 @@ export async function rescheduleFromLostHosts(): Promise<number> {
     // A host whose agent is connected again keeps its sets even if no heartbeat has landed yet.
     where: {
       OR: [
-        { status: "Unreachable", id: { notIn: connectedHostIds() }, OR: [{ lastSeenAt: { lt: cutoff } }, { revokedAt: { not: null } }] },
+        { status: "Unreachable", id: { notIn: await connectedHostIds() }, OR: [{ lastSeenAt: { lt: cutoff } }, { revokedAt: { not: null } }] },
         // Connected, but its Docker engine has failed or hung for as long.
         { status: "NotReady", statusSince: { lt: cutoff } },
       ],

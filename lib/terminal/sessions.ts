@@ -5,6 +5,7 @@ import type { TPrincipal } from "../auth/principal";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { toAck } from "../protocol/ack";
+import type { TUiReplicaEvents } from "../protocol/cluster";
 import { ZTerminalClose, ZTerminalInput, ZTerminalOpen, ZTerminalResize, type TUiClientToServer, type TUiServerToClient } from "../protocol/events";
 import { STREAM_LIMITS, type TExecOpened } from "../protocol/streams";
 import { registerSink } from "../realtime/agent-streams";
@@ -14,7 +15,7 @@ import { streamSlots } from "../streams/fair-use";
 import { settings } from "../env";
 import { onRecheck, refreshPrincipal } from "../auth/socket-access";
 
-type TUiSocket = Socket<TUiClientToServer, TUiServerToClient, Record<string, never>, { principal: TPrincipal }>;
+type TUiSocket = Socket<TUiClientToServer, TUiServerToClient, TUiReplicaEvents, { principal: TPrincipal }>;
 
 interface TSession {
   id: string;

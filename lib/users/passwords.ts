@@ -8,6 +8,7 @@ import { db, type TTx } from "../db";
 import { AppError, conflict, notFound } from "../errors";
 import type { TAccountLinkCreated } from "../protocol/api";
 import { disconnectUiSockets } from "../realtime/broadcast";
+import { accessChanged } from "../auth/socket-access";
 import { issueLink } from "./account-links";
 
 /** A hash nobody knows the password of: the account waits for its set-password link. */
@@ -66,6 +67,8 @@ export async function changeOwnPassword(
   });
   if (result) {
     disconnectUiSockets((s) => s.userId !== p.userId || (s.via === "token" && p.via === "token" && s.tokenId === p.tokenId));
+    // Other replicas close the signed-out sessions and revoked tokens on this re-check.
+    accessChanged([p.userId]);
   }
   return {
     signedOutOtherSessions: result !== null,
@@ -92,5 +95,6 @@ export async function forcePasswordReset(p: TPrincipal, userId: string): Promise
     return created;
   });
   disconnectUiSockets((s) => s.userId !== userId);
+  accessChanged([userId]);
   return link;
 }

@@ -59,8 +59,9 @@ export async function updateUser(
     return toUser(after);
   }).then((user) => {
     if (user.disabled) disconnectUiSockets((s) => s.userId !== id);
-    // The admin flag decides which rooms and sets the user's open sockets reach.
-    else accessChanged([id]);
+    // The admin flag decides which rooms and sets the user's open sockets reach; other replicas
+    // close a disabled user's sockets on this re-check.
+    accessChanged([id]);
     return user;
   });
 }

@@ -18,6 +18,7 @@ import {
   type Image,
   type Membership,
   type MetricRollup,
+  type LoginThrottleEntry,
   type Operation,
   type Quota,
   type QuotaRequest,
@@ -390,6 +391,12 @@ const metricRollup = {
   pidsMax: 17,
 } satisfies MetricRollup;
 
+const loginThrottleEntry = {
+  key: "account:trip@berth.test|ip:203.0.113.7",
+  state: { failures: 4, lastFailureAt: 1_764_000_000_123, notBefore: 1_764_000_002_123 },
+  expiresAt: at(47),
+} satisfies LoginThrottleEntry;
+
 interface TRoundTrip {
   written: Record<string, unknown>;
   read: unknown;
@@ -476,6 +483,10 @@ function roundTrips(db: PrismaClient): Record<TModel, () => Promise<TRoundTrip>>
       const { setId, container, at: minute } = metricRollup;
       return { written: metricRollup, read: await db.metricRollup.findUniqueOrThrow({ where: { setId_container_at: { setId, container, at: minute } } }) };
     },
+    LoginThrottleEntry: async () => {
+      await db.loginThrottleEntry.create({ data: loginThrottleEntry });
+      return { written: loginThrottleEntry, read: await db.loginThrottleEntry.findUniqueOrThrow({ where: { key: loginThrottleEntry.key } }) };
+    },
   };
 }
 
@@ -510,6 +521,7 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
       db.metricRollup.create({
         data: { setId: set.id, container: "min", at: at(41), samples: 1, cpuAvg: 0, cpuMax: 0, memoryAvg: 0n, memoryMax: 0n, memoryLimit: 0n, netRxRate: 0, netTxRate: 0, blkReadRate: 0, blkWriteRate: 0, pidsMax: 0 },
       }),
+    LoginThrottleEntry: () => db.loginThrottleEntry.create({ data: { key: "ip:min", state: {}, expiresAt: at(48) } }),
   };
 }
 

@@ -194,6 +194,26 @@ describe("LoginThrottle", () => {
     throttle.succeed("victim@x", "198.18.9.9");
     expect(throttle.retryAfter("victim@x", "198.18.9.9")).toBe(0);
   });
+
+  it("a key's snapshot restored into another replica's throttle gives the same wait; restoring nothing forgets it", () => {
+    const t = clock();
+    const here = new LoginThrottle(opts, t.now);
+    const there = new LoginThrottle(opts, t.now);
+    for (let i = 0; i < 8; i++) here.fail("shared@x", "198.18.7.7");
+    const keys = here.keysFor("shared@x", "198.18.7.7");
+    expect(keys.perIp).toBe("ip:198.18.7.7");
+    there.perIp.restore(keys.perIp!, here.perIp.snapshot(keys.perIp!));
+    there.perAccountIp.restore(keys.perAccountIp, here.perAccountIp.snapshot(keys.perAccountIp));
+    there.perAccount.restore(keys.perAccount, here.perAccount.snapshot(keys.perAccount));
+    expect(here.retryAfter("shared@x", "198.18.7.7")).toBeGreaterThan(0);
+    expect(there.retryAfter("shared@x", "198.18.7.7")).toBe(here.retryAfter("shared@x", "198.18.7.7"));
+    there.perAccountIp.restore(keys.perAccountIp, undefined);
+    there.perAccount.restore(keys.perAccount, undefined);
+    expect(there.retryAfter("shared@x", "198.18.7.7")).toBe(0);
+    // Failure times older than the window are not handed on.
+    t.advance(opts.windowMs + 1);
+    expect(here.perIp.snapshot(keys.perIp!)).toBeUndefined();
+  });
 });
 
 describe("clientAddress", () => {

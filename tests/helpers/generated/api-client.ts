@@ -13,6 +13,7 @@ total: number
 version: string
 replica: string
 leader: boolean
+adapter: ("redis" | "memory")
 }
 
 export interface TCreateTokenWithPasswordBody {

@@ -1,7 +1,7 @@
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/next-auth";
-import { loginThrottle } from "@/lib/auth/rate-limit";
+import { loadLoginThrottle } from "@/lib/auth/throttle-store";
 import { publicUrl, settings } from "@/lib/env";
 import { readLimitedText } from "@/lib/http/body-limit";
 import { clientIp, errorResponse } from "@/lib/http/route";
@@ -28,7 +28,8 @@ async function post(req: NextRequest, ctx: TCtx) {
   const { nextauth } = await ctx.params;
   if (nextauth.join("/") === "callback/credentials") {
     const email = new URLSearchParams(text).get("email") ?? "";
-    const wait = loginThrottle().retryAfter(email, clientIp(req));
+    const ip = clientIp(req);
+    const wait = (await loadLoginThrottle(email, ip)).retryAfter(email, ip);
     if (wait > 0) {
       const url = new URL("/login?error=RateLimited", publicUrl()).toString();
       return Response.json(
