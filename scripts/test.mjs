@@ -130,7 +130,8 @@ if (needsConsole) {
 
 // ---- 3. vitest, one project at a time ---------------------------------------------------------
 fs.mkdirSync(resultsDir, { recursive: true });
-const projectTimeoutMs = Number(process.env.BERTH_TEST_PROJECT_TIMEOUT_S ?? 1800) * 1000;
+// A hang guard, not a target: under a disk-loaded machine the integration project took 31 min here.
+const projectTimeoutMs = Number(process.env.BERTH_TEST_PROJECT_TIMEOUT_S ?? 2100) * 1000;
 
 function runVitest(project, jsonFile, tallyFile) {
   return new Promise((resolve) => {

@@ -130,15 +130,16 @@ export class TestAgent {
       // Apps with sets here go first: a revoked host's sets are rescheduled, and on the console
       // that every test file shares they would land on the next file's fresh host.
       const teams = ((await admin.get("/api/v1/teams")).body ?? []) as Array<{ slug: string }>;
-      for (const t of teams) {
+      // Late in a run the shared console holds hundreds of teams: a few at a time, not one by one.
+      await eachLimited(teams, CLEANUP_CONCURRENCY, async (t) => {
         const apps = ((await admin.get(`/api/v1/teams/${t.slug}/apps`)).body ?? []) as Array<{ name: string; sets: Array<{ host: { id: string } | null }> }>;
         for (const app of Array.isArray(apps) ? apps : []) {
           if (app.sets.some((s) => s.host?.id === hostId)) await admin.delete(`/api/v1/teams/${t.slug}/apps/${app.name}`);
         }
-      }
+      });
       await admin.delete(`/api/v1/hosts/${hostId}`);
       const left = await engine.listByLabels({ [LABEL.host]: hostId });
-      for (const c of left) await engine.remove(c.id);
+      await eachLimited(left, CLEANUP_CONCURRENCY, (c) => engine.remove(c.id));
       for (const teamId of new Set(left.map((c) => c.labels[LABEL.team]).filter(Boolean))) {
         await engine.removeNetwork(teamNetworkName(teamId, hostId, true));
         await engine.removeNetwork(teamNetworkName(teamId, hostId, false));
@@ -149,6 +150,23 @@ export class TestAgent {
     for (const key of fs.readdirSync(path.join(this.stateDir, "volumes", "mnt"))) await volumes.unmount(key);
     fs.rmSync(this.stateDir, { recursive: true, force: true });
   }
+}
+
+/** Cleanup requests in flight at once: quicker than one by one, gentle on a loaded engine. */
+const CLEANUP_CONCURRENCY = 6;
+
+/** Runs `fn` over `items`, at most `limit` at a time; the first failure is thrown once all settled. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item).catch((err: unknown) => errors.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length) throw errors[0];
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
