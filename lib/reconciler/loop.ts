@@ -59,7 +59,12 @@ export async function rescheduleFromLostHosts(): Promise<number> {
   });
   let moved = 0;
   for (const host of lost) {
-    await db().set.updateMany({ where: { hostId: host.id, deletedAt: null, state: "Deleting" }, data: { deletedAt: new Date() } });
+    // The host may have come back since the list was read (a slow pass): its agent's inventory
+    // then owns its sets, and holding or moving them now would undo what it reported.
+    if ((await connectedHostIds()).includes(host.id)) continue;
+    // Every write below also requires the host to be as lost as it was read.
+    const stillLost = { is: { id: host.id, status: host.status } };
+    await db().set.updateMany({ where: { hostId: host.id, deletedAt: null, state: "Deleting", host: stillLost }, data: { deletedAt: new Date() } });
     // A set whose volume holds data (or was never measured) is not restarted empty elsewhere: it
     // waits, placed where its data is, until the host returns or an admin recovers it elsewhere.
     const held = await db().set.findMany({
@@ -70,13 +75,13 @@ export async function rescheduleFromLostHosts(): Promise<number> {
     if (heldIds.length) {
       const reason = heldReason(host);
       const waiting = await db().set.updateMany({
-        where: { id: { in: heldIds }, OR: [{ state: { not: "Pending" } }, { reason: null }, { reason: { not: reason } }] },
+        where: { id: { in: heldIds }, host: stillLost, OR: [{ state: { not: "Pending" } }, { reason: null }, { reason: { not: reason } }] },
         data: { state: "Pending", reason },
       });
       if (waiting.count) console.log(`[reconcile] ${waiting.count} set(s) of lost host ${host.name} wait for it: their volumes hold data (${heldIds.join(", ")})`);
     }
     const r = await db().set.updateMany({
-      where: { hostId: host.id, deletedAt: null, id: { notIn: heldIds } },
+      where: { hostId: host.id, deletedAt: null, id: { notIn: heldIds }, host: stillLost },
       // The address stays reserved on the lost host's subnet: a set that finds no other home before
       // the host returns is taken back there with it; one placed elsewhere gets a new one.
       data: { hostId: null, state: "Pending", infraDockerId: null, reason: `host ${host.name} ${host.status === "NotReady" ? "not ready (its Docker engine)" : "unreachable"}; rescheduling` },
