@@ -19,10 +19,7 @@ const CONTAINERS: TAppContainer[] = [
   { index: 0, name: "app", image: IMAGE, cpu: 80, memory: 70, command: ["httpd", "-f", "-p", "8080"] },
   { index: 1, name: "sidecar", image: IMAGE, cpu: 20, memory: 30, command: ["sleep", "1000000"] },
 ];
-/**
- * Seeded sets carry this `updatedAt`: the console's first status write moves it to now, so
- * counting sets past it tells how far the reconcile of the agents' inventories has got.
- */
+/** Seeded sets carry this `updatedAt`, so a status the console did write stands out. */
 const SEED_MARK = "2000-01-01 00:00:00";
 /** Team subnets come from BERTH_NETWORK_POOL's default (10.224.0.0/12): 4,096 /24s. */
 const MAX_HOSTS = 4096;
@@ -132,9 +129,3 @@ export async function seedFleet(databaseUrl: string, layout: TFleetLayout): Prom
 }
 
 /** How many seeded sets the console has written a status for since the seed. */
-export async function reconciledSets(databaseUrl: string): Promise<number> {
-  return withPg(databaseUrl, async (c) => {
-    const r = await c.query<{ n: string }>(`SELECT count(*) AS n FROM "Set" WHERE "updatedAt" > $1::timestamp`, [SEED_MARK]);
-    return Number(r.rows[0]?.n ?? 0);
-  });
-}

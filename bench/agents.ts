@@ -17,7 +17,7 @@ import { createToken } from "../tests/helpers/api";
 import { operationPath } from "../tests/helpers/api-client";
 import { ZSetView } from "../lib/protocol/apps";
 import { waitForDevLock } from "./dev-lock";
-import { fleetLayout, reconciledSets, seedFleet, type TFleetLayout } from "./agents-seed";
+import { fleetLayout, seedFleet, type TFleetLayout } from "./agents-seed";
 import { ProcessTreeSampler, type TTreeUsage } from "./proc-usage";
 import { newFleetStats, SimAgent, type TFleetStats, type TSimOptions } from "./sim-agent";
 
@@ -200,19 +200,31 @@ async function warmUp(actions: SetActions, layout: TFleetLayout): Promise<void> 
   }));
 }
 
-async function waitReconciled(databaseUrl: string, total: number): Promise<number | null> {
+/** Inventories the console reconciled so far (its Prometheus counter; admin token). */
+async function inventoriesReconciled(url: string, token: string): Promise<number> {
+  const res = await fetch(`${url}/api/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`GET /api/metrics: ${res.status}`);
+  const m = /^berth_console_agent_inventories_reconciled_total\{outcome="ok"\} (\d+)/m.exec(await res.text());
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Until every agent's inventory went through the console's reconcile (an unchanged set writes
+ * nothing, so the books alone cannot tell).
+ */
+async function waitReconciled(url: string, token: string, agents: number): Promise<number | null> {
   const t0 = Date.now();
   let lastLog = t0;
   for (;;) {
-    const n = await reconciledSets(databaseUrl);
-    if (n >= total) return (Date.now() - t0) / 1000;
+    const n = await inventoriesReconciled(url, token);
+    if (n >= agents) return (Date.now() - t0) / 1000;
     if (Date.now() - t0 > RECONCILE_TIMEOUT_S * 1000) {
-      log(`only ${n} of ${total} sets reconciled after ${RECONCILE_TIMEOUT_S} s; measuring anyway`);
+      log(`only ${n} of ${agents} inventories reconciled after ${RECONCILE_TIMEOUT_S} s; measuring anyway`);
       return null;
     }
     if (Date.now() - lastLog >= 10_000) {
       lastLog = Date.now();
-      log(`${n} of ${total} sets reconciled`);
+      log(`${n} of ${agents} inventories reconciled`);
     }
     await sleep(1000);
   }
@@ -254,8 +266,8 @@ async function runOnce(label: string, agents: number): Promise<TRunResult> {
     }
     const connectS = (Date.now() - connectT0) / 1000;
     log(`${label}: ${agents} agents connected, inventories acknowledged, in ${round1(connectS)} s`);
-    const reconcileS = await waitReconciled(con.databaseUrl, total);
-    if (reconcileS !== null) log(`${label}: all ${total} sets reconciled ${round1(reconcileS)} s after the last connect`);
+    const reconcileS = await waitReconciled(con.url, token, agents);
+    if (reconcileS !== null) log(`${label}: all ${agents} inventories (${total} sets) reconciled ${round1(reconcileS)} s after the last connect`);
     await warmUp(actions, layout);
     log(`${label}: warmed up; settling ${SETTLE_SECONDS} s`);
     await sleep(SETTLE_SECONDS * 1000);

@@ -25,11 +25,16 @@ export async function recordDiskUsage(hostId: string, usage: TDiskUsage): Promis
           FROM (VALUES ${rows}) AS v("dockerId", "setId", bytes)
          WHERE c."dockerId" = v."dockerId" AND c."setId" = v."setId"`;
     }
-    for (const v of volumes) {
-      await tx.volume.updateMany({
-        where: { setId: v.setId, hostId, trashedAt: null },
-        data: { usedBytes: BigInt(Math.round(v.usedBytes)), ...(v.entries !== undefined ? { holdsData: v.entries > 0 } : {}) },
-      });
+    if (volumes.length > 0) {
+      // One statement for the host's volumes; a volume whose figures did not move is not rewritten.
+      const rows = Prisma.join(
+        volumes.map((v) => Prisma.sql`(${v.setId}::text, ${BigInt(Math.round(v.usedBytes))}::bigint, ${v.entries === undefined ? null : v.entries > 0}::boolean)`),
+      );
+      await tx.$executeRaw`
+        UPDATE "Volume" AS vol SET "usedBytes" = v.used, "holdsData" = COALESCE(v.holds, vol."holdsData"), "updatedAt" = now()
+          FROM (VALUES ${rows}) AS v("setId", used, holds)
+         WHERE vol."setId" = v."setId" AND vol."hostId" = ${hostId} AND vol."trashedAt" IS NULL
+           AND (vol."usedBytes" IS DISTINCT FROM v.used OR vol."holdsData" IS DISTINCT FROM COALESCE(v.holds, vol."holdsData"))`;
     }
     await tx.host.update({
       where: { id: hostId },

@@ -1,4 +1,5 @@
 import { db } from "../db";
+import { settings } from "../env";
 import type { TAgentHeartbeat } from "../protocol/events";
 import { recordEndpointProbes } from "./endpoints";
 
@@ -7,29 +8,65 @@ import { recordEndpointProbes } from "./endpoints";
  * or hangs (the agent is connected, so it is never Unreachable then). `statusSince` moves only when
  * the status does: the reconciler moves a NotReady host's sets after the reschedule timeout.
  */
-export async function recordHeartbeat(hostId: string, hb: TAgentHeartbeat): Promise<void> {
+async function writeHostRow(hostId: string, hb: TAgentHeartbeat): Promise<void> {
   const status = hb.engineReady === false ? "NotReady" : "Ready";
-  await db().host.updateMany({ where: { id: hostId, status: { not: status } }, data: { status, statusSince: new Date() } });
-  await db().host.update({
-    where: { id: hostId },
-    data: {
-      lastSeenAt: new Date(),
-      cpuCores: hb.capacity.cpuCores,
-      memoryBytes: BigInt(Math.floor(hb.capacity.memoryBytes)),
-      diskFreeBytes: BigInt(Math.floor(hb.capacity.diskFreeBytes)),
-      volumeFreeBytes: BigInt(Math.floor(hb.capacity.volumeFreeBytes)),
-      labels: hb.labels,
-      agentVersion: hb.agentVersion,
-      // A hung engine reports no version: the last known one stands.
-      ...(hb.dockerVersion ? { dockerVersion: hb.dockerVersion } : {}),
-      statusReason: hb.statusReason ?? null,
-      ...(hb.address ? { address: hb.address } : {}),
-      ...(hb.registryPull
-        ? { registryPullOk: hb.registryPull.ok, registryPullError: hb.registryPull.error ?? null, registryCheckedAt: new Date(hb.registryPull.checkedAt) }
-        : {}),
-    },
-  });
-  if (hb.endpoints) await recordEndpointProbes(hostId, hb.endpoints);
+  const data = { ...heartbeatColumns(hb), lastSeenAt: new Date() };
+  // Each write is one statement, so nobody reads the new status without its reason. Nearly always
+  // the status holds; when the row changed under us between the two, the first one is tried again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if ((await db().host.updateMany({ where: { id: hostId, status }, data })).count > 0) return;
+    const changed = await db().host.updateMany({ where: { id: hostId, status: { not: status } }, data: { ...data, status, statusSince: new Date() } });
+    if (changed.count > 0) return;
+  }
+}
+
+function heartbeatColumns(hb: TAgentHeartbeat) {
+  return {
+    cpuCores: hb.capacity.cpuCores,
+    memoryBytes: BigInt(Math.floor(hb.capacity.memoryBytes)),
+    diskFreeBytes: BigInt(Math.floor(hb.capacity.diskFreeBytes)),
+    volumeFreeBytes: BigInt(Math.floor(hb.capacity.volumeFreeBytes)),
+    labels: hb.labels,
+    agentVersion: hb.agentVersion,
+    // A hung engine reports no version: the last known one stands.
+    ...(hb.dockerVersion ? { dockerVersion: hb.dockerVersion } : {}),
+    statusReason: hb.statusReason ?? null,
+    ...(hb.address ? { address: hb.address } : {}),
+    ...(hb.registryPull
+      ? { registryPullOk: hb.registryPull.ok, registryPullError: hb.registryPull.error ?? null, registryCheckedAt: new Date(hb.registryPull.checkedAt) }
+      : {}),
+  };
+}
+
+/** Free disk moves by a few bytes every heartbeat: only a move past this much is news before the refresh. */
+const FREE_BYTES_STEP = 256 * 1024 * 1024;
+
+/** What a heartbeat says apart from the time, with free space in coarse steps. */
+function changeKey(hb: TAgentHeartbeat): string {
+  const { diskFreeBytes, volumeFreeBytes, ...capacity } = hb.capacity;
+  const step = (n: number) => Math.round(n / FREE_BYTES_STEP);
+  return JSON.stringify([{ ...hb, capacity, endpoints: undefined }, step(diskFreeBytes), step(volumeFreeBytes)]);
+}
+
+/**
+ * The heartbeats of one agent connection. A heartbeat that changes nothing but the time is
+ * written only once `refreshMs` passed since the last write: a connected agent is never marked
+ * silent (its socket proves it alive), so `lastSeenAt` only has to be fresh for the Hosts page and
+ * for the moment the console itself stops; a thousand agents every 5 s would otherwise be 200
+ * writes a second. Any change of status, labels, versions or capacity (free space in coarse steps) is written at once.
+ */
+export function heartbeatRecorder(hostId: string, refreshMs: number): (hb: TAgentHeartbeat) => Promise<void> {
+  let last: { key: string; at: number } | null = null;
+  return async (hb) => {
+    const key = changeKey(hb);
+    const now = Date.now();
+    if (!last || last.key !== key || now - last.at >= refreshMs) {
+      await writeHostRow(hostId, hb);
+      last = { key, at: now };
+    }
+    // Written only when a probe's answer changed (see there).
+    if (hb.endpoints) await recordEndpointProbes(hostId, hb.endpoints);
+  };
 }
 
 /**
@@ -52,4 +89,9 @@ export async function markSilentHostsUnreachable(graceSeconds: number, connected
     data: { status: "Unreachable", statusSince: new Date() },
   });
   return r.count;
+}
+
+/** How stale a connected host's `lastSeenAt` may get: a third of the grace period, 1 to 10 s. */
+export function heartbeatRefreshMs(): number {
+  return Math.min(10_000, Math.max(1000, (settings().BERTH_HOST_GRACE_SECONDS * 1000) / 3));
 }

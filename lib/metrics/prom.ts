@@ -14,6 +14,8 @@ export interface TConsoleProm {
   dropped: Counter<"reason">;
   /** Agent reports about sets their host does not hold, by kind: dropped, counted, not audited one by one. */
   foreignReports: Counter<"kind">;
+  /** Agent inventories reconciled, by outcome (ok, failed). */
+  inventories: Counter<"outcome">;
   rowsWritten: Counter;
   rowsPruned: Counter;
   flushSeconds: Histogram;
@@ -66,6 +68,12 @@ function create(): TConsoleProm {
       name: "berth_console_agent_foreign_reports_total",
       help: "Agent reports about sets their host does not hold (container events, recycle-bin entries, sets to adopt), dropped",
       labelNames: ["kind"],
+      registers,
+    }),
+    inventories: new Counter({
+      name: "berth_console_agent_inventories_reconciled_total",
+      help: "Agent inventories (sent on every connect) reconciled against the books, by outcome",
+      labelNames: ["outcome"],
       registers,
     }),
     rowsWritten: new Counter({ name: "berth_console_metrics_rollup_rows_written_total", help: "Per-minute rollup rows upserted into Postgres", registers }),

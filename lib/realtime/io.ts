@@ -6,11 +6,12 @@ import { db } from "../db";
 import { settings } from "../env";
 import { TokenBucket } from "../streams/fair-use";
 import { attachMetrics } from "../metrics/realtime";
+import { consoleProm } from "../metrics/prom";
 import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
 import { ZContainerEvent, ZDiskUsage, ZInventory, ZTrashEntry, ZVolumeProgress } from "../protocol/agent";
 import { recordDiskUsage } from "../hosts/disk";
-import { recordHeartbeat, recordSeen } from "../hosts/heartbeat";
+import { heartbeatRecorder, heartbeatRefreshMs, recordSeen } from "../hosts/heartbeat";
 import { handlersOf, type TAck } from "../protocol/ack";
 import { recordTrashed } from "../volumes/recycle";
 import { recordTransferProgress } from "../volumes/transfer-relay";
@@ -140,11 +141,16 @@ export function attachRealtime(httpServer: HttpServer): TRealtime {
       // Answered at once: the agent only needs to know it arrived; reconciling takes its time.
       Promise.all(inventory.trash.map((t) => recordTrashed(hostId, t)))
         .then(() => reconcileHost(hostId, inventory.sets))
-        .catch((err: unknown) => console.error(`[reconcile] host ${name} failed`, err));
+        .then(() => consoleProm().inventories.inc({ outcome: "ok" }))
+        .catch((err: unknown) => {
+          consoleProm().inventories.inc({ outcome: "failed" });
+          console.error(`[reconcile] host ${name} failed`, err);
+        });
       return null;
     });
+    const heartbeat = heartbeatRecorder(hostId, heartbeatRefreshMs());
     on.command("heartbeat", ZAgentHeartbeat, async (hb) => {
-      await recordHeartbeat(hostId, hb);
+      await heartbeat(hb);
       return { hostId };
     });
     on.notification("volume:trashed", ZTrashEntry, (entry) => void recordTrashed(hostId, entry).catch(failed("trashed volume")));

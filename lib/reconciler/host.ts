@@ -83,28 +83,42 @@ async function reclaimUnplaced(hostId: string, setIds: string[]): Promise<string
 
 const pendingStatus = new Map<string, NodeJS.Timeout>();
 
-/**
- * A Docker event from an agent. Events come in bursts (stop → die → stop), so the set's status is
- * re-read once per set after a short pause rather than once per event.
- */
-export async function onContainerEvent(hostId: string, e: TContainerEvent): Promise<void> {
-  const set = await db().set.findUnique({ where: { id: e.setId }, select: { hostId: true, deletedAt: true } });
-  if (!set || set.deletedAt) return;
+/** Whether the books place the set on this host; counts the reports of an agent about others' sets. */
+async function reportsOnOwnSet(hostId: string, setId: string): Promise<boolean> {
+  const set = await db().set.findUnique({ where: { id: setId }, select: { hostId: true, deletedAt: true } });
+  if (!set || set.deletedAt) return false;
   if (set.hostId !== hostId) {
     // An agent may only report on its own host's sets. Counted, not audited per event: a rogue
     // agent must not be able to fill the audit log.
     consoleProm().foreignReports.inc({ kind: "container_event" });
-    return;
+    return false;
   }
-  if (e.action === "die" && e.role === "app") await watchCanaryExit(e);
-  if (e.action === "oom" && e.role === "app") await recordOomKill(e);
-  clearTimeout(pendingStatus.get(e.setId));
+  return true;
+}
+
+/**
+ * A Docker event from an agent. Events come in bursts (stop → die → stop), so the set's status is
+ * re-read once per set after a short pause rather than once per event, and whether the set is this
+ * host's is checked then too (once per burst); a die or OOM of an app container is acted on at once.
+ * Pauses are per host and set, so another host's reports cannot postpone this one's.
+ */
+export async function onContainerEvent(hostId: string, e: TContainerEvent): Promise<void> {
+  const urgent = e.role === "app" && (e.action === "die" || e.action === "oom");
+  if (urgent) {
+    if (!(await reportsOnOwnSet(hostId, e.setId))) return;
+    if (e.action === "die") await watchCanaryExit(e);
+    else await recordOomKill(e);
+  }
+  const key = `${hostId}/${e.setId}`;
+  clearTimeout(pendingStatus.get(key));
   pendingStatus.set(
-    e.setId,
+    key,
     setTimeout(() => {
-      pendingStatus.delete(e.setId);
-      callAgent(hostId, "set:status", { setId: e.setId })
-        .then((status) => recordSetStatus(e.setId, status))
+      pendingStatus.delete(key);
+      reportsOnOwnSet(hostId, e.setId)
+        .then(async (own) => {
+          if (own) await recordSetStatus(e.setId, await callAgent(hostId, "set:status", { setId: e.setId }));
+        })
         .catch((err: unknown) => console.error(`[reconcile] status of set ${e.setId} not read`, err));
     }, 150),
   );

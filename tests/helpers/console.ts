@@ -229,7 +229,10 @@ async function startOnce(opts: TStartOptions): Promise<TConsole> {
     ...opts.env,
   };
 
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  // A CPU profile of the console (written when it exits), for finding what a bench spends time on.
+  const profileDir = process.env.BERTH_TEST_CPU_PROF_DIR;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], {
     cwd: REPO_ROOT,
     env,
     detached: true, // own process group, so stop() can take Postgres down with it
