@@ -20,7 +20,7 @@ export const config = {
   // Pages only: API answers are JSON (they get the base headers from server.ts), assets are static.
   matcher: [
     {
-      source: "/((?!api/|_next/static|_next/image|icon.svg|favicon.ico).*)",
+      source: "/((?!api/|_next/static|_next/image|icon.svg|favicon.ico|manifest.webmanifest|icons/).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

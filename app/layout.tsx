@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { ASSET_RECOVERY_SCRIPT } from "./asset-recovery";
@@ -7,6 +7,16 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { template: "%s · Berth", default: "Berth" },
   description: "Container sets for business teams",
+  // Served from public/ without a session, like the favicon (app/icon.svg, linked by Next itself).
+  manifest: "/manifest.webmanifest",
+};
+
+// The browser's own chrome takes the colour of the console's top bar in either theme.
+export const viewport: Viewport = {
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#18181b" },
+  ],
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

@@ -1,13 +1,14 @@
 export interface TNavItem {
   href: string;
   label: string;
+  /** Hidden from everyone else: the page only tells them it is for platform admins. */
   adminOnly?: boolean;
 }
 
 export const NAV_ITEMS: TNavItem[] = [
   { href: "/", label: "Dashboard" },
   { href: "/apps", label: "Apps" },
-  { href: "/hosts", label: "Hosts" },
+  { href: "/hosts", label: "Hosts", adminOnly: true },
   { href: "/images", label: "Images" },
   { href: "/quota", label: "Quota" },
   { href: "/audit", label: "Audit" },

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { TEAM_COOKIE } from "@/lib/ui/team-cookie";
+import { teamCookie } from "@/lib/ui/team-cookie";
 import { controlClass } from "../ui/field";
 
 export function TeamSwitcher({ teams, selected }: { teams: { slug: string; name: string }[]; selected: string | null }) {
@@ -18,8 +18,7 @@ export function TeamSwitcher({ teams, selected }: { teams: { slug: string; name:
         id="team-switcher"
         value={selected ?? ""}
         onChange={(e) => {
-          // A year-long, same-site cookie: it only picks what to show, it grants nothing.
-          document.cookie = `${TEAM_COOKIE}=${encodeURIComponent(e.target.value)}; path=/; max-age=31536000; samesite=lax`;
+          document.cookie = teamCookie(e.target.value);
           router.refresh();
         }}
         className={controlClass("h-8 w-full text-sm")}

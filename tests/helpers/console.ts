@@ -229,10 +229,10 @@ async function startOnce(opts: TStartOptions): Promise<TConsole> {
     ...opts.env,
   };
 
-  // A CPU profile of the console (written when it exits), for finding what a bench spends time on.
-  const profileDir = process.env.BERTH_TEST_CPU_PROF_DIR;
-  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], {
+  // Node flags for the console alone, for finding what a bench spends time or memory on (e.g.
+  // `--cpu-prof --cpu-prof-dir=/tmp/prof`, `--heapsnapshot-signal=SIGUSR2`); NODE_OPTIONS refuses some.
+  const nodeFlags = (process.env.BERTH_TEST_CONSOLE_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "server.ts"], {
     cwd: REPO_ROOT,
     env,
     detached: true, // own process group, so stop() can take Postgres down with it

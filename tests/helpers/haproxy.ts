@@ -38,9 +38,13 @@ export function haproxyConfig(bind: string, replicas: Array<{ name: string; addr
   ].join("\n");
 }
 
-/** Debian's haproxy in the foreground in front of `replicas`, on a free loopback port. */
-export async function startHaproxy(replicas: Array<{ name: string; address: string }>): Promise<TProxy> {
-  const port = await freePort();
+/**
+ * Debian's haproxy in the foreground in front of `replicas`, on a free loopback port, or on
+ * `opts.port` when the replicas must know the proxy's address before it runs (their one
+ * BERTH_URL, the origin browsers use, as the README asks).
+ */
+export async function startHaproxy(replicas: Array<{ name: string; address: string }>, opts: { port?: number } = {}): Promise<TProxy> {
+  const port = opts.port ?? (await freePort());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-haproxy-"));
   const cfg = path.join(dir, "haproxy.cfg");
   fs.writeFileSync(cfg, haproxyConfig(`127.0.0.1:${port}`, replicas));

@@ -3,9 +3,8 @@ import Link from "next/link";
 import { AppDetail } from "@/components/apps/app-detail";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { getApp } from "@/lib/apps/view";
+import { selectedTeamApp } from "@/lib/ui/app-page";
 import { consoleContext } from "@/lib/ui/context";
-import { orNotFound } from "@/lib/ui/or-not-found";
 import { canDeploy, VIEWER_REASON } from "@/lib/ui/roles";
 
 type TProps = { params: Promise<{ name: string }> };
@@ -16,15 +15,14 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
 
 export default async function AppPage({ params }: TProps) {
   const name = decodeURIComponent((await params).name);
-  const { principal, team } = await consoleContext();
-  if (!team) {
+  const [{ principal, team }, app] = await Promise.all([consoleContext(), selectedTeamApp(name)]);
+  if (!team || !app) {
     return (
       <Card>
         <EmptyState title="No team selected">Apps belong to a team; pick one in the team switcher.</EmptyState>
       </Card>
     );
   }
-  const app = await orNotFound(getApp(principal, team.slug, name));
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">

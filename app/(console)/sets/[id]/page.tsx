@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
 import { RecoverSet } from "@/components/sets/recover-set";
+import { SetBreadcrumb } from "@/components/sets/set-breadcrumb";
 import { SetActions } from "@/components/sets/set-actions";
 import { SetLive } from "@/components/sets/set-live";
 import { ContainerStateBadge, StateBadge } from "@/components/ui/badge";
@@ -35,7 +36,7 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
 
 /** A set: is it healthy (state, reason), where it runs, its containers and limits, then its tabs. */
 export default async function SetPage({ params, searchParams }: TProps) {
-  const { principal, teams } = await consoleContext();
+  const { principal, teams, team: selected } = await consoleContext();
   const { id } = await params;
   // Another team's set is "not found", exactly like a missing one (and like the API's 404).
   const set = await orNotFound(getSet(principal, id));
@@ -45,15 +46,14 @@ export default async function SetPage({ params, searchParams }: TProps) {
   const askedContainer = typeof query.container === "string" ? query.container : undefined;
   const container = askedContainer && names.includes(askedContainer) ? askedContainer : (names[0] ?? "");
   const current = set.containers.find((c) => c.name === container);
-  const role = teams.find((t) => t.slug === set.team)?.role ?? null;
+  const team = teams.find((t) => t.slug === set.team);
+  const role = team?.role ?? null;
   const canShell = principal.isAdmin || roleAtLeast(role, "MEMBER");
 
   return (
     <div className="space-y-6">
       <header className="space-y-3">
-        <div className="text-sm text-zinc-600 dark:text-zinc-400">
-          <span>{set.team}</span> <span aria-hidden>/</span> <span>{set.app}</span> <span aria-hidden>/</span> set
-        </div>
+        <SetBreadcrumb team={{ slug: set.team, name: team?.name ?? set.team }} app={set.app} set={set.name} selectedTeam={selected?.slug ?? null} />
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="font-mono text-lg font-semibold tracking-tight">{set.id}</h1>
           <StateBadge state={set.state} />
