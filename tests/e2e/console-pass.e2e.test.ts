@@ -154,6 +154,8 @@ describe("console pass in a browser", () => {
     );
     try {
       await openPage(page, `${c.url}/audit`, c.mode);
+      // A pointer over the link makes Next prefetch it now, not whenever the browser is idle (late under load).
+      await nav(page).getByRole("link", { name: "Hosts" }).hover();
       // Next fetches a dynamic page's loading state ahead of the click (links in view): that is what it shows at once.
       await expect.poll(() => prefetched, { ...UI, message: `no prefetch of /hosts: ${seen.join("; ")}` }).toBeGreaterThan(0);
       // The answer is written into the router's cache after it arrives: give that a moment.

@@ -7,7 +7,8 @@ import type { TAppView, TSetView } from "@/lib/protocol/apps";
 import { ensureTestImage, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, Api, expectStatus, uniqueIp } from "../helpers/api";
 import { browserLogin, cspViolations, launchBrowser } from "../helpers/browser";
-import { freePort, startConsole, type TConsole } from "../helpers/console";
+import { freePort, type TConsole } from "../helpers/console";
+import { replicaHealth, startReplicaPair } from "../helpers/replicas";
 import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
 import { startHaproxy, type TProxy } from "../helpers/haproxy";
 import { startRedis, type TRedis } from "../helpers/redis";
@@ -44,10 +45,7 @@ let documentLoads = 0;
 /** `set:state` frames the page's Socket.IO WebSocket received, as sent. */
 const setStateFrames: string[] = [];
 
-async function health(c: TConsole) {
-  const res = await fetch(new URL("/api/health", c.url), { signal: AbortSignal.timeout(5000) });
-  return ZHealth.parse(await res.json());
-}
+const health = replicaHealth;
 
 /** The set's header: its id, state badge and live status. */
 const header = (p: Page) => p.locator("h1").locator("xpath=..");
@@ -58,19 +56,7 @@ beforeAll(async () => {
   // only one the consoles accept for a session's socket. So the proxy's port is chosen first.
   const proxyPort = await freePort();
   const publicUrl = `http://127.0.0.1:${proxyPort}`;
-  a = await startConsole({ env: { BERTH_REPLICA_ID: "replica-a", BERTH_REDIS_URL: redis.url, BERTH_URL: publicUrl } });
-  // One registry, one token key, one database: B shares A's data directory and registry.
-  b = await startConsole({
-    env: {
-      BERTH_REPLICA_ID: "replica-b",
-      BERTH_REDIS_URL: redis.url,
-      BERTH_URL: publicUrl,
-      DATABASE_URL: a.databaseUrl,
-      BERTH_DATA_DIR: a.dataDir,
-      BERTH_REGISTRY_URL: `http://${a.registry}`,
-      BERTH_REGISTRY_HOST: a.registry,
-    },
-  });
+  ({ a, b } = await startReplicaPair(redis.url, { BERTH_URL: publicUrl }));
   // Before the push: the registry sends `docker login` to its token realm, BERTH_URL, the proxy.
   proxy = await startHaproxy(
     [

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DockerEngine } from "@/agent/docker/engine";
 import { LABEL } from "@/lib/protocol/agent";
-import { ZHealth } from "@/lib/protocol/api";
 import type { TAppView, TSetView } from "@/lib/protocol/apps";
 import { ensureTestImage, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, Api, expectStatus } from "../helpers/api";
-import { startConsole, type TConsole } from "../helpers/console";
+import type { TConsole } from "../helpers/console";
+import { leaderAndFollower, replicaHealth, startReplicaPair } from "../helpers/replicas";
 import { sql, withPg } from "../helpers/db";
 import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
 import { startRedis, type TRedis } from "../helpers/redis";
@@ -35,30 +35,13 @@ let member: TTestUser;
 let leader: TConsole;
 let survivor: TConsole;
 
-async function health(c: TConsole) {
-  const res = await fetch(new URL("/api/health", c.url), { signal: AbortSignal.timeout(5000) });
-  return ZHealth.parse(await res.json());
-}
+const health = replicaHealth;
 
 beforeAll(async () => {
   redis = await startRedis();
-  a = await startConsole({ env: { BERTH_REPLICA_ID: "replica-a", BERTH_REDIS_URL: redis.url } });
-  b = await startConsole({
-    env: {
-      BERTH_REPLICA_ID: "replica-b",
-      BERTH_REDIS_URL: redis.url,
-      DATABASE_URL: a.databaseUrl,
-      BERTH_DATA_DIR: a.dataDir,
-      BERTH_REGISTRY_URL: `http://${a.registry}`,
-      BERTH_REGISTRY_HOST: a.registry,
-    },
-  });
+  ({ a, b } = await startReplicaPair(redis.url));
   await publishTestImages(a);
-  const leaders = await waitFor("exactly one leader", async () => {
-    const [ha, hb] = await Promise.all([health(a), health(b)]);
-    return Number(ha.leader) + Number(hb.leader) === 1 ? { ha, hb } : null;
-  }, 20_000, 250);
-  [leader, survivor] = leaders.ha.leader ? [a, b] : [b, a];
+  [leader, survivor] = await leaderAndFollower(a, b);
   // Everything the test does goes through the survivor, which must still answer after the kill.
   admin = new Api(survivor.url, (await adminApi(a)).auth);
   engine = await ensureTestImage();

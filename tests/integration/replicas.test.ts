@@ -7,7 +7,8 @@ import type { TAck } from "@/lib/protocol/events";
 import { ZMetricsHistory, type TSetMetrics } from "@/lib/protocol/metrics";
 import { ensureTestImage, startReadyAgent, TEST_IMAGE, waitFor, type TestAgent } from "../helpers/agent";
 import { adminApi, Api, expectError, expectStatus, uniqueEmail, uniqueIp } from "../helpers/api";
-import { startConsole, type TConsole } from "../helpers/console";
+import type { TConsole } from "../helpers/console";
+import { leaderAndFollower, replicaHealth, startReplicaPair } from "../helpers/replicas";
 import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
 import { sql } from "../helpers/db";
 import { startHaproxy } from "../helpers/haproxy";
@@ -44,32 +45,15 @@ async function memberSocket(url: string, transports = ["websocket"]): Promise<So
   return socket;
 }
 
-async function health(c: TConsole) {
-  const res = await fetch(new URL("/api/health", c.url), { signal: AbortSignal.timeout(5000) });
-  return ZHealth.parse(await res.json());
-}
+const health = replicaHealth;
 
 beforeAll(async () => {
   redis = await startRedis();
-  a = await startConsole({ env: { BERTH_REPLICA_ID: "replica-a", BERTH_REDIS_URL: redis.url } });
-  // One registry, one token key, one database: B shares A's data directory and registry.
-  b = await startConsole({
-    env: {
-      BERTH_REPLICA_ID: "replica-b",
-      BERTH_REDIS_URL: redis.url,
-      DATABASE_URL: a.databaseUrl,
-      BERTH_DATA_DIR: a.dataDir,
-      BERTH_REGISTRY_URL: `http://${a.registry}`,
-      BERTH_REGISTRY_HOST: a.registry,
-    },
-  });
+  ({ a, b } = await startReplicaPair(redis.url));
   await publishTestImages(a);
-  const leaders = await waitFor("exactly one leader", async () => {
-    const [ha, hb] = await Promise.all([health(a), health(b)]);
-    return Number(ha.leader) + Number(hb.leader) === 1 ? { ha, hb } : null;
-  }, 20_000, 250);
+  const [leader] = await leaderAndFollower(a, b);
   // The agent goes to the follower; users talk to the leader.
-  const [near, farC] = leaders.ha.leader ? [b, a] : [a, b];
+  const [near, farC] = leader === a ? [b, a] : [a, b];
   farConsole = farC;
   const adminNear = await adminApi(a);
   engine = await ensureTestImage();
