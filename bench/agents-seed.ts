@@ -127,5 +127,3 @@ export async function seedFleet(databaseUrl: string, layout: TFleetLayout): Prom
     await c.query(`ANALYZE "Host", "TeamSubnet", "App", "Set", "Container", "Volume"`);
   });
 }
-
-/** How many seeded sets the console has written a status for since the seed. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ZHealth } from "@/lib/protocol/api";
 import { waitFor } from "../helpers/agent";
 import { startConsole, type TConsole } from "../helpers/console";
+import { replicaHealth } from "../helpers/replicas";
 
 /**
  * Two console replicas on one database: exactly one leads (runs the reconciler, sweeps, purges),
@@ -11,10 +11,7 @@ import { startConsole, type TConsole } from "../helpers/console";
 let a: TConsole;
 let b: TConsole;
 
-async function health(c: TConsole) {
-  const res = await fetch(new URL("/api/health", c.url), { signal: AbortSignal.timeout(5000) });
-  return ZHealth.parse(await res.json());
-}
+const health = replicaHealth;
 
 beforeAll(async () => {
   a = await startConsole({ env: { BERTH_REPLICA_ID: "replica-a" } });
