@@ -12,6 +12,7 @@ import {
   type ApiToken,
   type App,
   type AuditEvent,
+  type AutoscalePolicy,
   type Container,
   type EnrollmentToken,
   type Host,
@@ -391,6 +392,24 @@ const metricRollup = {
   pidsMax: 17,
 } satisfies MetricRollup;
 
+const autoscalePolicy = {
+  appId: app.id,
+  minReplicas: 1,
+  maxReplicas: 12,
+  cpuTargetPercent: 60,
+  memoryTargetPercent: 75,
+  scaleOutStabilizationSeconds: 30,
+  scaleInStabilizationSeconds: 300,
+  lastScaleAt: at(49),
+  lastDecision: "CPU 86 % > target 60 % over 60 s: 3 → 5",
+  blockedReason: "quota: needs 4 more cores",
+  blockedSince: at(50),
+  blockedNeed: { replicas: 2, cpuMillis: 4000, memoryMiB: 512, diskGiB: 2 },
+  createdById: user.id,
+  createdAt: at(51),
+  updatedAt: at(52),
+} satisfies AutoscalePolicy;
+
 const loginThrottleEntry = {
   key: "account:trip@berth.test|ip:203.0.113.7",
   state: { failures: 4, lastFailureAt: 1_764_000_000_123, notBefore: 1_764_000_002_123 },
@@ -441,6 +460,10 @@ function roundTrips(db: PrismaClient): Record<TModel, () => Promise<TRoundTrip>>
     App: async () => {
       await db.app.create({ data: app });
       return { written: app, read: await db.app.findUniqueOrThrow({ where: { id: app.id } }) };
+    },
+    AutoscalePolicy: async () => {
+      await db.autoscalePolicy.create({ data: autoscalePolicy });
+      return { written: autoscalePolicy, read: await db.autoscalePolicy.findUniqueOrThrow({ where: { appId: app.id } }) };
     },
     TeamSubnet: async () => {
       await db.teamSubnet.create({ data: teamSubnet });
@@ -505,6 +528,12 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
     Host: () => db.host.create({ data: { name: "min", credentialHash: "min" } }),
     EnrollmentToken: () => db.enrollmentToken.create({ data: { tokenHash: "min", expiresAt: at(40) } }),
     App: () => db.app.create({ data: { teamId: team.id, name: "min", replicas: 1, cpuMillis: 1, memoryMiB: 1, diskGiB: 1, containers: [] } }),
+    AutoscalePolicy: async () => {
+      const a = await db.app.create({ data: { teamId: team.id, name: "min-autoscale", replicas: 1, cpuMillis: 1, memoryMiB: 1, diskGiB: 1, containers: [] } });
+      return db.autoscalePolicy.create({
+        data: { appId: a.id, minReplicas: 1, maxReplicas: 2, cpuTargetPercent: 50, scaleOutStabilizationSeconds: 0, scaleInStabilizationSeconds: 0 },
+      });
+    },
     TeamSubnet: async () => {
       const t = await db.team.create({ data: { slug: "min-subnet", name: "Min subnet" } });
       return db.teamSubnet.create({ data: { teamId: t.id, hostId: host.id, cidr: "10.224.9.0/24", gateway: "10.224.9.1" } });
@@ -533,6 +562,7 @@ const EXPECTED_DEFAULTS: Partial<Record<TModel, Record<string, unknown>>> = {
   Host: { zone: "default", labels: {}, status: "Unreachable", cordoned: false, cpuCores: 0, memoryBytes: 0n, diskFreeBytes: 0n, volumeFreeBytes: 0n, address: null, statusSince: null },
   EnrollmentToken: { zone: "default", usedAt: null, hostId: null },
   App: { volumePath: "/data", specVersion: 1, deletedAt: null, ports: [] },
+  AutoscalePolicy: { memoryTargetPercent: null, lastScaleAt: null, lastDecision: null, blockedReason: null, blockedSince: null, blockedNeed: null, createdById: null },
   Set: { state: "Pending", specVersion: 1, desiredRunning: true, hostId: null, ip: null, subnetId: null, hostPorts: [] },
   Container: { env: {}, command: null, imageDigest: null, state: "Pending", exitCode: null, oomKills: 0, lastOomAt: null, lastOomCause: null },
   TeamSubnet: { emptySince: null },
