@@ -1,8 +1,8 @@
-import fs from "node:fs";
 import http from "node:http";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminApi, expectError, uniqueIp } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
+import { consoleRssBytes } from "../helpers/proc";
 
 const c = consoleInfo();
 const MIB = 1024 * 1024;
@@ -59,28 +59,6 @@ function sendLarge(path: string, total: number, opts: { chunked: boolean; conten
   });
 }
 
-/** Resident memory of the console's biggest process (the server; the group also holds wrappers). */
-function consoleRssBytes(): number {
-  let biggest = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    let status: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ESRCH") continue;
-      throw err;
-    }
-    const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-    if (pgrp !== c.pid) continue;
-    const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-    biggest = Math.max(biggest, kb * 1024);
-  }
-  return biggest;
-}
-
 const PATHS = ["/api/v1/auth/token", "/api/v1/teams", "/api/auth/callback/credentials"];
 const contentTypeFor = (path: string) => (path.startsWith("/api/auth") ? "application/x-www-form-urlencoded" : "application/json");
 
@@ -92,10 +70,10 @@ describe("request body cap (BERTH_MAX_BODY_BYTES, 1 MiB by default)", () => {
   });
 
   it("a declared 300 MB body to the login endpoint answers 413 before it is read, and memory does not follow it", async () => {
-    const before = consoleRssBytes();
+    const before = consoleRssBytes(c.pid);
     expect(before).toBeGreaterThan(0);
     const res = await sendLarge("/api/v1/auth/token", HUGE, { chunked: false });
-    const after = consoleRssBytes();
+    const after = consoleRssBytes(c.pid);
     expect(res.status, res.body).toBe(413);
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", details: { maxBytes: MIB } } });
     // The answer came long before the client could push 300 MB.
@@ -106,14 +84,14 @@ describe("request body cap (BERTH_MAX_BODY_BYTES, 1 MiB by default)", () => {
 
   it("a chunked 300 MB body (no Content-Length) is cut off at the cap while streaming, on API and login routes", async () => {
     const admin = await adminApi(c);
-    const before = consoleRssBytes();
+    const before = consoleRssBytes(c.pid);
     for (const path of PATHS) {
       const res = await sendLarge(path, HUGE, { chunked: true, contentType: contentTypeFor(path), token: admin.auth.token });
       expect(res.status, `${path}: ${res.body}`).toBe(413);
       expect(res.sentBeforeAnswer, path).toBeLessThan(HUGE / 2);
       console.log(`[body-limit] chunked 300 MB to ${path}: 413 in ${res.ms} ms after ${(res.sentBeforeAnswer / MIB).toFixed(1)} MiB sent`);
     }
-    const after = consoleRssBytes();
+    const after = consoleRssBytes(c.pid);
     console.log(`[body-limit] console RSS ${(before / MIB).toFixed(0)} → ${(after / MIB).toFixed(0)} MiB`);
     expect(after - before).toBeLessThan(64 * MIB);
   });
