@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AppDetail } from "@/components/apps/app-detail";
+import { AppLogs } from "@/components/logs/app-logs";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { selectedTeamApp } from "@/lib/ui/app-page";
@@ -36,6 +37,9 @@ export default async function AppPage({ params }: TProps) {
         <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">in {team.name}</span>
       </nav>
       <AppDetail initial={app} disabledReason={canDeploy(principal.isAdmin, team.role) ? undefined : VIEWER_REASON} />
+      <div className="mt-4">
+        <AppLogs team={team.slug} app={app.name} />
+      </div>
     </>
   );
 }
