@@ -131,6 +131,9 @@ async function openLogs(
     {
       start: (c) => {
         controller = c;
+        // Next sends the response headers with the first chunk: an empty one sends them now, so
+        // a quiet container's follow is "connected" at once instead of pending until its first line.
+        c.enqueue(new Uint8Array(0));
       },
       pull: () => release(),
       cancel: () => finish("cancel"),

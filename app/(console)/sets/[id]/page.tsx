@@ -4,6 +4,7 @@ import { SetCharts } from "@/components/metrics/SetCharts";
 import { RecoverSet } from "@/components/sets/recover-set";
 import { SetBreadcrumb } from "@/components/sets/set-breadcrumb";
 import { SetActions } from "@/components/sets/set-actions";
+import { SetStateBadge } from "@/components/sets/set-state-badge";
 import { SetLive } from "@/components/sets/set-live";
 import { ContainerStateBadge, StateBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -56,10 +57,16 @@ export default async function SetPage({ params, searchParams }: TProps) {
         <SetBreadcrumb team={{ slug: set.team, name: team?.name ?? set.team }} app={set.app} set={set.name} selectedTeam={selected?.slug ?? null} />
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="font-mono text-lg font-semibold tracking-tight">{set.id}</h1>
-          <StateBadge state={set.state} />
+          <SetStateBadge setId={set.id} state={set.state} />
           <SetLive setId={set.id} />
           <div className="ml-auto">
-            <SetActions setId={set.id} state={set.state} placed={set.host !== null} canChange={canShell} />
+            <SetActions
+              setId={set.id}
+              state={set.state}
+              placed={set.host !== null}
+              canChange={canShell}
+              containers={set.containers.map((c) => ({ name: c.name, state: c.state }))}
+            />
           </div>
         </div>
         {set.reason && set.state !== "Running" && (
