@@ -210,7 +210,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
           ))}
         </nav>
 
-        {tab === "metrics" && <SetCharts setId={set.id} containers={names} />}
+        {tab === "metrics" && <SetCharts setId={set.id} containers={names} cpuLimits={Object.fromEntries(set.containers.map((c) => [c.name, c.limits.cpu]))} />}
 
         {tab === "logs" && <LogViewer key={container} setId={set.id} containers={names} initialContainer={container} />}
 
