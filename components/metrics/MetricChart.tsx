@@ -21,7 +21,7 @@ export interface TLimit {
 }
 
 // The tooltip follows the theme (recharts paints a white box by default); see globals.css.
-const TOOLTIP_STYLE = {
+export const TOOLTIP_STYLE = {
   fontSize: 12,
   borderRadius: 6,
   backgroundColor: "var(--chart-tooltip-bg)",

@@ -204,4 +204,14 @@ describe("charts that read at a glance", () => {
     await p.emulateMedia({ colorScheme: "light" });
     await shoot(p, "charts");
   });
+
+  it("the app page charts every set: a line per set with its current value", async () => {
+    const p = await page();
+    await openPage(p, `${c.url}/apps/${APP}`, c.mode);
+    const cpu = p.locator('figure[data-metric="app-CPU"]');
+    await cpu.getByTestId("chart-readout").getByText(set.name, { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await cpu.locator(".recharts-area").count()).toBe(1);
+    await cpu.scrollIntoViewIfNeeded();
+    await shoot(p, "app-charts");
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { appRows } from "@/components/metrics/app-series";
 import { chartWindow, latestValues, yTop, type TRow } from "@/components/metrics/series";
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -27,5 +28,30 @@ describe("chart scales", () => {
       { t: 2, "cpu:web": 4 },
     ];
     expect(latestValues(rows, ["cpu:web", "cpu:db", "cpu:none"])).toEqual({ "cpu:web": 4, "cpu:db": 1, "cpu:none": null });
+  });
+});
+
+describe("app charts", () => {
+  const point = (at: number, cpu: number, memMiB: number) => ({
+    at, cpuPercent: cpu, cpuMaxPercent: cpu, memoryBytes: memMiB * 1024 * 1024, memoryMaxBytes: 0, memoryLimitBytes: 0,
+    netRxBytesPerSec: 0, netTxBytesPerSec: 0, blkReadBytesPerSec: 0, blkWriteBytesPerSec: 0, pids: 1,
+  });
+  const history = (setId: string, containers: Array<Array<ReturnType<typeof point>>>) => ({
+    setId, range: "1h" as const, stepSeconds: 60, source: "rollup" as const,
+    containers: containers.map((points, i) => ({ name: `c${i}`, points })),
+  });
+
+  it("sums a set's containers per bucket, one line per set, with the median and the maximum across sets", () => {
+    const rows = appRows(
+      [
+        { set: "shop-1", history: history("a", [[point(T, 10, 100), point(T + 5_000, 20, 100)], [point(T + 1_000, 5, 50)]]) },
+        { set: "shop-2", history: history("b", [[point(T + 2_000, 40, 300)]]) },
+        { set: "shop-3", history: history("c", [[point(T + 3_000, 1, 10), point(T + 60_000, 2, 10)]]) },
+      ],
+      10_000,
+    );
+    expect(rows.cpu[0]).toEqual({ t: T, "shop-1": 20, "shop-2": 40, "shop-3": 1, p50: 20, max: 40 });
+    expect(rows.memory[0]).toMatchObject({ "shop-1": 150, "shop-2": 300, p50: 150, max: 300 });
+    expect(rows.cpu[1]).toEqual({ t: T + 60_000, "shop-3": 2, p50: 2, max: 2 });
   });
 });
