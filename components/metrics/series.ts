@@ -140,11 +140,13 @@ export function formatValue(v: number): string {
  * The x extent of a chart: from its first sample (a young set's line starts at the left edge,
  * not squeezed into the right end of an empty window) up to `windowMs` back from `to`.
  */
+const MIN_WINDOW_MS = 15_000;
+
 export function chartWindow(firstSample: number, to: number, windowMs: number): [number, number] | undefined {
   if (!(to > 0)) return undefined;
   const from = Math.max(to - windowMs, firstSample || to - windowMs);
-  // One sample is a point, not a range: give it a minute so the axis can place it.
-  return to - from < 60_000 ? [to - 60_000, to] : [from, to];
+  // One sample is a point, not a range: give it a few seconds so the axis can place it.
+  return to - from < MIN_WINDOW_MS ? [to - MIN_WINDOW_MS, to] : [from, to];
 }
 
 /** The newest value of each series in the rows (null when it has none): the charts' readout. */

@@ -139,7 +139,7 @@ describe("logs that tell the truth", () => {
   it("All containers merges the set's logs with a container column; the app page merges every set's", async () => {
     const p = await page();
     await openPage(p, `${c.url}/sets/${set.id}?tab=logs`, c.mode);
-    await p.getByLabel("Container").selectOption("*");
+    await p.locator('section[aria-label="Container logs"] select').selectOption("*");
     await logPane(p).getByText("talker", { exact: true }).first().waitFor({ timeout: 30_000 });
     await expect.poll(async () => p.getByRole("log", { name: "Logs of all containers" }).count()).toBe(1);
 
@@ -187,8 +187,11 @@ describe("charts that read at a glance", () => {
     await readout.getByText("talker limit").waitFor();
     expect(await readout.textContent()).toContain("25 %");
     // The quiet container idles: the axis still reads up to 10 %, not a full-height 0.002 %.
-    const ticks = await cpu.locator(".recharts-yAxis .recharts-cartesian-axis-tick-value").allTextContents();
-    expect(Math.max(...ticks.map((t) => Number(t.replace(/,/g, ""))))).toBeGreaterThanOrEqual(10);
+    const topTick = async () => {
+      const ticks = await cpu.locator(".recharts-yAxis .recharts-cartesian-axis-tick-value").allTextContents();
+      return Math.max(...ticks.map((t) => Number(t.replace(/,/g, ""))));
+    };
+    await expect.poll(topTick, { timeout: 10_000 }).toBeGreaterThanOrEqual(10);
     await cpu.getByLabel("Scale to limit").check();
     await expect.poll(async () => cpu.locator(".recharts-reference-line").count()).toBeGreaterThan(0);
 

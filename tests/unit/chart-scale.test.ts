@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appRows } from "@/components/metrics/app-series";
+import { shellJoin } from "@/lib/ui/shell-quote";
 import { chartWindow, latestValues, yTop, type TRow } from "@/components/metrics/series";
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -9,8 +10,9 @@ describe("chart scales", () => {
     // A two-minute-old set fills the chart instead of sitting at the right end of five minutes.
     expect(chartWindow(T - 120_000, T, 300_000)).toEqual([T - 120_000, T]);
     expect(chartWindow(T - 3_600_000, T, 300_000)).toEqual([T - 300_000, T]);
-    // One sample still gets a readable minute.
-    expect(chartWindow(T, T, 300_000)).toEqual([T - 60_000, T]);
+    // One sample still gets a few readable seconds.
+    expect(chartWindow(T, T, 300_000)).toEqual([T - 15_000, T]);
+    expect(chartWindow(T - 20_000, T, 300_000)).toEqual([T - 20_000, T]);
     expect(chartWindow(0, 0, 300_000)).toBeUndefined();
   });
 
@@ -53,5 +55,13 @@ describe("app charts", () => {
     expect(rows.cpu[0]).toEqual({ t: T, "shop-1": 20, "shop-2": 40, "shop-3": 1, p50: 20, max: 40 });
     expect(rows.memory[0]).toMatchObject({ "shop-1": 150, "shop-2": 300, p50: 150, max: 300 });
     expect(rows.cpu[1]).toEqual({ t: T + 60_000, "shop-3": 2, p50: 2, max: 2 });
+  });
+});
+
+describe("the template's command", () => {
+  it("reads as the shell line that runs exactly that argv", () => {
+    expect(shellJoin(["sh", "-c", "mkdir -p /data; echo hi > /data/x"])).toBe("sh -c 'mkdir -p /data; echo hi > /data/x'");
+    expect(shellJoin(["sh", "-c", "trap 'exit 0' TERM"])).toBe("sh -c 'trap '\\''exit 0'\\'' TERM'");
+    expect(shellJoin(["echo", ""])).toBe("echo ''");
   });
 });
