@@ -248,7 +248,7 @@ export function LogViewer(props: TLogTarget) {
           {err ? "err" : "out"}
         </span>
         {merged && (
-          <span className="w-28 shrink-0 truncate text-blue-700 dark:text-blue-300" title={l.source}>
+          <span className={`${"app" in props ? "w-44" : "w-28"} shrink-0 truncate text-blue-700 dark:text-blue-300`} title={l.source}>
             {l.source}
           </span>
         )}
