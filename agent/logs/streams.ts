@@ -95,7 +95,9 @@ export class LogStreams {
       // Nothing was shown yet: from the moment the container stopped (whole seconds, so a line
       // printed just before could show twice, which beats losing one).
       const since = attached ? (sinceAfter(s.lastTs) ?? Math.floor(stoppedAt / 1000)) : s.req.since;
+      let startedAt: string | null = null;
       try {
+        startedAt = (await this.engine.inspect(containerId))?.startedAt ?? null;
         const handle = await openContainerLogs(this.engine, containerId, { tail: attached ? STREAM_LIMITS.maxTail : s.req.tail, since, follow: true }, s.abort.signal);
         if (s.closed) return handle.close();
         s.docker = handle;
@@ -107,18 +109,16 @@ export class LogStreams {
       const why = await this.pump(s, s.docker.stream, tty);
       if (s.closed) return;
       stoppedAt = Date.now();
+      const now = await this.engine.inspect(containerId).catch(() => null);
+      if (now?.state === "running" && now.startedAt === startedAt) {
+        // Docker ended the stream of a container that kept running: pick up again, quietly.
+        if (!(await this.pause(s))) return;
+        continue;
+      }
       this.event(s, "container stopped");
       // Wait for the container to run again; it may also be recreated under a new id.
-      for (;;) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, REATTACH_POLL_MS);
-          s.wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        s.wake = undefined;
-        if (s.closed) return;
+      while (!(now?.state === "running")) {
+        if (!(await this.pause(s))) return;
         let found: { id: string; state: string } | undefined;
         try {
           found = (await this.engine.listByLabels(businessContainerLabels(this.hostId, s.req.setId, s.req.container)))[0];
@@ -136,6 +136,19 @@ export class LogStreams {
       if (s.closed) return;
       this.event(s, "container restarted");
     }
+  }
+
+  /** Waits a poll interval; false when the console closed the stream meanwhile. */
+  private async pause(s: TLogStream): Promise<boolean> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, REATTACH_POLL_MS);
+      s.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    s.wake = undefined;
+    return !s.closed;
   }
 
   /** A line of Berth's own in the stream, stamped now (it goes through the filter like any line). */
