@@ -181,11 +181,19 @@ export function SetCharts({ setId, containers, cpuLimits = {} }: { setId: string
       ]),
     };
   }, [containers]);
-  const cpuLimitLines = useMemo(
-    (): TLimit[] =>
-      containers.flatMap((n, i) => (cpuLimits[n] ? [{ value: cpuLimits[n] * 100, label: `${n} limit`, colour: colourOf(i) }] : [])),
-    [containers, cpuLimits],
-  );
+  // Containers with the same limit share one line (two labels on one line would overprint).
+  const cpuLimitLines = useMemo((): TLimit[] => {
+    const byValue = new Map<number, { names: string[]; colour: string }>();
+    containers.forEach((n, i) => {
+      if (!cpuLimits[n]) return;
+      const value = cpuLimits[n] * 100;
+      const line = byValue.get(value) ?? { names: [], colour: colourOf(i) };
+      line.names.push(n);
+      byValue.set(value, line);
+    });
+    const shared = byValue.size === 1 && containers.length > 1;
+    return [...byValue].map(([value, l]) => ({ value, label: shared ? "limit" : `${l.names.join(", ")} limit`, colour: shared ? NET_COLOUR : l.colour }));
+  }, [containers, cpuLimits]);
 
   return (
     <section aria-label="Metrics" className="space-y-3">

@@ -183,8 +183,8 @@ describe("charts that read at a glance", () => {
     const cpu = p.locator('figure[data-metric="CPU"]');
     const readout = cpu.getByTestId("chart-readout");
     await readout.getByText(/^\d[\d.,]* %$/).first().waitFor({ timeout: 60_000 });
-    // Both containers are 50 % of 0.5 cores: a limit of 25 % of one core each.
-    await readout.getByText("talker limit").waitFor();
+    // Both containers are 50 % of 0.5 cores: a limit of 25 % of one core each, one line for both.
+    await readout.getByText("limit", { exact: true }).waitFor();
     expect(await readout.textContent()).toContain("25 %");
     // The quiet container idles: the axis still reads up to 10 %, not a full-height 0.002 %.
     const topTick = async () => {
@@ -197,7 +197,7 @@ describe("charts that read at a glance", () => {
     await expect.poll(async () => cpu.locator(".recharts-reference-line").count()).toBeGreaterThan(0);
 
     await p.emulateMedia({ colorScheme: "dark" });
-    const box = await cpu.locator(".recharts-surface").boundingBox();
+    const box = await cpu.getByRole("application").boundingBox();
     if (!box) throw new Error("no chart surface");
     await p.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2);
     const tooltip = cpu.locator(".recharts-default-tooltip");
