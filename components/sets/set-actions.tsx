@@ -16,7 +16,7 @@ const url = (id: string, action: string) => `/api/v1/sets/${encodeURIComponent(i
  * Start, stop and restart one set (infra first on the way up, last on the way down). Stop and
  * restart interrupt the service, so they ask first; the volume and IP stay either way. While one
  * runs, its steps show live ("Restarting… stopping container 1 of 2 (web)"), from the container
- * states the console pushes, and it ends in the outcome or the reason it failed.
+ * states the console pushes (SetActionStatus shows them), and it ends in the outcome or the reason it failed.
  */
 export function SetActions({
   setId,
@@ -67,7 +67,6 @@ export function SetActions({
           ? "Wait for the current action to finish"
           : undefined;
   const running = state === "Running" || state === "Degraded" || state === "Creating";
-  const shown = progress && describeAction(progress);
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
       <Button size="sm" disabledReason={blocked ?? (state === "Running" ? "The set is running" : undefined)} onClick={() => void start("start")}>
@@ -91,11 +90,14 @@ export function SetActions({
         confirmLabel="Stop set"
         onConfirm={() => start("stop")}
       />
-      {progress && shown && (
-        <div className="w-full">
-          <ProgressBanner testId="set-action-progress" phase={progress.phase} title={shown.title} text={shown.text} onDismiss={() => setActionProgress(setId, null)} />
-        </div>
-      )}
     </div>
   );
+}
+
+/** The steps of the set's running action, then its outcome (placed under the set's title row). */
+export function SetActionStatus({ setId }: { setId: string }) {
+  const progress = useActionProgress(setId);
+  if (!progress) return null;
+  const shown = describeAction(progress);
+  return <ProgressBanner testId="set-action-progress" phase={progress.phase} title={shown.title} text={shown.text} onDismiss={() => setActionProgress(setId, null)} />;
 }

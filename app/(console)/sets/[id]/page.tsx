@@ -3,7 +3,7 @@ import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
 import { RecoverSet } from "@/components/sets/recover-set";
 import { SetBreadcrumb } from "@/components/sets/set-breadcrumb";
-import { SetActions } from "@/components/sets/set-actions";
+import { SetActions, SetActionStatus } from "@/components/sets/set-actions";
 import { SetStateBadge } from "@/components/sets/set-state-badge";
 import { SetLive } from "@/components/sets/set-live";
 import { ContainerStateBadge, StateBadge } from "@/components/ui/badge";
@@ -69,6 +69,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
             />
           </div>
         </div>
+        <SetActionStatus setId={set.id} />
         {set.reason && set.state !== "Running" && (
           <p className="text-sm text-amber-800 dark:text-amber-300" role="status">
             {set.reason}
