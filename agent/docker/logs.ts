@@ -3,8 +3,8 @@ import type { DockerEngine } from "./engine";
 
 export interface TLogRequest {
   tail: number;
-  /** Unix seconds; 0 = no lower bound. */
-  since: number;
+  /** Unix seconds (a string may carry nanoseconds: `secs.nnnnnnnnn`); 0 = no lower bound. */
+  since: number | string;
   follow: boolean;
 }
 
@@ -18,8 +18,11 @@ export interface TLogHandle {
  * A container's log stream (always a stream: dockerode's `logs()` buffers the whole answer in
  * memory unless it follows).
  */
-export async function openContainerLogs(engine: DockerEngine, containerId: string, req: TLogRequest): Promise<TLogHandle> {
+export async function openContainerLogs(engine: DockerEngine, containerId: string, req: TLogRequest, signal?: AbortSignal): Promise<TLogHandle> {
   const abort = new AbortController();
+  // A follow of a quiet container waits for Docker's answer until its first line: the caller
+  // must be able to give up on it.
+  signal?.addEventListener("abort", () => abort.abort(), { once: true });
   const stream = await new Promise<Readable>((resolve, reject) => {
     engine.docker.modem.dial(
       {

@@ -7,6 +7,8 @@ import { StringDecoder } from "node:string_decoder";
  */
 
 export type TStreamName = "stdout" | "stderr";
+/** `event`: a line Berth inserts into a followed log (the container stopped, started again). */
+export type TLineKind = TStreamName | "event";
 
 /**
  * Splits Docker's multiplexed stream ([type, 0, 0, 0, size u32 BE] + payload) into frames. A frame
@@ -36,7 +38,7 @@ export class FrameDemuxer {
 
 export interface TLogLine {
   ts: string;
-  stream: TStreamName;
+  stream: TLineKind;
   text: string;
 }
 
@@ -122,4 +124,18 @@ export function lineFilter(q: string | undefined): (l: TLogLine) => boolean {
   if (!q) return () => true;
   const needle = q.toLowerCase();
   return (l) => l.text.toLowerCase().includes(needle);
+}
+
+/**
+ * Docker's `since` for "strictly after this line": Docker keeps lines at or after `since`
+ * (seconds.nanoseconds), so one nanosecond is added to the line's own timestamp. Null when the
+ * timestamp cannot be read (then the caller falls back to whole seconds).
+ */
+export function sinceAfter(ts: string): string | null {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(ts);
+  if (!m) return null;
+  const sec = Date.parse(`${m[1]}Z`) / 1000;
+  if (Number.isNaN(sec)) return null;
+  const ns = Number((m[2] ?? "").padEnd(9, "0")) + 1;
+  return ns >= 1e9 ? `${sec + 1}.000000000` : `${sec}.${String(ns).padStart(9, "0")}`;
 }

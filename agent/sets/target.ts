@@ -9,6 +9,11 @@ export class StreamError extends Error {
   }
 }
 
+/** The labels that find business container `name` of set `setId` on this host (never the infra one). */
+export function businessContainerLabels(hostId: string, setId: string, name: string): Record<string, string> {
+  return { [LABEL.set]: setId, [LABEL.host]: hostId, [LABEL.role]: "app", [LABEL.name]: name };
+}
+
 /**
  * The business container `name` of set `setId` on this host, found by labels. `role=app` is part
  * of the lookup, so the infra container cannot be reached whatever name is asked for (a business
@@ -21,12 +26,7 @@ export async function findBusinessContainer(
   name: string,
   opts: { mustRun: boolean },
 ): Promise<{ id: string }> {
-  const found = await engine.listByLabels({
-    [LABEL.set]: setId,
-    [LABEL.host]: hostId,
-    [LABEL.role]: "app",
-    [LABEL.name]: name,
-  });
+  const found = await engine.listByLabels(businessContainerLabels(hostId, setId, name));
   const c = found[0];
   if (!c) throw new StreamError("NOT_FOUND", "Container not found");
   if (opts.mustRun && c.state !== "running") throw new StreamError("NOT_RUNNING", `Container ${name} is ${c.state}, not running`);

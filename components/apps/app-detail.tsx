@@ -1,5 +1,6 @@
 "use client";
 
+import { shellJoin } from "@/lib/ui/shell-quote";
 import Link from "next/link";
 import { useState } from "react";
 import { ZAppView, type TAppView } from "@/lib/protocol/apps";
@@ -158,7 +159,7 @@ export function AppDetail({ initial, disabledReason }: { initial: TAppView; disa
                   <td className="whitespace-nowrap px-4 py-2 tabular-nums" title={`${c.memory} % of the set's memory`}>
                     {c.memory} % <span className="text-xs text-zinc-600 dark:text-zinc-400">({formatMiB(Math.floor((app.size.memoryMiB * c.memory) / 100))})</span>
                   </td>
-                  <td className="px-4 py-2 font-mono text-xs">{c.command?.join(" ") ?? <span className="font-sans text-zinc-500 dark:text-zinc-400">image default</span>}</td>
+                  <td className="min-w-80 px-4 py-2 font-mono text-xs" title={c.command ? `As JSON: ${JSON.stringify(c.command)}` : undefined}>{c.command ? shellJoin(c.command) : <span className="font-sans text-zinc-500 dark:text-zinc-400">image default</span>}</td>
                   {/* Only the names: values often hold credentials, and this page is open on shared screens. */}
                   <td className="px-4 py-2 font-mono text-xs">
                     {c.env && Object.keys(c.env).length ? Object.keys(c.env).join(", ") : <span className="font-sans text-zinc-500 dark:text-zinc-400">—</span>}

@@ -9,6 +9,7 @@ import { Button } from "../ui/button";
 import { ErrorBanner } from "../ui/error-banner";
 import { Field } from "../ui/field";
 import { Modal, useModal } from "../ui/modal";
+import { ProgressBanner } from "../ui/progress-banner";
 
 /** Deleting an app takes its sets and their data with it, so it asks for the app's name, typed. */
 export function DeleteApp({ app, disabledReason }: { app: TAppView; disabledReason?: string }) {
@@ -63,6 +64,14 @@ export function DeleteApp({ app, disabledReason }: { app: TAppView; disabledReas
             cannot be brought back through Berth. Copy out anything you need first.
           </p>
         </div>
+        {pending && (
+          <ProgressBanner
+            testId="app-delete-progress"
+            phase="working"
+            title="Deleting…"
+            text={`stopping and removing ${sets} ${sets === 1 ? "set" : "sets"} on their hosts`}
+          />
+        )}
         {error && <ErrorBanner title="The app was not deleted">{error}</ErrorBanner>}
         <Field
           label={`Type ${app.name} to confirm`}

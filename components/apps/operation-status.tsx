@@ -1,6 +1,5 @@
 import type { TAppView } from "@/lib/protocol/apps";
-import { Button } from "../ui/button";
-import { cx } from "../ui/cx";
+import { ProgressBanner } from "../ui/progress-banner";
 
 /** A change the user just made, followed on the live app until its sets settle. */
 export interface TOperation {
@@ -36,23 +35,6 @@ export function progressOf(app: TAppView): TProgress {
 /** The progress line of the last action on this page: working, then a clear success or failure. */
 export function OperationStatus({ app, op, onDismiss }: { app: TAppView; op: TOperation; onDismiss: () => void }) {
   const p = progressOf(app);
-  const tone =
-    p.phase === "done"
-      ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-200"
-      : p.phase === "failed"
-        ? "border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950/60 dark:text-red-200"
-        : "border-blue-300 bg-blue-50 text-blue-950 dark:border-blue-800 dark:bg-blue-950/50 dark:text-blue-100";
-  return (
-    <div role="status" data-testid="operation-status" data-phase={p.phase} className={cx("flex flex-wrap items-center justify-between gap-2 rounded-md border px-3 py-2 text-sm", tone)}>
-      <p>
-        <span className="font-medium">{p.phase === "done" ? op.doneLabel : p.phase === "failed" ? `${op.label} did not finish` : `${op.label}…`}</span>
-        <span className="ml-2">{p.text}</span>
-      </p>
-      {p.phase !== "working" && (
-        <Button size="sm" variant="ghost" onClick={onDismiss}>
-          Dismiss
-        </Button>
-      )}
-    </div>
-  );
+  const title = p.phase === "done" ? op.doneLabel : p.phase === "failed" ? `${op.label} did not finish` : `${op.label}…`;
+  return <ProgressBanner phase={p.phase} title={title} text={p.text} onDismiss={onDismiss} />;
 }

@@ -17,11 +17,25 @@ type TStatus =
   | { kind: "live" }
   | { kind: "paused" }
   | { kind: "reconnecting"; why: string }
-  | { kind: "ended"; why: string }
   | { kind: "error"; message: string };
 
-function logsPath(setId: string, container: string, params: Record<string, string>): string {
-  return `/api/v1/sets/${encodeURIComponent(setId)}/containers/${encodeURIComponent(container)}/logs?${new URLSearchParams(params)}`;
+/** The container picker's value for "every container of the set, merged". */
+const ALL = "*";
+
+/** What the viewer reads: one container, all of a set's (merged), or all of an app's sets (merged). */
+export type TLogTarget = { setId: string; containers: string[]; initialContainer?: string } | { app: { team: string; name: string } };
+
+function logsPath(target: TLogTarget, container: string, params: Record<string, string>): string {
+  const qs = new URLSearchParams(params);
+  if ("app" in target) return `/api/v1/teams/${encodeURIComponent(target.app.team)}/apps/${encodeURIComponent(target.app.name)}/logs?${qs}`;
+  const set = `/api/v1/sets/${encodeURIComponent(target.setId)}`;
+  return container === ALL ? `${set}/logs?${qs}` : `${set}/containers/${encodeURIComponent(container)}/logs?${qs}`;
+}
+
+/** Berth's `event` lines, as the gap marker they stand for. */
+function eventText(l: TViewLine): string {
+  const at = clock(l.ts).slice(0, 8);
+  return `— ${l.text}${at ? ` at ${at}` : ""} —`;
 }
 
 function clock(ts: string): string {
@@ -56,15 +70,13 @@ const STATUS_STYLE: Record<TStatus["kind"], string> = {
   reconnecting: "bg-amber-50 text-amber-900 ring-amber-600/30 dark:bg-amber-500/10 dark:text-amber-300",
   live: "bg-emerald-50 text-emerald-800 ring-emerald-600/30 dark:bg-emerald-500/10 dark:text-emerald-300",
   paused: "bg-zinc-100 text-zinc-700 ring-zinc-500/30 dark:bg-zinc-800 dark:text-zinc-300",
-  ended: "bg-zinc-100 text-zinc-700 ring-zinc-500/30 dark:bg-zinc-800 dark:text-zinc-300",
   error: "bg-red-50 text-red-800 ring-red-600/30 dark:bg-red-500/10 dark:text-red-300",
 };
 const STATUS_WORD: Record<TStatus["kind"], string> = {
-  loading: "Loading",
+  loading: "Connecting…",
   live: "Live",
   paused: "Paused",
   reconnecting: "Reconnecting…",
-  ended: "Ended",
   error: "Error",
 };
 
@@ -73,13 +85,21 @@ const BUTTON =
   "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800";
 
 /**
- * A container's logs: the last lines, then live ones while following. The buffer keeps the last
- * 5 000 lines and the list renders only what is on screen, so a container printing thousands of
- * lines a second costs the page one repaint per frame. Search runs on the server (`q`), so it
- * finds matches beyond what the buffer holds (up to 10 000 lines back).
+ * A container's logs (or all of a set's or an app's containers, merged with a source column): the
+ * last lines, then live ones while following, across container restarts (the server marks the
+ * gap). The buffer keeps the last 5 000 lines and the list renders only what is on screen, so a
+ * container printing thousands of lines a second costs the page one repaint per frame. Search
+ * runs on the server (`q`), so it finds matches beyond what the buffer holds (up to 10 000 lines
+ * back).
  */
-export function LogViewer({ setId, containers, initialContainer }: { setId: string; containers: string[]; initialContainer?: string }) {
-  const [container, setContainer] = useState(initialContainer ?? containers[0] ?? "");
+export function LogViewer(props: TLogTarget) {
+  const containers = "app" in props ? [] : props.containers;
+  const [container, setContainer] = useState("app" in props ? ALL : (props.initialContainer ?? containers[0] ?? ""));
+  const merged = "app" in props || container === ALL;
+  // The target's identity as a value, so a parent re-render with an equal target keeps the stream.
+  const targetKey = "app" in props ? `app:${props.app.team}/${props.app.name}` : `set:${props.setId}`;
+  const target = useRef(props);
+  target.current = props;
   const [follow, setFollow] = useState(true);
   const [queryInput, setQueryInput] = useState("");
   const [query, setQuery] = useState("");
@@ -110,6 +130,7 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
     const abort = new AbortController();
     const b = buffer.current;
     b.clear();
+    b.merged = merged;
     repaint();
     setStatus({ kind: "loading" });
     let attempt = 0;
@@ -135,7 +156,7 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
       if (query) params.q = query;
       let res: Response;
       try {
-        res = await fetch(logsPath(setId, container, params), { signal: abort.signal, cache: "no-store" });
+        res = await fetch(logsPath(target.current, container, params), { signal: abort.signal, cache: "no-store" });
       } catch (err) {
         return retry(`the console is unreachable (${(err as Error).message})`);
       }
@@ -171,7 +192,9 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
       }
       b.end();
       repaint();
-      if (follow) setStatus({ kind: "ended", why: "The log stream ended (the container stopped, or its host's agent disconnected)" });
+      // The server follows across restarts, so a followed stream that ends lost its host's agent
+      // or the console: while Following is on, it comes back by itself.
+      if (follow) retry("the log stream ended (its host's agent or the console went away)");
     };
 
     void run(false);
@@ -179,7 +202,7 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
       abort.abort();
       clearTimeout(retryTimer);
     };
-  }, [setId, container, follow, query, repaint, generation]);
+  }, [targetKey, container, merged, follow, query, repaint, generation]);
 
   useEffect(
     () => () => {
@@ -194,6 +217,20 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
   const renderRow = (i: number) => {
     const l: TViewLine | undefined = b.at(i);
     if (!l) return null;
+    if (l.stream === "event") {
+      return (
+        <div
+          key={l.seq}
+          data-testid="log-gap"
+          className="flex justify-center whitespace-pre px-3 font-sans font-medium text-amber-800 dark:text-amber-300"
+          style={{ height: ROW_HEIGHT, lineHeight: `${ROW_HEIGHT}px` }}
+          title={`${l.source ? `${l.source}: ` : ""}${l.ts}`}
+        >
+          {l.source ? `${l.source} ` : ""}
+          {eventText(l)}
+        </div>
+      );
+    }
     const err = l.stream === "stderr";
     return (
       <div
@@ -210,6 +247,11 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
         >
           {err ? "err" : "out"}
         </span>
+        {merged && (
+          <span className={`${"app" in props ? "w-44" : "w-28"} shrink-0 truncate text-blue-700 dark:text-blue-300`} title={l.source}>
+            {l.source}
+          </span>
+        )}
         <span className={err ? "text-red-900 dark:text-red-200" : ""}>
           <Highlight text={l.text} q={query} />
         </span>
@@ -217,7 +259,7 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
     );
   };
 
-  const download = logsPath(setId, container, { tail: "10000", download: "1", ...(query ? { q: query } : {}) });
+  const download = logsPath(props, container, { tail: "10000", download: "1", ...(query ? { q: query } : {}) });
 
   return (
     <section className="flex flex-col gap-2" aria-label="Container logs">
@@ -230,6 +272,7 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
               value={container}
               onChange={(e) => setContainer(e.target.value)}
             >
+              <option value={ALL}>All containers</option>
               {containers.map((c) => (
                 <option key={c}>{c}</option>
               ))}
@@ -251,12 +294,7 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
           <span aria-hidden className={`size-2 rounded-full ${follow ? "bg-emerald-500" : "bg-zinc-400"}`} />
           {follow ? "Following" : "Follow"}
         </button>
-        {!stick && (
-          <button type="button" className={BUTTON} onClick={() => setStick(true)}>
-            Jump to latest
-          </button>
-        )}
-        {status.kind === "ended" && (
+        {!follow && (
           <button type="button" className={BUTTON} onClick={() => setGeneration((g) => g + 1)}>
             Reload
           </button>
@@ -273,8 +311,9 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
           {status.message}
         </p>
       )}
+      <div className="relative">
       <VirtualLines
-        label={`Logs of ${container}`}
+        label={"app" in props ? `Logs of ${props.app.name}` : merged ? "Logs of all containers" : `Logs of ${container}`}
         count={b.length}
         rowHeight={ROW_HEIGHT}
         renderRow={renderRow}
@@ -283,11 +322,29 @@ export function LogViewer({ setId, containers, initialContainer }: { setId: stri
         version={version}
         className="h-[28rem] overflow-auto rounded-md border border-zinc-200 bg-zinc-50 font-mono text-xs text-zinc-900 focus-visible:outline-2 focus-visible:outline-blue-600 dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-100"
       />
+      {b.length === 0 && (status.kind === "live" || status.kind === "paused" || status.kind === "loading") && (
+        <p role="status" className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-sm text-zinc-500 dark:text-zinc-400">
+          {status.kind === "loading" ? "Connecting…" : status.kind === "live" ? "Connected — no output yet" : query ? "No matching lines" : "No output"}
+        </p>
+      )}
+      {(!stick || !follow) && (
+        <button
+          type="button"
+          className={`${BUTTON} absolute bottom-3 right-5 shadow-md`}
+          onClick={() => {
+            setFollow(true);
+            setStick(true);
+          }}
+        >
+          <span aria-hidden>↓</span> Jump to live
+        </button>
+      )}
+      </div>
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
         {b.length.toLocaleString("en-US")} lines
         {query ? ` matching “${query}”` : ""}
         {b.dropped > 0 ? ` · ${b.dropped.toLocaleString("en-US")} older lines left the ${MAX_LINES.toLocaleString("en-US")}-line buffer (Download has the last 10 000)` : ""}
-        {status.kind === "ended" || status.kind === "reconnecting" ? ` · ${status.why}` : ""}
+        {status.kind === "reconnecting" ? ` · ${status.why}` : ""}
       </p>
     </section>
   );

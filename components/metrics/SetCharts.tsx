@@ -4,8 +4,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { acquireUiSocket, releaseUiSocket } from "@/components/realtime/ui-socket";
 import type { TAck } from "@/lib/protocol/events";
 import type { TMetricsHistory, TSetMetrics } from "@/lib/protocol/metrics";
-import { MetricChart, type TLine } from "./MetricChart";
-import { LIVE_WINDOW_MS, SeriesBuffer, chartData, colourOf } from "./series";
+import { MetricChart, type TLimit, type TLine } from "./MetricChart";
+import { LIVE_WINDOW_MS, SeriesBuffer, chartData, chartWindow, colourOf } from "./series";
 
 type TRange = "live" | "1h" | "24h" | "7d";
 const RANGES: Array<{ value: TRange; label: string }> = [
@@ -24,7 +24,9 @@ type TStatus =
 
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
 const NET_COLOUR = "#64748b";
-const RANGE_MS: Record<Exclude<TRange, "live">, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000 };
+const RANGE_MS: Record<TRange, number> = { live: LIVE_WINDOW_MS, "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000 };
+/** Idle CPU stays near the floor of a 0–10 % axis instead of filling it with noise. */
+const CPU_MIN_TOP = 10;
 
 async function fetchHistory(setId: string, range: "15m" | "1h" | "24h" | "7d"): Promise<TMetricsHistory> {
   const res = await fetch(`/api/v1/sets/${encodeURIComponent(setId)}/metrics?range=${range}`, {
@@ -43,8 +45,9 @@ async function fetchHistory(setId: string, range: "15m" | "1h" | "24h" | "7d"): 
  * block IO per container. Live samples arrive once a second over the /ui socket and go into a
  * buffer held in a ref; only this component re-renders, and each chart only when its rows change.
  */
-export function SetCharts({ setId, containers }: { setId: string; containers: string[] }) {
+export function SetCharts({ setId, containers, cpuLimits = {} }: { setId: string; containers: string[]; cpuLimits?: Record<string, number> }) {
   const [range, setRange] = useState<TRange>("live");
+  const [scaleToLimit, setScaleToLimit] = useState(false);
   const [version, setVersion] = useState(0);
   const [status, setStatus] = useState<TStatus>({ kind: "loading" });
   const buffer = useRef(new SeriesBuffer());
@@ -154,11 +157,10 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
   const liveFrom = range === "live" ? (newest.current || Date.now()) - LIVE_WINDOW_MS : 0;
   // `version` changes when the buffer (a ref) did: rebuild the rows then, and only then.
   const data = useMemo(() => chartData(buffer.current, containers, liveFrom), [version, containers, liveFrom]); // eslint-disable-line react-hooks/exhaustive-deps
-  // Live scrolls with the newest sample; history spans the whole range asked for, so a set that
-  // is only ten minutes old shows ten minutes of line in an hour-wide chart.
-  let domain: [number, number] | undefined;
-  if (range === "live") domain = newest.current ? [liveFrom, newest.current] : undefined;
-  else domain = fetchedAt.current ? [fetchedAt.current - RANGE_MS[range], fetchedAt.current] : undefined;
+  // From the first sample up to the range: live scrolls with the newest sample; history ends when
+  // it was fetched. A set that is only two minutes old fills the chart with its two minutes.
+  const first = Math.min(...[data.cpu[0]?.t, data.memory[0]?.t].filter((t): t is number => typeof t === "number"));
+  const domain = chartWindow(Number.isFinite(first) ? first : 0, range === "live" ? newest.current : fetchedAt.current, RANGE_MS[range]);
 
   const lines = useMemo(() => {
     const per = (prefix: string, suffix = "", dashed = false): TLine[] =>
@@ -167,7 +169,7 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
       cpu: per("cpu"),
       memory: containers.flatMap((n, i): TLine[] => [
         { key: `mem:${n}`, name: n, colour: colourOf(i) },
-        { key: `limit:${n}`, name: `${n} limit`, colour: colourOf(i), dashed: true },
+        { key: `limit:${n}`, name: `${n} limit`, colour: colourOf(i), dashed: true, readout: false },
       ]),
       network: [
         { key: "rx", name: "received", colour: NET_COLOUR },
@@ -179,6 +181,19 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
       ]),
     };
   }, [containers]);
+  // Containers with the same limit share one line (two labels on one line would overprint).
+  const cpuLimitLines = useMemo((): TLimit[] => {
+    const byValue = new Map<number, { names: string[]; colour: string }>();
+    containers.forEach((n, i) => {
+      if (!cpuLimits[n]) return;
+      const value = cpuLimits[n] * 100;
+      const line = byValue.get(value) ?? { names: [], colour: colourOf(i) };
+      line.names.push(n);
+      byValue.set(value, line);
+    });
+    const shared = byValue.size === 1 && containers.length > 1;
+    return [...byValue].map(([value, l]) => ({ value, label: shared ? "limit" : `${l.names.join(", ")} limit`, colour: shared ? NET_COLOUR : l.colour }));
+  }, [containers, cpuLimits]);
 
   return (
     <section aria-label="Metrics" className="space-y-3">
@@ -203,7 +218,26 @@ export function SetCharts({ setId, containers }: { setId: string; containers: st
         <StatusLine status={status} />
       </div>
       <div className="grid gap-3 lg:grid-cols-2">
-        <MetricChart title="CPU" unit="%" hint="percent of one core" data={data.cpu} lines={lines.cpu} range={range} domain={domain} />
+        <MetricChart
+          title="CPU"
+          unit="%"
+          hint="percent of one core · dashed: the limit"
+          data={data.cpu}
+          lines={lines.cpu}
+          range={range}
+          domain={domain}
+          minTop={CPU_MIN_TOP}
+          limits={cpuLimitLines}
+          scaleToLimit={scaleToLimit}
+          controls={
+            cpuLimitLines.length > 0 && (
+              <label className="flex items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
+                <input type="checkbox" checked={scaleToLimit} onChange={(e) => setScaleToLimit(e.target.checked)} />
+                Scale to limit
+              </label>
+            )
+          }
+        />
         <MetricChart title="Memory" unit="MiB" hint="dashed: the container's limit" data={data.memory} lines={lines.memory} range={range} domain={domain} />
         <MetricChart title="Network" unit="KB/s" hint="the set's network, shared by its containers" data={data.network} lines={lines.network} range={range} domain={domain} />
         <MetricChart title="Block IO" unit="KB/s" hint="solid: read · dashed: write" data={data.blockIo} lines={lines.blockIo} range={range} domain={domain} />

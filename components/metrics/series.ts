@@ -135,3 +135,42 @@ export function formatValue(v: number): string {
   if (abs > 0 && abs < 1) return v.toLocaleString(undefined, { maximumSignificantDigits: 2 });
   return v.toLocaleString(undefined, { maximumFractionDigits: abs >= 100 ? 0 : abs >= 10 ? 1 : 2 });
 }
+
+/**
+ * The x extent of a chart: from its first sample (a young set's line starts at the left edge,
+ * not squeezed into the right end of an empty window) up to `windowMs` back from `to`.
+ */
+const MIN_WINDOW_MS = 15_000;
+
+export function chartWindow(firstSample: number, to: number, windowMs: number): [number, number] | undefined {
+  if (!(to > 0)) return undefined;
+  const from = Math.max(to - windowMs, firstSample || to - windowMs);
+  // One sample is a point, not a range: give it a few seconds so the axis can place it.
+  return to - from < MIN_WINDOW_MS ? [to - MIN_WINDOW_MS, to] : [from, to];
+}
+
+/** The newest value of each series in the rows (null when it has none): the charts' readout. */
+export function latestValues(data: TRow[], keys: string[]): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const k of keys) {
+    out[k] = null;
+    for (let i = data.length - 1; i >= 0; i--) {
+      const v = data[i][k];
+      if (typeof v === "number" && Number.isFinite(v)) {
+        out[k] = v;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The top of the y axis: the data's own maximum with a little headroom, but never below
+ * `minTop` (idle CPU must not autoscale 0.002 % of noise to full height), and at least the
+ * limit when the chart is asked to show the whole of it.
+ */
+export function yTop(dataMax: number, minTop: number, limit: number | null, scaleToLimit: boolean): number {
+  const top = Math.max(Number.isFinite(dataMax) ? dataMax * 1.1 : 0, minTop);
+  return scaleToLimit && limit !== null ? Math.max(top, limit) : top;
+}

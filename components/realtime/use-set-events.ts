@@ -5,7 +5,12 @@ import { z } from "zod";
 import { acquireUiSocket, isUiConnected, releaseUiSocket, subscribeUiConnected } from "./ui-socket";
 
 /** What the console broadcasts to the members of a set's team whenever the set's state changes. */
-const ZSetStateEvent = z.object({ setId: z.string(), state: z.string() });
+const ZSetStateEvent = z.object({
+  setId: z.string(),
+  state: z.string(),
+  /** The containers as the agent reported them (empty when only the state changed). */
+  containers: z.array(z.object({ name: z.string(), role: z.string().optional(), state: z.string() })).default([]),
+});
 export type TSetStateEvent = z.infer<typeof ZSetStateEvent>;
 
 /** Calls `onEvent` for every `set:state` the console sends; returns whether the socket is up. */

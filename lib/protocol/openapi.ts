@@ -97,7 +97,9 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "post", path: "/api/v1/sets/{id}/recover", operationId: "recoverSet", summary: "Admin: place a set waiting for its lost host (Pending: volume on unreachable host …) on another host with an empty volume; its data stays on the lost host (recycle bin if it returns). Audited", auth: "admin", body: apps.ZSetRecoverBody, response: apps.ZSetView },
   { method: "get", path: "/api/v1/sets/{id}/metrics", operationId: "getSetMetrics", summary: "CPU, memory, network and block IO per container: 15m from the live 1 s window, 1h/24h/7d from per-minute rollups", auth: "user", query: metrics.ZMetricsQuery, response: metrics.ZMetricsHistory },
   { method: "get", path: "/api/metrics", operationId: "getConsoleMetrics", summary: "The console's own Prometheus metrics (text exposition format)", auth: "admin" },
-  { method: "get", path: "/api/v1/sets/{id}/containers/{name}/logs", operationId: "getContainerLogs", summary: "A business container's logs as text/plain lines `<timestamp> <stdout|stderr> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
+  { method: "get", path: "/api/v1/sets/{id}/containers/{name}/logs", operationId: "getContainerLogs", summary: "A business container's logs as text/plain lines `<timestamp> <stdout|stderr|event> <text>` (event: Berth's note that the container stopped or restarted); follow=1 streams at once and across restarts", auth: "user", query: streams.ZLogsQuery },
+  { method: "get", path: "/api/v1/sets/{id}/logs", operationId: "getSetLogs", summary: "Every business container of a set merged, as text/plain lines `<timestamp> <container> <stdout|stderr|event> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
+  { method: "get", path: "/api/v1/teams/{team}/apps/{app}/logs", operationId: "getAppLogs", summary: "Every business container of every placed set of an app merged (at most 64), as text/plain lines `<timestamp> <set>/<container> <stdout|stderr|event> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
 ];
 
 function schemaOf(s: ZodType, io: "input" | "output") {
@@ -128,7 +130,7 @@ const ERROR_RESPONSES = {
 type TErrorStatus = keyof typeof ERROR_RESPONSES;
 
 /** Endpoints that count attempts or open streams, and so may answer 429. */
-const LIMITED = new Set(["createTokenWithPassword", "acceptInvitation", "changePassword", "getRegistryToken", "getContainerLogs"]);
+const LIMITED = new Set(["createTokenWithPassword", "acceptInvitation", "changePassword", "getRegistryToken", "getContainerLogs", "getSetLogs", "getAppLogs"]);
 /** Endpoints that reserve quota or capacity, and so may answer 422. */
 const RESERVING = new Set(["createApp", "updateApp", "startCanary", "restoreVolume", "startSet", "restartSet", "approveQuotaRequest"]);
 

@@ -14,11 +14,15 @@ let member: TTestUser;
 let viewer: TTestUser;
 let outsider: TTestUser;
 let set: TSetView;
+let teamSlug: string;
 
-const LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) (stdout|stderr) (.*)$/;
+const LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) (stdout|stderr|event) (.*)$/;
+// One line at boot, then nothing: a silent container.
+const QUIET = ["sh", "-c", "trap 'exit 0' TERM; echo quiet ready; while :; do sleep 1; done"];
 // 50 numbered lines at boot, one on stderr, then a tick on each stream every 200 ms.
 const TALKER = [
   "sh", "-c",
+  "trap 'exit 0' TERM; " +
   'i=1; while [ $i -le 50 ]; do echo "boot $i"; i=$((i+1)); done; echo "WARNING: disk almost full" >&2; ' +
     'i=0; while :; do i=$((i+1)); echo "tick $i"; echo "tock $i" >&2; sleep 0.2; done',
 ];
@@ -65,6 +69,7 @@ beforeAll(async () => {
   engine = await ensureTestImage();
   agent = await startReadyAgent(admin, c.url, "logs-a");
   const team = await makeTeam(admin, { quota: { cpu: 8, memoryMiB: 8192, diskGiB: 20, sets: 10 } });
+  teamSlug = team;
   member = await makeMember(admin, team, "MEMBER");
   viewer = await makeMember(admin, team, "VIEWER");
   outsider = await makeMember(admin, await makeTeam(admin), "OWNER");
@@ -72,7 +77,10 @@ beforeAll(async () => {
     name: "chatty",
     replicas: 1,
     size: { cpu: 1, memoryMiB: 256, diskGiB: 1 },
-    containers: [{ index: 0, name: "talker", image: TEST_IMAGE, cpu: 100, memory: 100, command: TALKER }],
+    containers: [
+      { index: 0, name: "talker", image: TEST_IMAGE, cpu: 50, memory: 50, command: TALKER },
+      { index: 1, name: "quiet", image: TEST_IMAGE, cpu: 50, memory: 50, command: QUIET },
+    ],
   });
   const app = expectStatus(res, 201) as TAppView;
   set = await waitFor("set Running", async () => {
@@ -218,12 +226,91 @@ describe("GET /api/v1/sets/{id}/containers/{name}/logs", () => {
     }
   });
 
-  it("a followed stream ends when the container stops", async () => {
-    const res = await fetch(new URL(logsUrl("?tail=1&follow=1"), c.url), { headers: { authorization: `Bearer ${member.token}` } });
+  it("follow=1 answers at once for a silent container, and closes the agent's stream when the client leaves", async () => {
+    const before = closedByConsole();
+    const abort = new AbortController();
+    const started = Date.now();
+    const res = await fetch(new URL(logsUrl("?tail=0&follow=1", set.id, "quiet"), c.url), { headers: { authorization: `Bearer ${member.token}` }, signal: abort.signal });
+    const headersMs = Date.now() - started;
+    expect(res.status).toBe(200);
+    // Docker itself sends nothing until the first line; the stream must not wait for it.
+    expect(headersMs).toBeLessThan(1000);
+    const quiet = await readUntil(res.body!, () => false, 1500).catch((err: Error) => err);
+    expect(String(quiet)).toContain("timed out");
+    abort.abort();
+    await waitFor("agent closed its Docker log stream", async () => closedByConsole() > before, 10_000);
+  });
+
+  it("GET /api/v1/sets/{id}/logs merges every container of the set with a container column, in one stream that closes on disconnect", async () => {
+    const got = (await viewer.api.get(`/api/v1/sets/${set.id}/logs?tail=10000`)).text.split("\n").filter(Boolean);
+    const MERGED = /^(\S+) (talker|quiet) (stdout|stderr|event) (.*)$/;
+    expect(got.every((l) => MERGED.test(l))).toBe(true);
+    expect(got).toContainEqual(expect.stringMatching(/ quiet stdout quiet ready$/));
+    expect(got).toContainEqual(expect.stringMatching(/ talker stdout boot 50$/));
+    expect(got).toContainEqual(expect.stringMatching(/ talker stderr tock \d+$/));
+    expect(lines((await member.api.get(`/api/v1/sets/${set.id}/logs?tail=3&q=quiet`)).text.replace(/^(\S+) quiet /gm, "$1 "))).toEqual([
+      expect.objectContaining({ stream: "stdout", text: "quiet ready" }),
+    ]);
+
+    const before = closedByConsole();
+    const abort = new AbortController();
+    const res = await fetch(new URL(`/api/v1/sets/${set.id}/logs?tail=0&follow=1`, c.url), { headers: { authorization: `Bearer ${member.token}` }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    expect((await readUntil(res.body!, (t) => / talker stdout tick \d+\n/.test(t))).ended).toBe(false);
+    abort.abort();
+    // One Docker stream per container, both closed.
+    await waitFor("agent closed both Docker log streams", async () => closedByConsole() >= before + 2, 10_000);
+
+    expectError(await outsider.api.get(`/api/v1/sets/${set.id}/logs?tail=1`), 404, "NOT_FOUND");
+    expectError(await member.api.get(`/api/v1/sets/${set.id}/logs?tail=-1`), 400, "VALIDATION");
+  });
+
+  it("GET /api/v1/teams/{team}/apps/{app}/logs merges every set's containers with a set/container column, and closes on disconnect", async () => {
+    const got = (await viewer.api.get(`/api/v1/teams/${teamSlug}/apps/chatty/logs?tail=50`)).text.split("\n").filter(Boolean);
+    expect(got.length).toBeGreaterThan(0);
+    const source = new RegExp(`^\\S+ ${set.name}/(talker|quiet) (stdout|stderr|event) `);
+    expect(got.every((l) => source.test(l))).toBe(true);
+    expect(got.some((l) => l.includes(`${set.name}/quiet stdout quiet ready`))).toBe(true);
+
+    const before = closedByConsole();
+    const abort = new AbortController();
+    const res = await fetch(new URL(`/api/v1/teams/${teamSlug}/apps/chatty/logs?tail=1&follow=1`, c.url), { headers: { authorization: `Bearer ${member.token}` }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    await readUntil(res.body!, (t) => t.includes(`${set.name}/talker stdout tick`));
+    abort.abort();
+    await waitFor("agent closed the app's Docker log streams", async () => closedByConsole() >= before + 2, 10_000);
+
+    expectError(await outsider.api.get(`/api/v1/teams/${teamSlug}/apps/chatty/logs?tail=1`), 404, "NOT_FOUND");
+    expectError(await member.api.get(`/api/v1/teams/${teamSlug}/apps/nope/logs?tail=1`), 404, "NOT_FOUND");
+  });
+
+  it("a followed stream survives a restart: it marks the stop and the start, then carries on after the last line shown", async () => {
+    const abort = new AbortController();
+    const res = await fetch(new URL(logsUrl("?tail=1&follow=1"), c.url), { headers: { authorization: `Bearer ${member.token}` }, signal: abort.signal });
     const body = res.body!;
-    await readUntil(body, (t) => t.includes("\n"));
-    expectStatus(await member.api.post(`/api/v1/sets/${set.id}/stop`), 200);
-    const rest = await readUntil(body, () => false, 30_000);
-    expect(rest.ended).toBe(true);
+    try {
+      const first = await readUntil(body, (t) => t.includes("\n"));
+      expectStatus(await member.api.post(`/api/v1/sets/${set.id}/restart`), 200);
+      const rest = await readUntil(body, (t) => /event container restarted\n[\s\S]*stdout tick \d+\n/.test(t), 60_000);
+      expect(rest.ended).toBe(false);
+      const text = first.text + rest.text;
+      const stopped = text.indexOf(" event container stopped");
+      const restarted = text.indexOf(" event container restarted");
+      expect(stopped).toBeGreaterThan(0);
+      expect(restarted).toBeGreaterThan(stopped);
+      // The container started over: its boot lines come after the restart, once, and none are repeated.
+      const after = lines(text.slice(text.lastIndexOf("\n", restarted) + 1));
+      expect(after.filter((l) => l.text === "boot 1")).toHaveLength(1);
+      const all = lines(text);
+      const ticks = all.filter((l) => l.stream === "stdout").map((l) => `${l.ts} ${l.text}`);
+      expect(new Set(ticks).size).toBe(ticks.length);
+
+      // Stopped, the follow stays open and says so.
+      expectStatus(await member.api.post(`/api/v1/sets/${set.id}/stop`), 200);
+      const stop = await readUntil(body, (t) => t.includes(" event container stopped"), 30_000);
+      expect(stop.ended).toBe(false);
+    } finally {
+      abort.abort();
+    }
   });
 });

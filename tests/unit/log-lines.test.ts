@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FrameDemuxer, formatLogLine, lineFilter, LogLineParser, type TLogLine, type TStreamName } from "@/agent/logs/lines";
+import { FrameDemuxer, formatLogLine, lineFilter, LogLineParser, sinceAfter, type TLogLine, type TStreamName } from "@/agent/logs/lines";
+import { LogBuffer, parseLogLine } from "@/components/logs/buffer";
 import { sinceSeconds, ZLogsQuery } from "@/lib/protocol/streams";
 
 function frame(stream: 1 | 2, text: string | Buffer): Buffer {
@@ -99,5 +100,36 @@ describe("logs query", () => {
     expect(sinceSeconds("1700000000", now)).toBe(1_700_000_000);
     expect(sinceSeconds("15m", now)).toBe(now / 1000 - 900);
     expect(sinceSeconds("2026-01-02T02:00:00Z", now)).toBe(now / 1000 - 3600);
+  });
+});
+
+describe("sinceAfter", () => {
+  it("is one nanosecond after a line's own timestamp, in Docker's seconds.nanoseconds", () => {
+    const sec = Date.parse("2026-01-02T03:04:05Z") / 1000;
+    expect(sinceAfter(TS)).toBe(`${sec}.123456790`);
+    expect(sinceAfter("2026-01-02T03:04:05.5Z")).toBe(`${sec}.500000001`);
+    expect(sinceAfter("2026-01-02T03:04:05Z")).toBe(`${sec}.000000001`);
+    expect(sinceAfter("2026-01-02T03:04:05.999999999Z")).toBe(`${sec + 1}.000000000`);
+    expect(sinceAfter("")).toBeNull();
+    expect(sinceAfter("yesterday")).toBeNull();
+  });
+});
+
+describe("the viewer's buffer", () => {
+  it("reads single and merged lines, event lines included", () => {
+    expect(parseLogLine(`${TS} stderr boom`, 1)).toEqual({ seq: 1, ts: TS, stream: "stderr", source: "", text: "boom" });
+    expect(parseLogLine(`${TS} shop-2/web event container restarted`, 2, true)).toEqual({
+      seq: 2, ts: TS, stream: "event", source: "shop-2/web", text: "container restarted",
+    });
+    // Without the merged flag a source-looking word is part of the text.
+    expect(parseLogLine(`${TS} stdout stdout twice`, 3)).toMatchObject({ stream: "stdout", text: "stdout twice" });
+  });
+
+  it("keeps merged sources in time order as their tails arrive one after the other", () => {
+    const b = new LogBuffer(100);
+    b.merged = true;
+    b.write("2026-01-02T03:00:01.000Z web stdout w1\n2026-01-02T03:00:03.000Z web stdout w3\n");
+    b.write("2026-01-02T03:00:00.000Z db stdout d0\n2026-01-02T03:00:02.000Z db stdout d2\n2026-01-02T03:00:04.000Z db stdout d4\n");
+    expect(Array.from({ length: b.length }, (_, i) => b.at(i)?.text)).toEqual(["d0", "w1", "d2", "w3", "d4"]);
   });
 });

@@ -5830,6 +5830,10 @@ q?: string
 download?: ("0" | "1" | "true" | "false")
 }
 
+export type TGetSetLogsQuery = TGetContainerLogsQuery;
+
+export type TGetAppLogsQuery = TGetContainerLogsQuery;
+
 /** Every operation by its operationId: how it is called and what it answers on success. */
 export interface TApiOperations {
   getHealth: { method: "GET"; path: "/api/health"; status: 200; params: undefined; query: undefined; body: undefined; response: TGetHealthResponse };
@@ -5904,6 +5908,8 @@ export interface TApiOperations {
   getSetMetrics: { method: "GET"; path: "/api/v1/sets/{id}/metrics"; status: 200; params: { id: string }; query: TGetSetMetricsQuery; body: undefined; response: TGetSetMetricsResponse };
   getConsoleMetrics: { method: "GET"; path: "/api/metrics"; status: 200; params: undefined; query: undefined; body: undefined; response: unknown };
   getContainerLogs: { method: "GET"; path: "/api/v1/sets/{id}/containers/{name}/logs"; status: 200; params: { id: string; name: string }; query: TGetContainerLogsQuery; body: undefined; response: unknown };
+  getSetLogs: { method: "GET"; path: "/api/v1/sets/{id}/logs"; status: 200; params: { id: string }; query: TGetSetLogsQuery; body: undefined; response: unknown };
+  getAppLogs: { method: "GET"; path: "/api/v1/teams/{team}/apps/{app}/logs"; status: 200; params: { team: string; app: string }; query: TGetAppLogsQuery; body: undefined; response: unknown };
 }
 
 export const API_OPERATIONS = {
@@ -5979,4 +5985,6 @@ export const API_OPERATIONS = {
   getSetMetrics: { method: "GET", path: "/api/v1/sets/{id}/metrics", status: 200 },
   getConsoleMetrics: { method: "GET", path: "/api/metrics", status: 200 },
   getContainerLogs: { method: "GET", path: "/api/v1/sets/{id}/containers/{name}/logs", status: 200 },
+  getSetLogs: { method: "GET", path: "/api/v1/sets/{id}/logs", status: 200 },
+  getAppLogs: { method: "GET", path: "/api/v1/teams/{team}/apps/{app}/logs", status: 200 },
 } as const satisfies Record<keyof TApiOperations, { method: string; path: string; status: number }>;

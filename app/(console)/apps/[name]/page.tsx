@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AppDetail } from "@/components/apps/app-detail";
-import { Card } from "@/components/ui/card";
+import { AppLogs } from "@/components/logs/app-logs";
+import { AppCharts } from "@/components/metrics/AppCharts";
+import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { selectedTeamApp } from "@/lib/ui/app-page";
 import { consoleContext } from "@/lib/ui/context";
@@ -36,6 +38,17 @@ export default async function AppPage({ params }: TProps) {
         <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">in {team.name}</span>
       </nav>
       <AppDetail initial={app} disabledReason={canDeploy(principal.isAdmin, team.role) ? undefined : VIEWER_REASON} />
+      {app.sets.length > 0 && (
+        <Card labelledBy="app-metrics" className="mt-4">
+          <CardHeader id="app-metrics" title="Metrics" description="Every set of the app: a line per set, and the band from the median to the busiest set" />
+          <div className="p-4">
+            <AppCharts sets={app.sets.map((s) => ({ id: s.id, name: s.name }))} />
+          </div>
+        </Card>
+      )}
+      <div className="mt-4">
+        <AppLogs team={team.slug} app={app.name} />
+      </div>
     </>
   );
 }

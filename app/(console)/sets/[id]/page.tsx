@@ -3,7 +3,8 @@ import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
 import { RecoverSet } from "@/components/sets/recover-set";
 import { SetBreadcrumb } from "@/components/sets/set-breadcrumb";
-import { SetActions } from "@/components/sets/set-actions";
+import { SetActions, SetActionStatus } from "@/components/sets/set-actions";
+import { SetStateBadge } from "@/components/sets/set-state-badge";
 import { SetLive } from "@/components/sets/set-live";
 import { ContainerStateBadge, StateBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -56,12 +57,19 @@ export default async function SetPage({ params, searchParams }: TProps) {
         <SetBreadcrumb team={{ slug: set.team, name: team?.name ?? set.team }} app={set.app} set={set.name} selectedTeam={selected?.slug ?? null} />
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="font-mono text-lg font-semibold tracking-tight">{set.id}</h1>
-          <StateBadge state={set.state} />
+          <SetStateBadge setId={set.id} state={set.state} />
           <SetLive setId={set.id} />
           <div className="ml-auto">
-            <SetActions setId={set.id} state={set.state} placed={set.host !== null} canChange={canShell} />
+            <SetActions
+              setId={set.id}
+              state={set.state}
+              placed={set.host !== null}
+              canChange={canShell}
+              containers={set.containers.map((c) => ({ name: c.name, state: c.state }))}
+            />
           </div>
         </div>
+        <SetActionStatus setId={set.id} />
         {set.reason && set.state !== "Running" && (
           <p className="text-sm text-amber-800 dark:text-amber-300" role="status">
             {set.reason}
@@ -203,7 +211,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
           ))}
         </nav>
 
-        {tab === "metrics" && <SetCharts setId={set.id} containers={names} />}
+        {tab === "metrics" && <SetCharts setId={set.id} containers={names} cpuLimits={Object.fromEntries(set.containers.map((c) => [c.name, c.limits.cpu]))} />}
 
         {tab === "logs" && <LogViewer key={container} setId={set.id} containers={names} initialContainer={container} />}
 
