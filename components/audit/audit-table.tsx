@@ -29,7 +29,7 @@ export function AuditTable({ events, label }: { events: TAuditEvent[]; label: st
         { key: "when", label: "When", sortable: true },
         { key: "actor", label: "Actor", sortable: true },
         { key: "team", label: "Team", sortable: true },
-        { key: "action", label: "Action", sortable: true },
+        { key: "action", label: "Action", sortable: true, role: "title" },
         { key: "target", label: "Target" },
       ]}
       rows={events.map((e) => {

@@ -113,11 +113,11 @@ export default async function QuotaPage() {
           label="Quota requests"
           initialSort={{ key: "filed", dir: "desc" }}
           columns={[
-            { key: "filed", label: "Filed", sortable: true },
+            { key: "filed", label: "Filed", sortable: true, role: "title" },
             { key: "requester", label: "By", sortable: true },
             { key: "limits", label: "Limits asked for" },
             { key: "reason", label: "Reason" },
-            { key: "status", label: "Status", sortable: true },
+            { key: "status", label: "Status", sortable: true, role: "state" },
             { key: "decided", label: "Decided by", sortable: true },
             { key: "note", label: "Note" },
           ]}

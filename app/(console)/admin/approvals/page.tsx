@@ -83,9 +83,9 @@ export default async function ApprovalsPage() {
           label="Decided quota requests"
           initialSort={{ key: "decided", dir: "desc" }}
           columns={[
-            { key: "team", label: "Team", sortable: true },
+            { key: "team", label: "Team", sortable: true, role: "title" },
             { key: "limits", label: "Limits asked for" },
-            { key: "status", label: "Status", sortable: true },
+            { key: "status", label: "Status", sortable: true, role: "state" },
             { key: "by", label: "Decided by", sortable: true },
             { key: "decided", label: "When", sortable: true },
             { key: "note", label: "Note" },
