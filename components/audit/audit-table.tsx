@@ -1,9 +1,11 @@
+import Link from "next/link";
 import type { TAuditEvent } from "@/lib/protocol/api";
 import { DataTable } from "../ui/data-table";
 import { RelativeTime } from "../ui/relative-time";
 
 /** The most telling detail of an event's target: who or what, not an opaque id when a name exists. */
 function targetLabel(e: TAuditEvent): string {
+  if (e.targetName) return e.targetName;
   const d = e.details;
   for (const key of ["email", "slug", "name"]) {
     const v = d[key];
@@ -45,7 +47,15 @@ export function AuditTable({ events, label }: { events: TAuditEvent[]; label: st
             target: (
               <span>
                 <span className="text-zinc-600 dark:text-zinc-400">{e.targetType}</span>{" "}
-                <span className="font-mono text-xs">{targetLabel(e)}</span>
+                <span className="font-mono text-xs" title={e.targetId && e.targetId !== targetLabel(e) ? `${e.targetType} ${e.targetId}` : undefined}>
+                  {e.targetType === "set" && e.targetId && e.targetName ? (
+                    <Link href={`/sets/${encodeURIComponent(e.targetId)}`} className="text-blue-700 hover:underline dark:text-blue-400">
+                      {e.targetName}
+                    </Link>
+                  ) : (
+                    targetLabel(e)
+                  )}
+                </span>
                 {change && <span className="ml-1.5 text-xs text-zinc-600 dark:text-zinc-400">({change})</span>}
               </span>
             ),

@@ -58,7 +58,8 @@ async function audit(s: TSession, action: "terminal.start" | "terminal.end", det
       recordAudit(tx, actorOf(s.principal), {
         teamId: s.target.teamId,
         action,
-        targetType: "container",
+        // The target is the set (its id); the container is a detail, as in every other set event.
+        targetType: "set",
         targetId: s.target.setId,
         details: { sessionId: s.id, app: s.target.appName, container: s.target.container, ...details },
       }),

@@ -125,4 +125,25 @@ describe("GET /api/v1/audit", () => {
     expect(seen.slice(0, 4)).toEqual([...ids].sort().reverse());
     expect(new Set(seen).size).toBe(seen.length);
   });
+  it("narrows by action prefix, actor and time range on the server, with the filters combined; bad values are 400", async () => {
+    const all = await auditOf(owner.api, `team=${team}`);
+    const members = await auditOf(owner.api, `team=${team}&action=member.`);
+    expect(members.map((e) => e.action)).toEqual(all.filter((e) => e.action.startsWith("member.")).map((e) => e.action));
+    expect(members.length).toBe(4);
+    expect((await auditOf(owner.api, `team=${team}&action=member.update`)).map((e) => e.action)).toEqual(["member.update"]);
+    // Part of an email, any case: the owner's three writes, not the admin's.
+    const byOwner = await auditOf(owner.api, `team=${team}&actor=${encodeURIComponent(owner.email.split("@")[0].toUpperCase())}`);
+    expect(byOwner.map((e) => e.action)).toEqual(["member.remove", "member.update", "member.add"]);
+    expect((await auditOf(owner.api, `team=${team}&actor=${encodeURIComponent(owner.email)}&action=member.add`)).length).toBe(1);
+    // A range around one event's instant keeps only events of that millisecond.
+    const one = all[1];
+    const at = Date.parse(one.at);
+    const ranged = await auditOf(owner.api, `team=${team}&from=${new Date(at).toISOString()}&to=${new Date(at + 1).toISOString()}`);
+    expect(ranged.map((e) => e.id)).toContain(one.id);
+    expect(ranged.every((e) => Date.parse(e.at) === at)).toBe(true);
+    expect(await auditOf(owner.api, `team=${team}&to=${new Date(Date.parse(all.at(-1)!.at)).toISOString()}`)).toEqual([]);
+    expectError(await owner.api.get(`/api/v1/audit?team=${team}&from=yesterday`), 400, "VALIDATION");
+    expectError(await owner.api.get(`/api/v1/audit?team=${team}&from=${all[0].at}&to=${all.at(-1)!.at}`), 400, "VALIDATION");
+    expectError(await owner.api.get(`/api/v1/audit?team=${team}&action=`), 400, "VALIDATION");
+  });
 });
