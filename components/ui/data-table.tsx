@@ -61,6 +61,7 @@ export function DataTable({
   empty,
   search = rows.length > 10,
   facets = [],
+  initialFilter = "",
 }: {
   label: string;
   columns: TColumn[];
@@ -70,9 +71,11 @@ export function DataTable({
   /** Show the text filter (by default past 10 rows). */
   search?: boolean;
   facets?: TFacet[];
+  /** Text to filter by at first (a link such as the command palette's /hosts?q=name). */
+  initialFilter?: string;
 }) {
   const [sort, setSort] = useState<TSort | null>(initialSort ?? null);
-  const [filter, setFilter] = useState("");
+  const [filter, setFilter] = useState(initialFilter);
   const [chosen, setChosen] = useState<Record<string, string>>({});
   const [page, setPage] = useState(0);
 

@@ -21,8 +21,11 @@ export const metadata: Metadata = { title: "Hosts" };
 
 const GIB = 1024 ** 3;
 
-export default async function HostsPage() {
+type TProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function HostsPage({ searchParams }: TProps) {
   const principal = await requirePrincipal();
+  const { q } = await searchParams;
   if (!principal.isAdmin) {
     return (
       <>
@@ -66,8 +69,11 @@ export default async function HostsPage() {
           description="Allocated is what sets reserve on the host; the scheduler places a set only where all of it fits. Cordoned hosts keep their sets but get no new ones."
         />
         <DataTable
+          // A new ?q= (the palette, while on this page) starts the table over with that filter.
+          key={typeof q === "string" ? q : ""}
           label="Hosts"
           search
+          initialFilter={typeof q === "string" ? q : ""}
           facets={[
             { key: "status", label: "Status" },
             { key: "zone", label: "Zone" },

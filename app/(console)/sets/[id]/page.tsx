@@ -1,3 +1,4 @@
+import { CopyMenu } from "@/components/ui/copy-menu";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
@@ -55,7 +56,10 @@ export default async function SetPage({ params, searchParams }: TProps) {
       <header className="space-y-3">
         <SetBreadcrumb team={{ slug: set.team, name: team?.name ?? set.team }} app={set.app} set={set.name} selectedTeam={selected?.slug ?? null} />
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="font-mono text-lg font-semibold tracking-tight">{set.id}</h1>
+          <h1 className="font-mono text-lg font-semibold tracking-tight" title={`Set ${set.id}`}>
+            {set.name}
+          </h1>
+          <CopyMenu label={`name or id of ${set.name}`} items={[{ label: "Name", value: set.name }, { label: "Id", value: set.id }]} />
           <StateBadge state={set.state} />
           <SetLive setId={set.id} />
           <div className="ml-auto">
