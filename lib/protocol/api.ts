@@ -292,6 +292,7 @@ export const ZQuotaRequest = z.object({
   requester: z.string(),
   requested: ZQuotaLimits,
   current: ZQuotaLimits.nullable(),
+  limitsBefore: ZQuotaLimits.nullable().describe("the team's limits when the request was decided (null while pending, or when the team had none then)"),
   reason: z.string(),
   status: z.enum(["PENDING", "APPROVED", "REJECTED"]),
   decidedBy: z.string().nullable(),

@@ -128,7 +128,7 @@ export default async function QuotaPage() {
               filed: <RelativeTime iso={r.createdAt} />,
               requester: <span className="text-xs">{r.requester}</span>,
               // Only a pending request compares with today's limits; a decided one shows what was asked.
-              limits: <LimitsChange current={r.status === "PENDING" ? r.current : null} requested={r.requested} />,
+              limits: <LimitsChange current={r.status === "PENDING" ? r.current : r.limitsBefore} requested={r.requested} />,
               reason: <span className="block max-w-64 whitespace-pre-line text-xs">{r.reason}</span>,
               status: <StateBadge state={quotaStatusWord(r.status)} />,
               decided: r.decidedBy ? (

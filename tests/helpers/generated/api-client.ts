@@ -249,6 +249,15 @@ memoryMiB: number
 diskGiB: number
 sets: number
 } | null)
+limitsBefore: ({
+/**
+ * CPU cores (fractions allowed)
+ */
+cpu: number
+memoryMiB: number
+diskGiB: number
+sets: number
+} | null)
 reason: string
 status: ("PENDING" | "APPROVED" | "REJECTED")
 decidedBy: (string | null)
@@ -271,6 +280,15 @@ diskGiB: number
 sets: number
 }
 current: ({
+/**
+ * CPU cores (fractions allowed)
+ */
+cpu: number
+memoryMiB: number
+diskGiB: number
+sets: number
+} | null)
+limitsBefore: ({
 /**
  * CPU cores (fractions allowed)
  */
