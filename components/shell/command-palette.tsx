@@ -14,6 +14,7 @@ import { ZHost } from "@/lib/protocol/api";
 import { apiFetch } from "../api-fetch";
 import { cx } from "../ui/cx";
 import type { TNavItem } from "./nav-items";
+import { NAVIGATION_START } from "./navigation-progress";
 import { matchItems, paletteItems, type TPaletteItem } from "./palette-items";
 
 const ZApps = ZAppView.array();
@@ -102,6 +103,7 @@ export function CommandPalette({
   const go = (item: TPaletteItem | undefined) => {
     if (!item) return;
     dialog.current?.close();
+    window.dispatchEvent(new Event(NAVIGATION_START));
     router.push(item.href);
   };
 

@@ -3,12 +3,13 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { useState, type ReactNode } from "react";
+import { Suspense, useState, type ReactNode } from "react";
 import { Badge, type TTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
 import { CommandPalette, CommandPaletteButton } from "./command-palette";
 import { isActive, NAV_ITEMS } from "./nav-items";
+import { NavigationProgress } from "./navigation-progress";
 import { TeamSwitcher } from "./team-switcher";
 
 export interface TShellProps {
@@ -118,6 +119,10 @@ export function Shell({ email, isAdmin, teams, selectedTeam, health, pendingAppr
           </div>
         </div>
       </aside>
+      {/* useSearchParams wants a boundary; the bar has nothing to show before the client runs anyway. */}
+      <Suspense fallback={null}>
+        <NavigationProgress />
+      </Suspense>
       <CommandPalette nav={items} isAdmin={isAdmin} team={selectedTeam} />
       <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
         {children}
