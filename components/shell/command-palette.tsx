@@ -103,7 +103,8 @@ export function CommandPalette({
   const go = (item: TPaletteItem | undefined) => {
     if (!item) return;
     dialog.current?.close();
-    window.dispatchEvent(new Event(NAVIGATION_START));
+    // The bar finishes when the URL changes: opening the page already shown would leave it running.
+    if (item.href !== `${window.location.pathname}${window.location.search}`) window.dispatchEvent(new Event(NAVIGATION_START));
     router.push(item.href);
   };
 
