@@ -183,13 +183,13 @@ export function CommandPalette({
             </span>
             <span
               className={cx(
-                "min-w-0 truncate font-medium",
+                "max-w-[60%] shrink-0 truncate font-medium",
                 item.group !== "Page" && "font-mono",
               )}
             >
               {item.label}
             </span>
-            <span className="ml-auto min-w-0 truncate text-xs text-zinc-600 dark:text-zinc-400">
+            <span className="min-w-0 flex-1 truncate text-right text-xs text-zinc-600 dark:text-zinc-400">
               {item.hint}
             </span>
           </li>

@@ -40,12 +40,13 @@ export function NavigationProgress() {
     const onClick = (e: MouseEvent) => {
       if (navigatesAway(e)) start();
     };
-    document.addEventListener("click", onClick);
+    // Capture: next/link cancels the click's default in React's handler, before a bubbling listener would see it.
+    document.addEventListener("click", onClick, true);
     window.addEventListener("popstate", start);
     window.addEventListener(NAVIGATION_START, start);
     return () => {
       window.removeEventListener(NAVIGATION_START, start);
-      document.removeEventListener("click", onClick);
+      document.removeEventListener("click", onClick, true);
       window.removeEventListener("popstate", start);
       if (timer.current) clearInterval(timer.current);
     };

@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { listAudit } from "@/lib/audit";
 import { ZAuditQuery } from "@/lib/protocol/api";
 import { consoleContext } from "@/lib/ui/context";
+import { exactTime } from "@/lib/ui/format";
 import { orNotFound } from "@/lib/ui/or-not-found";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -60,8 +61,16 @@ export default async function AuditPage({ searchParams }: TProps) {
       <Card labelledBy="audit-events">
         <CardHeader
           id="audit-events"
-          title={filtered ? `Events matching ${Object.entries(filters).map(([k, v]) => `${k} ${v}`).join(", ")}` : "All events you can see"}
-          description={query.before ? "Older events" : "Newest first"}
+          title={filters.team ? `Events in ${filters.team}` : "All events you can see"}
+          description={[
+            query.before ? "Older events" : "Newest first",
+            filters.action && `action ${filters.action}…`,
+            filters.actor && `actor contains “${filters.actor}”`,
+            filters.from && `from ${exactTime(filters.from)}`,
+            filters.to && `before ${exactTime(filters.to)}`,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
         />
         {events.length ? (
           <AuditTable events={events} label="Audit events" />
