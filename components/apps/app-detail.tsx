@@ -134,7 +134,8 @@ export function AppDetail({ initial, disabledReason }: { initial: TAppView; disa
 
       <Card labelledBy="app-template">
         <CardHeader id="app-template" title="Template" description="What every new set of this app starts with" />
-        <div className="relative overflow-x-auto">
+        {/* Focusable: on a phone this table scrolls sideways, and a keyboard must be able to scroll it too. */}
+        <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Containers of the template">
           <table className="w-full text-sm">
             <caption className="sr-only">Containers of the template</caption>
             <thead>

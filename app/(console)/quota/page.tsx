@@ -67,7 +67,7 @@ export default async function QuotaPage() {
       </Card>
       <Card labelledBy="quota-table">
         <CardHeader id="quota-table" title="Limits" />
-        <div className="relative overflow-x-auto">
+        <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Quota limits and usage">
           <table className="w-full text-sm">
             <caption className="sr-only">Quota limits and usage</caption>
             <thead>

@@ -39,7 +39,7 @@ export default async function TeamPage({ params }: TProps) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/teams" className="text-blue-700 hover:underline dark:text-blue-400">
+        <Link href="/teams" className="text-blue-700 underline underline-offset-2 dark:text-blue-400">
           Teams
         </Link>
         <span aria-hidden className="mx-1.5 text-zinc-400">/</span>
