@@ -116,7 +116,7 @@ export function AppDetail({ initial, disabledReason }: { initial: TAppView; disa
         <CardHeader
           id="app-sets"
           title={`Sets (${app.sets.length})`}
-          description="Each set is the containers below on one host, sharing one IP and one volume. Open a set by its id for charts, logs and a terminal."
+          description="Each set is the containers below on one host, sharing one IP and one volume. Open a set by its name for charts, logs and a terminal."
         />
         <SetsTable app={app} />
       </Card>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useId, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { copyText } from "./copy-button";
 import { useDismiss } from "./use-dismiss";
 
@@ -18,10 +18,22 @@ export interface TCopyItem {
 export function CopyMenu({ items, label }: { items: TCopyItem[]; label: string }) {
   const [open, setOpen] = useState(false);
   const [copied, setCopied] = useState<string | null>(null);
+  // Fixed to the viewport under the button: a table's scroll box would otherwise clip the menu.
+  const [at, setAt] = useState<{ top: number; left: number } | null>(null);
   const ref = useRef<HTMLSpanElement>(null);
   const id = useId();
   const close = useCallback(() => setOpen(false), []);
   useDismiss(open, close, ref);
+  useEffect(() => {
+    if (!open) return;
+    // A fixed menu would drift from its button when the page scrolls: close it instead.
+    window.addEventListener("scroll", close, true);
+    window.addEventListener("resize", close);
+    return () => {
+      window.removeEventListener("scroll", close, true);
+      window.removeEventListener("resize", close);
+    };
+  }, [open, close]);
   return (
     <span ref={ref} className="relative inline-block align-middle">
       <button
@@ -30,7 +42,9 @@ export function CopyMenu({ items, label }: { items: TCopyItem[]; label: string }
         aria-controls={id}
         aria-label={`Copy ${label}`}
         title={`Copy ${label}`}
-        onClick={() => {
+        onClick={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          setAt({ top: r.bottom + 4, left: Math.max(8, Math.min(r.left, window.innerWidth - 320)) });
           setCopied(null);
           setOpen((o) => !o);
         }}
@@ -44,7 +58,8 @@ export function CopyMenu({ items, label }: { items: TCopyItem[]; label: string }
       <span
         id={id}
         hidden={!open}
-        className="absolute left-0 top-full z-30 mt-1 w-max max-w-[min(24rem,calc(100vw-2rem))] rounded-md border border-zinc-200 bg-white p-1 text-left shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        style={at ? { top: at.top, left: at.left } : undefined}
+        className="fixed z-30 w-max max-w-[min(24rem,calc(100vw-2rem))] rounded-md border border-zinc-200 bg-white p-1 text-left shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
       >
         {items.map((item) => (
           <button
