@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ZAuditEvent, type TAuditEvent } from "@/lib/protocol/api";
 import { Api, adminApi, createToken, expectError, expectStatus, uniqueEmail } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
+import { TEST_IMAGE } from "../helpers/agent";
 import { sql } from "../helpers/db";
 import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
 
@@ -145,5 +146,17 @@ describe("GET /api/v1/audit", () => {
     expectError(await owner.api.get(`/api/v1/audit?team=${team}&from=yesterday`), 400, "VALIDATION");
     expectError(await owner.api.get(`/api/v1/audit?team=${team}&from=${all[0].at}&to=${all.at(-1)!.at}`), 400, "VALIDATION");
     expectError(await owner.api.get(`/api/v1/audit?team=${team}&action=`), 400, "VALIDATION");
+  });
+  it("names set targets `<app>-<n>` (from the set row, deleted sets too) and leaves other targets' names null", async () => {
+    const slug = await makeTeam(admin);
+    const body = { name: "named", replicas: 1, size: { cpu: 0.25, memoryMiB: 64, diskGiB: 1 }, containers: [{ index: 0, name: "app", image: TEST_IMAGE, cpu: 100, memory: 100 }] };
+    const app = expectStatus(await admin.post(`/api/v1/teams/${slug}/apps`, body), 201) as { sets: { id: string; name: string }[] };
+    const [{ id: teamId }] = await sql<{ id: string }>(c.databaseUrl, `SELECT id FROM "Team" WHERE slug = $1`, [slug]);
+    await sql(c.databaseUrl, `INSERT INTO "AuditEvent" (id, "actorLabel", "teamId", action, "targetType", "targetId", details) VALUES ($1, 'test', $2, 'terminal.start', 'container', $3, '{}')`, [`named-${slug}`, teamId, app.sets[0].id]);
+    expectStatus(await admin.delete(`/api/v1/teams/${slug}/apps/named`), 200);
+    const events = await auditOf(admin, `team=${slug}`);
+    // Recorded by terminals before they called the target a set: still named from the id.
+    expect(events.find((e) => e.id === `named-${slug}`)).toMatchObject({ targetId: app.sets[0].id, targetName: "named-0" });
+    expect(events.find((e) => e.action === "team.create")?.targetName).toBeNull();
   });
 });
