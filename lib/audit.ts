@@ -46,7 +46,8 @@ const SET_TARGETS = new Set(["set", "container"]);
 async function setNames(ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const sets = await db().set.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, ordinal: true, app: { select: { name: true } } } });
-  return new Map(sets.map((s) => [s.id, setName(s.app.name, s.ordinal)]));
+  // A deleted app's row keeps its name with `~deleted~<id>` appended (lib/apps/delete.ts): name it as it was.
+  return new Map(sets.map((s) => [s.id, setName(s.app.name.split("~deleted~")[0], s.ordinal)]));
 }
 
 /** A name the event itself recorded (a set's, when its row was removed since). */
