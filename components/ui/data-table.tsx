@@ -99,6 +99,7 @@ export function DataTable({
     return [...kept].sort((a, b) => sign * compare(a.values[sort.key] ?? null, b.values[sort.key] ?? null));
   }, [rows, filter, chosen, sort]);
 
+  const sortable = columns.filter((c) => c.sortable);
   const pages = Math.max(1, Math.ceil(visible.length / PAGE_SIZE));
   const current = Math.min(page, pages - 1);
   const shown = visible.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
@@ -112,8 +113,14 @@ export function DataTable({
 
   return (
     <div>
-      {(search || facets.length > 0) && (
-        <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
+      {(search || facets.length > 0 || (sortable.length > 0 && rows.length > 1)) && (
+        // Sorting by header needs the header, which cards do not have: on a phone a select sorts instead.
+        <div
+          className={cx(
+            "flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800",
+            !search && facets.length === 0 && "sm:hidden",
+          )}
+        >
           {search && (
             <input
               type="search"
@@ -146,6 +153,28 @@ export function DataTable({
               ))}
             </select>
           ))}
+          {sortable.length > 0 && rows.length > 1 && (
+            <select
+              aria-label={`Sort ${label}`}
+              value={sort ? `${sort.key}:${sort.dir}` : ""}
+              onChange={(e) => {
+                const [key, dir] = e.target.value.split(":");
+                setSort(key ? { key, dir: dir === "desc" ? "desc" : "asc" } : null);
+                setPage(0);
+              }}
+              className={controlClass("h-8 w-auto text-sm sm:hidden")}
+            >
+              <option value="">Unsorted</option>
+              {sortable.flatMap((c) => [
+                <option key={`${c.key}:asc`} value={`${c.key}:asc`}>
+                  {c.label} ↑
+                </option>,
+                <option key={`${c.key}:desc`} value={`${c.key}:desc`}>
+                  {c.label} ↓
+                </option>,
+              ])}
+            </select>
+          )}
           {visible.length !== rows.length && (
             <span className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
               {visible.length} of {rows.length}
@@ -153,8 +182,8 @@ export function DataTable({
           )}
         </div>
       )}
-      {/* relative: the sr-only labels inside are absolutely positioned and would otherwise widen the page past this scroll box. */}
-      {/* Below `sm` the table lays out as cards (one per row) so nothing scrolls sideways. */}
+      {/* relative: the sr-only labels inside are absolutely positioned and would otherwise widen the page past this scroll box.
+          Below `sm` there is no scroll box: the table lays out as cards (one per row), so nothing scrolls sideways. */}
       <div className="relative sm:overflow-x-auto">
         <table className="w-full border-collapse text-sm max-sm:block">
           <caption className="sr-only">{label}</caption>

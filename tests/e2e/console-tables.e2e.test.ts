@@ -137,6 +137,13 @@ describe("console tables, names and palette in a browser", () => {
       }
     }
 
+    // Cards have no header to click: a select sorts them instead.
+    await openPage(p, `${c.url}/apps`, c.mode);
+    await expect.poll(() => rowsOf(p, "Apps").count(), UI).toBe(2);
+    expect(await rowsOf(p, "Apps").first().textContent()).toContain(OTHER);
+    await p.getByRole("combobox", { name: "Sort Apps" }).selectOption({ label: "Name ↓" });
+    await expect.poll(async () => (await rowsOf(p, "Apps").first().textContent()) ?? "", UI).toContain(APP);
+
     // Hosts: the actions sit behind "⋯" and open in place.
     await openPage(p, `${c.url}/hosts?q=${host.name}`, c.mode);
     const menu = p.getByRole("button", { name: `Actions for ${host.name}` });
