@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { TAuditEvent } from "@/lib/protocol/api";
+import { formatMiB, formatNumber } from "@/lib/ui/format";
 import { DataTable } from "../ui/data-table";
 import { RelativeTime } from "../ui/relative-time";
 
@@ -7,6 +8,10 @@ import { RelativeTime } from "../ui/relative-time";
 function targetLabel(e: TAuditEvent): string {
   if (e.targetName) return e.targetName;
   const d = e.details;
+  // A quota request has no name: the limits it asks for say which one it is.
+  if (e.targetType === "quota_request" && typeof d.cpu === "number" && typeof d.memoryMiB === "number" && typeof d.diskGiB === "number" && typeof d.sets === "number") {
+    return `${formatNumber(d.cpu, 3)} cores · ${formatMiB(d.memoryMiB)} · ${formatNumber(d.diskGiB)} GiB · ${formatNumber(d.sets)} sets`;
+  }
   for (const key of ["email", "slug", "name"]) {
     const v = d[key];
     if (typeof v === "string" && v) return v;
