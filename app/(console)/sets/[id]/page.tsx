@@ -1,7 +1,7 @@
-import { CopyMenu } from "@/components/ui/copy-menu";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
+import { CopyMenu } from "@/components/ui/copy-menu";
 import { RecoverSet } from "@/components/sets/recover-set";
 import { SetBreadcrumb } from "@/components/sets/set-breadcrumb";
 import { SetActions } from "@/components/sets/set-actions";
