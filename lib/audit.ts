@@ -3,6 +3,7 @@ import type { TPrincipal } from "./auth/principal";
 import { requireTeam } from "./auth/authorize";
 import { db, type TTx } from "./db";
 import type { TAuditEvent } from "./protocol/api";
+import { setName } from "./sets/spec";
 
 export interface TAuditEntry {
   teamId?: string | null;
@@ -38,9 +39,26 @@ export async function recordAudit(tx: TTx, actor: TActor, entry: TAuditEntry): P
   });
 }
 
+/** Target types whose id is a set's (terminal sessions recorded theirs as "container" before they said "set"). */
+const SET_TARGETS = new Set(["set", "container"]);
+
+/** Sets' `<app>-<n>` names by id, deleted ones included: an old event still names what it touched. */
+async function setNames(ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const sets = await db().set.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, ordinal: true, app: { select: { name: true } } } });
+  // A deleted app's row keeps its name with `~deleted~<id>` appended (lib/apps/delete.ts): name it as it was.
+  return new Map(sets.map((s) => [s.id, setName(s.app.name.split("~deleted~")[0], s.ordinal)]));
+}
+
+/** A name the event itself recorded (a set's, when its row was removed since). */
+function recordedName(details: unknown): string | null {
+  const d = (details ?? {}) as Record<string, unknown>;
+  return typeof d.set === "string" && d.set ? d.set : null;
+}
+
 export async function listAudit(
   p: TPrincipal,
-  q: { team?: string; limit: number; before?: string; beforeId?: string },
+  q: { team?: string; limit: number; before?: string; beforeId?: string; action?: string; actor?: string; from?: string; to?: string },
 ): Promise<TAuditEvent[]> {
   let where: Prisma.AuditEventWhereInput;
   if (q.team) {
@@ -59,12 +77,19 @@ export async function listAudit(
     const older: Prisma.AuditEventWhereInput = q.beforeId ? { OR: [{ at: { lt: at } }, { at, id: { lt: q.beforeId } }] } : { at: { lt: at } };
     where = { AND: [where, older] };
   }
+  const narrow: Prisma.AuditEventWhereInput[] = [];
+  if (q.action) narrow.push({ action: { startsWith: q.action } });
+  if (q.actor) narrow.push({ actorLabel: { contains: q.actor, mode: "insensitive" } });
+  if (q.from) narrow.push({ at: { gte: new Date(q.from) } });
+  if (q.to) narrow.push({ at: { lt: new Date(q.to) } });
+  if (narrow.length) where = { AND: [where, ...narrow] };
   const rows = await db().auditEvent.findMany({
     where,
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: q.limit,
     include: { team: { select: { slug: true } } },
   });
+  const names = await setNames(rows.filter((r) => SET_TARGETS.has(r.targetType) && r.targetId).map((r) => r.targetId!));
   return rows.map((r) => ({
     id: r.id,
     at: r.at.toISOString(),
@@ -73,6 +98,7 @@ export async function listAudit(
     action: r.action,
     targetType: r.targetType,
     targetId: r.targetId,
+    targetName: (r.targetId && SET_TARGETS.has(r.targetType) ? names.get(r.targetId) : undefined) ?? recordedName(r.details),
     details: (r.details ?? {}) as Record<string, unknown>,
   }));
 }

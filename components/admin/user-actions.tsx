@@ -24,7 +24,7 @@ export function UserActions({ id, email, disabled, isAdmin, isSelf }: { id: stri
     <div className="flex flex-wrap justify-end gap-2">
       <ConfirmButton
         label="Reset password"
-        ariaLabel={`Reset the password of ${email}`}
+        ariaLabel={`Reset password of ${email}`}
         title={`Reset the password of ${email}?`}
         body={<p>Their current password stops working, every session of theirs is signed out and their API tokens are revoked. You get a one-use link for them to choose a new password.</p>}
         confirmLabel="Reset password"
@@ -51,7 +51,7 @@ export function UserActions({ id, email, disabled, isAdmin, isSelf }: { id: stri
           size="sm"
           disabled={pending}
           disabledReason={isSelf ? SELF : undefined}
-          aria-label={`Remove admin from ${email}`}
+          aria-label={`Remove admin: ${email}`}
           onClick={() => void run(() => patchUser(id, { isAdmin: false }))}
         >
           Remove admin
@@ -59,7 +59,7 @@ export function UserActions({ id, email, disabled, isAdmin, isSelf }: { id: stri
       ) : (
         <ConfirmButton
           label="Make admin"
-          ariaLabel={`Make ${email} admin`}
+          ariaLabel={`Make admin: ${email}`}
           title={`Make ${email} a platform admin?`}
           body={<p>Admins see and change every team, user and host on this console.</p>}
           confirmLabel="Make admin"

@@ -117,7 +117,7 @@ export function AppDetail({ initial, disabledReason }: { initial: TAppView; disa
         <CardHeader
           id="app-sets"
           title={`Sets (${app.sets.length})`}
-          description="Each set is the containers below on one host, sharing one IP and one volume. Open a set by its id for charts, logs and a terminal."
+          description="Each set is the containers below on one host, sharing one IP and one volume. Open a set by its name for charts, logs and a terminal."
         />
         <SetsTable app={app} />
       </Card>
@@ -135,7 +135,8 @@ export function AppDetail({ initial, disabledReason }: { initial: TAppView; disa
 
       <Card labelledBy="app-template">
         <CardHeader id="app-template" title="Template" description="What every new set of this app starts with" />
-        <div className="relative overflow-x-auto">
+        {/* Focusable: on a phone this table scrolls sideways, and a keyboard must be able to scroll it too. */}
+        <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Containers of the template">
           <table className="w-full text-sm">
             <caption className="sr-only">Containers of the template</caption>
             <thead>

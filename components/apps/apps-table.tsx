@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { ZAppView, type TAppView } from "@/lib/protocol/apps";
-import { sizeText, summaryText, TRANSIENT_STATES } from "@/lib/ui/sets";
+import { countStates, sizeText, summaryText, TRANSIENT_STATES } from "@/lib/ui/sets";
 import { useLive } from "../realtime/use-live";
 import { DataTable } from "../ui/data-table";
 import { RelativeTime } from "../ui/relative-time";
@@ -29,10 +29,12 @@ export function AppsTable({ team, initial }: { team: string; initial: TAppView[]
       </div>
       <DataTable
         label="Apps"
+        search
+        facets={[{ key: "worst", label: "Worst set state" }]}
         initialSort={{ key: "name", dir: "asc" }}
         columns={[
-          { key: "name", label: "Name", sortable: true },
-          { key: "state", label: "Sets", sortable: true },
+          { key: "name", label: "Name", sortable: true, role: "title" },
+          { key: "state", label: "Sets", sortable: true, role: "state" },
           { key: "replicas", label: "Replicas", sortable: true, align: "right" },
           { key: "size", label: "Size per set", sortable: true },
           { key: "images", label: "Images" },
@@ -47,6 +49,8 @@ export function AppsTable({ team, initial }: { team: string; initial: TAppView[]
             values: {
               name: a.name,
               state: summaryText(states),
+              // The worst state any set is in, so "Failed" narrows the list to apps with a failed set.
+              worst: countStates(states)[0]?.state ?? "No sets",
               replicas: a.replicas,
               size: a.size.cpu,
               images: images.join(" "),

@@ -159,7 +159,9 @@ export function CanaryDialog({ app, disabledReason, onStarted }: { app: TAppView
                         checked={picked.includes(s.id)}
                         onChange={(e) => setPicked((p) => (e.target.checked ? [...p, s.id] : p.filter((id) => id !== s.id)))}
                       />
-                      <code className="font-mono text-xs">{s.id}</code>
+                      <code className="font-mono text-xs" title={`Set ${s.id}`}>
+                        {s.name}
+                      </code>
                       <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{s.host?.name}</span>
                       <StateBadge state={s.state} />
                     </label>

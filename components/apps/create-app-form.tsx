@@ -7,7 +7,7 @@ import { ZAppView } from "@/lib/protocol/apps";
 import type { TQuota } from "@/lib/protocol/api";
 import { ApiError, apiFetch } from "../api-fetch";
 import { fieldErrorsOf } from "../api-issues";
-import { QuotaPreview } from "../quota/quota-preview";
+import { overQuota, QuotaPreview } from "../quota/quota-preview";
 import { Button } from "../ui/button";
 import { Card, CardBody } from "../ui/card";
 import { cx } from "../ui/cx";
@@ -156,9 +156,12 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
   }
 
   const errorList = Object.entries(errors);
+  // The preview already says the console would refuse this: no point letting the click find out.
+  const refused = overQuota(quota, reservation);
+  const blockedReason = disabledReason ?? (refused.length ? `Over the team's quota on ${refused.join(", ").toLowerCase()}` : undefined);
   return (
     <form onSubmit={submit} aria-label="Create app" className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
-      <Card>
+      <Card className="lg:col-start-1 lg:row-start-1">
         <div role="tablist" aria-label="Edit as" className="flex gap-2 border-b border-zinc-200 px-4 dark:border-zinc-800">
           <button type="button" role="tab" id="tab-form" aria-controls="panel-form" aria-selected={tab === "form"} className={tabClass(tab === "form")} onClick={() => tab !== "form" && showForm()}>
             Form
@@ -311,27 +314,33 @@ export function CreateAppForm({ team, quota, disabledReason }: { team: string; q
               </p>
             </div>
           )}
-          <div className="flex flex-wrap items-center gap-3 border-t border-zinc-200 pt-4 dark:border-zinc-800">
-            {disabledReason ? (
-              <Button variant="primary" disabledReason={disabledReason}>
-                Create app
-              </Button>
-            ) : (
-              <SubmitButton pending={pending} pendingLabel="Creating…">
-                Create app
-              </SubmitButton>
-            )}
-            <Link href="/apps" className="text-sm text-zinc-700 hover:underline dark:text-zinc-300">
-              Cancel
-            </Link>
-          </div>
         </CardBody>
       </Card>
-      <Card className="lg:sticky lg:top-4">
+      {/* After the fields and before the button on a phone (the button answers to what the preview says); beside them on a wide screen. */}
+      <Card className="lg:sticky lg:top-4 lg:col-start-2 lg:row-span-2 lg:row-start-1">
         <CardBody>
           <QuotaPreview quota={quota} change={reservation} title="Team quota with this app" />
         </CardBody>
       </Card>
+      <div className="flex flex-wrap items-center gap-3 lg:col-start-1 lg:row-start-2">
+        {blockedReason ? (
+          <Button variant="primary" disabledReason={blockedReason}>
+            Create app
+          </Button>
+        ) : (
+          <SubmitButton pending={pending} pendingLabel="Creating…">
+            Create app
+          </SubmitButton>
+        )}
+        <Link href="/apps" className="text-sm text-zinc-700 hover:underline dark:text-zinc-300">
+          Cancel
+        </Link>
+        {!disabledReason && refused.length > 0 && (
+          <span className="text-sm text-red-800 dark:text-red-200" data-testid="create-blocked">
+            Over the quota on {refused.join(", ").toLowerCase()}: lower the size or replicas, or request more quota.
+          </span>
+        )}
+      </div>
     </form>
   );
 }

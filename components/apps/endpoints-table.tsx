@@ -22,10 +22,10 @@ export function EndpointsTable({ app }: { app: TAppView }) {
       <DataTable
         label={`Published endpoints of ${app.name}`}
         columns={[
-          { key: "set", label: "Set", sortable: true },
+          { key: "set", label: "Set", sortable: true, role: "title" },
           { key: "port", label: "Port" },
           { key: "address", label: "Reach it at", sortable: true },
-          { key: "reachable", label: "Reachable", sortable: true },
+          { key: "reachable", label: "Reachable", sortable: true, role: "state" },
         ]}
         rows={app.endpoints.map((e) => {
           const address = `${e.hostAddress ?? e.host ?? "?"}:${e.hostPort}`;

@@ -58,7 +58,7 @@ export function ScaleControl({
         {app.replicas > 0 ? (
           <ConfirmButton
             label="−1"
-            ariaLabel="Scale in by one set"
+            ariaLabel="−1: scale in by one set"
             title={`Scale ${app.name} to ${app.replicas - 1}?`}
             body={SCALE_IN_BODY(1)}
             confirmLabel="Remove newest set"
@@ -83,7 +83,7 @@ export function ScaleControl({
           readOnly={Boolean(disabledReason)}
           className={controlClass("h-9 w-16 text-center text-sm tabular-nums")}
         />
-        <Button aria-label="Scale out by one set" disabledReason={blocked} onClick={() => click(app.replicas + 1)}>
+        <Button aria-label="+1: scale out by one set" disabledReason={blocked} onClick={() => click(app.replicas + 1)}>
           +1
         </Button>
         {changed &&

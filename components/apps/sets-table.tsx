@@ -1,9 +1,8 @@
 "use client";
 
-import Link from "next/link";
 import type { TAppView } from "@/lib/protocol/apps";
 import { Badge, ContainerStateBadge, StateBadge } from "../ui/badge";
-import { CopyButton } from "../ui/copy-button";
+import { SetName } from "../ui/copy-menu";
 import { DataTable } from "../ui/data-table";
 import { EmptyState } from "../ui/empty-state";
 
@@ -23,10 +22,14 @@ export function SetsTable({ app }: { app: TAppView }) {
   return (
     <DataTable
       label={`Sets of ${app.name}`}
+      search
+      facets={[
+        { key: "state", label: "State" },
+        { key: "host", label: "Host" },
+      ]}
       columns={[
-        // State right after the id: on a phone the table scrolls sideways and the state must be in view first.
-        { key: "id", label: "Set" },
-        { key: "state", label: "State", sortable: true },
+        { key: "id", label: "Set", sortable: true, role: "title" },
+        { key: "state", label: "State", sortable: true, role: "state" },
         { key: "ip", label: "IP", sortable: true },
         { key: "containers", label: "Containers" },
         { key: "host", label: "Host", sortable: true },
@@ -35,25 +38,7 @@ export function SetsTable({ app }: { app: TAppView }) {
         id: s.id,
         values: { id: s.name, host: s.host?.name ?? null, ip: s.ip, state: s.state },
         cells: {
-          id: (
-            <span className="block">
-              <span className="block whitespace-nowrap font-mono text-sm font-medium" data-testid="set-name" title="The set's stable name: its DNS name in the team network">
-                {s.name}
-              </span>
-              <span className="flex items-center gap-1.5">
-                {/* The id opens the set (charts, logs, terminal). Shortened on a phone; the title and the copy button keep the whole id. */}
-                <Link
-                  href={`/sets/${encodeURIComponent(s.id)}`}
-                  title={`Open set ${s.id}`}
-                  data-testid="set-id"
-                  className="block max-w-24 truncate font-mono text-xs text-blue-700 hover:underline sm:max-w-none dark:text-blue-400"
-                >
-                  {s.id}
-                </Link>
-                <CopyButton value={s.id} label="Copy" />
-              </span>
-            </span>
-          ),
+          id: <SetName id={s.id} name={s.name} href={`/sets/${encodeURIComponent(s.id)}`} />,
           host: s.host ? (
             <span className="block">
               <span className="font-mono text-xs">{s.host.name}</span>

@@ -1,10 +1,17 @@
+import Link from "next/link";
 import type { TAuditEvent } from "@/lib/protocol/api";
+import { formatMiB, formatNumber } from "@/lib/ui/format";
 import { DataTable } from "../ui/data-table";
 import { RelativeTime } from "../ui/relative-time";
 
 /** The most telling detail of an event's target: who or what, not an opaque id when a name exists. */
 function targetLabel(e: TAuditEvent): string {
+  if (e.targetName) return e.targetName;
   const d = e.details;
+  // A quota request has no name: the limits it asks for say which one it is.
+  if (e.targetType === "quota_request" && typeof d.cpu === "number" && typeof d.memoryMiB === "number" && typeof d.diskGiB === "number" && typeof d.sets === "number") {
+    return `${formatNumber(d.cpu, 3)} cores · ${formatMiB(d.memoryMiB)} · ${formatNumber(d.diskGiB)} GiB · ${formatNumber(d.sets)} sets`;
+  }
   for (const key of ["email", "slug", "name"]) {
     const v = d[key];
     if (typeof v === "string" && v) return v;
@@ -29,7 +36,7 @@ export function AuditTable({ events, label }: { events: TAuditEvent[]; label: st
         { key: "when", label: "When", sortable: true },
         { key: "actor", label: "Actor", sortable: true },
         { key: "team", label: "Team", sortable: true },
-        { key: "action", label: "Action", sortable: true },
+        { key: "action", label: "Action", sortable: true, role: "title" },
         { key: "target", label: "Target" },
       ]}
       rows={events.map((e) => {
@@ -45,7 +52,15 @@ export function AuditTable({ events, label }: { events: TAuditEvent[]; label: st
             target: (
               <span>
                 <span className="text-zinc-600 dark:text-zinc-400">{e.targetType}</span>{" "}
-                <span className="font-mono text-xs">{targetLabel(e)}</span>
+                <span className="font-mono text-xs" title={e.targetId && e.targetId !== targetLabel(e) ? `${e.targetType} ${e.targetId}` : undefined}>
+                  {e.targetType === "set" && e.targetId && e.targetName ? (
+                    <Link href={`/sets/${encodeURIComponent(e.targetId)}`} className="text-blue-700 hover:underline dark:text-blue-400">
+                      {e.targetName}
+                    </Link>
+                  ) : (
+                    targetLabel(e)
+                  )}
+                </span>
                 {change && <span className="ml-1.5 text-xs text-zinc-600 dark:text-zinc-400">({change})</span>}
               </span>
             ),

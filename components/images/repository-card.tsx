@@ -60,12 +60,12 @@ export function RepositoryCard({
         label={`Tags of ${r.repository}`}
         initialSort={{ key: "pushed", dir: "desc" }}
         columns={[
-          { key: "tag", label: "Tag", sortable: true },
+          { key: "tag", label: "Tag", sortable: true, role: "title" },
           { key: "digest", label: "Digest", sortable: true },
           { key: "size", label: "Size", sortable: true, align: "right" },
           { key: "pushed", label: "Pushed", sortable: true },
           { key: "by", label: "By", sortable: true },
-          { key: "actions", label: "Actions", hideLabel: true, align: "right" },
+          { key: "actions", label: "Actions", hideLabel: true, align: "right", role: "actions" },
         ]}
         rows={r.tags.map((t) => {
           // The registry deletes manifests, not tags: these go with this one.

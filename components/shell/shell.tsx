@@ -3,11 +3,13 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { useState, type ReactNode } from "react";
+import { Suspense, useState, type ReactNode } from "react";
 import { Badge, type TTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
+import { CommandPalette, CommandPaletteButton } from "./command-palette";
 import { isActive, NAV_ITEMS } from "./nav-items";
+import { NavigationProgress } from "./navigation-progress";
 import { TeamSwitcher } from "./team-switcher";
 
 export interface TShellProps {
@@ -72,6 +74,9 @@ export function Shell({ email, isAdmin, teams, selectedTeam, health, pendingAppr
           <div className="px-1">
             <TeamSwitcher teams={teams} selected={selectedTeam} />
           </div>
+          <div className="px-1">
+            <CommandPaletteButton />
+          </div>
           <nav aria-label="Console">
             <ul className="space-y-0.5">
               {items.map((item) => {
@@ -114,6 +119,11 @@ export function Shell({ email, isAdmin, teams, selectedTeam, health, pendingAppr
           </div>
         </div>
       </aside>
+      {/* useSearchParams wants a boundary; the bar has nothing to show before the client runs anyway. */}
+      <Suspense fallback={null}>
+        <NavigationProgress />
+      </Suspense>
+      <CommandPalette nav={items} isAdmin={isAdmin} team={selectedTeam} />
       <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
         {children}
       </main>

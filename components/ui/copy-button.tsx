@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Button } from "./button";
 
-async function copyText(text: string): Promise<void> {
+export async function copyText(text: string): Promise<void> {
   if (navigator.clipboard && window.isSecureContext) {
     await navigator.clipboard.writeText(text);
     return;

@@ -184,7 +184,13 @@ export const ZAuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.string().datetime().optional().describe("events older than this time (the last event's `at`)"),
   beforeId: z.string().min(1).max(64).optional().describe("with `before`: the last event's id, so events of the same millisecond are not skipped"),
-}).refine((q) => !q.beforeId || q.before, { path: ["beforeId"], message: "beforeId needs before" });
+  action: z.string().trim().min(1).max(64).optional().describe("events whose action starts with this: `set.` for every set action, `set.restart` for one"),
+  actor: z.string().trim().min(1).max(200).optional().describe("events whose actor contains this, case-insensitive (an email or part of one)"),
+  from: z.string().datetime().optional().describe("events at or after this time"),
+  to: z.string().datetime().optional().describe("events before this time"),
+})
+  .refine((q) => !q.beforeId || q.before, { path: ["beforeId"], message: "beforeId needs before" })
+  .refine((q) => !q.from || !q.to || new Date(q.from) < new Date(q.to), { path: ["to"], message: "to must be after from" });
 export const ZAuditEvent = z.object({
   id: z.string(),
   at: z.string(),
@@ -193,6 +199,7 @@ export const ZAuditEvent = z.object({
   action: z.string(),
   targetType: z.string(),
   targetId: z.string().nullable(),
+  targetName: z.string().nullable().describe("the target's name when it has one: a set's `<app>-<n>` for set events (null once the set is gone and the event did not record it)"),
   details: z.record(z.string(), z.unknown()),
 });
 export type TAuditEvent = z.infer<typeof ZAuditEvent>;
@@ -285,6 +292,7 @@ export const ZQuotaRequest = z.object({
   requester: z.string(),
   requested: ZQuotaLimits,
   current: ZQuotaLimits.nullable(),
+  limitsBefore: ZQuotaLimits.nullable().describe("the team's limits when the request was decided (null while pending, or when the team had none then)"),
   reason: z.string(),
   status: z.enum(["PENDING", "APPROVED", "REJECTED"]),
   decidedBy: z.string().nullable(),

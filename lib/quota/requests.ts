@@ -3,14 +3,22 @@ import type { TPrincipal } from "../auth/principal";
 import { actorOf, recordAudit } from "../audit";
 import { db } from "../db";
 import { AppError, conflict, notFound } from "../errors";
-import type { Prisma } from "../generated/prisma/client";
-import type { TQuotaRequest, TQuotaRequestCreate } from "../protocol/api";
+import { z } from "zod";
+import { Prisma } from "../generated/prisma/client";
+import type { TQuotaLimits, TQuotaRequest, TQuotaRequestCreate } from "../protocol/api";
 
 const INCLUDE = {
   team: { select: { slug: true, quota: true } },
   requester: { select: { email: true } },
   decidedBy: { select: { email: true } },
 } satisfies Prisma.QuotaRequestInclude;
+
+const ZStoredLimits = z.object({ cpuMillis: z.number(), memoryMiB: z.number(), diskGiB: z.number(), sets: z.number() });
+
+function limitsView(stored: Prisma.JsonValue | null): TQuotaLimits | null {
+  const parsed = ZStoredLimits.safeParse(stored);
+  return parsed.success ? { cpu: parsed.data.cpuMillis / 1000, memoryMiB: parsed.data.memoryMiB, diskGiB: parsed.data.diskGiB, sets: parsed.data.sets } : null;
+}
 
 function toView(r: Prisma.QuotaRequestGetPayload<{ include: typeof INCLUDE }>): TQuotaRequest {
   const q = r.team.quota;
@@ -20,6 +28,7 @@ function toView(r: Prisma.QuotaRequestGetPayload<{ include: typeof INCLUDE }>): 
     requester: r.requester.email,
     requested: { cpu: r.cpuMillis / 1000, memoryMiB: r.memoryMiB, diskGiB: r.diskGiB, sets: r.sets },
     current: q ? { cpu: q.cpuMillis / 1000, memoryMiB: q.memoryMiB, diskGiB: q.diskGiB, sets: q.sets } : null,
+    limitsBefore: limitsView(r.limitsBefore),
     reason: r.reason,
     status: r.status,
     decidedBy: r.decidedBy?.email ?? null,
@@ -75,9 +84,11 @@ export async function decideQuotaRequest(p: TPrincipal, id: string, approve: boo
   const row = await db().$transaction(async (tx) => {
     const existing = await tx.quotaRequest.findUnique({ where: { id } });
     if (!existing) throw notFound("Quota request");
+    // Read in the transaction that overwrites them, so the comparison is with the limits this decision replaced.
+    const before = await tx.quota.findUnique({ where: { teamId: existing.teamId }, select: { cpuMillis: true, memoryMiB: true, diskGiB: true, sets: true } });
     const flipped = await tx.quotaRequest.updateMany({
       where: { id, status: "PENDING" },
-      data: { status: approve ? "APPROVED" : "REJECTED", decidedById: p.userId, decidedAt: new Date(), note: note || null },
+      data: { status: approve ? "APPROVED" : "REJECTED", decidedById: p.userId, decidedAt: new Date(), note: note || null, limitsBefore: before ?? Prisma.DbNull },
     });
     if (flipped.count !== 1) throw conflict(`This request was already ${existing.status.toLowerCase()}`, { status: existing.status });
     if (approve) {

@@ -1,5 +1,6 @@
 import type { TTx } from "../db";
 import { AppError } from "../errors";
+import { formatMiB } from "../ui/format";
 
 export interface TReservation {
   cpuMillis: number;
@@ -29,9 +30,10 @@ export async function reserveQuota(tx: TTx, teamId: string, want: TReservation):
     sets: used._count,
   };
   const over: string[] = [];
+  // Memory in the units the console's previews use (GiB past 1024 MiB), so the refusal reads like the preview that warned of it.
   const cores = (millis: number) => String(Number((millis / 1000).toFixed(3)));
   if (have.cpuMillis + want.cpuMillis > limits.cpuMillis) over.push(`${cores(have.cpuMillis + want.cpuMillis)} of ${cores(limits.cpuMillis)} cores`);
-  if (have.memoryMiB + want.memoryMiB > limits.memoryMiB) over.push(`${have.memoryMiB + want.memoryMiB} of ${limits.memoryMiB} MiB memory`);
+  if (have.memoryMiB + want.memoryMiB > limits.memoryMiB) over.push(`${formatMiB(have.memoryMiB + want.memoryMiB)} of ${formatMiB(limits.memoryMiB)} memory`);
   if (have.diskGiB + want.diskGiB > limits.diskGiB) over.push(`${have.diskGiB + want.diskGiB} of ${limits.diskGiB} GiB disk`);
   if (have.sets + want.sets > limits.sets) over.push(`${have.sets + want.sets} of ${limits.sets} sets`);
   if (over.length) {

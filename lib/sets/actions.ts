@@ -5,6 +5,7 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import type { TSetView } from "../protocol/apps";
 import { dispatchAction } from "./dispatch";
+import { setName } from "./spec";
 
 export async function setAction(p: TPrincipal, setId: string, action: "start" | "stop" | "restart"): Promise<TSetView> {
   const set = await loadSetFor(p, setId, "MEMBER");
@@ -12,7 +13,7 @@ export async function setAction(p: TPrincipal, setId: string, action: "start" | 
   if (set.state === "Deleting") throw new AppError("CONFLICT", "The set is being deleted");
   await db().$transaction(async (tx) => {
     await tx.set.update({ where: { id: setId }, data: { desiredRunning: action !== "stop" } });
-    await recordAudit(tx, actorOf(p), { teamId: set.teamId, action: `set.${action}`, targetType: "set", targetId: setId, details: { app: set.app.name } });
+    await recordAudit(tx, actorOf(p), { teamId: set.teamId, action: `set.${action}`, targetType: "set", targetId: setId, details: { app: set.app.name, set: setName(set.app.name, set.ordinal) } });
   });
   await dispatchAction(setId, action);
   return getSet(p, setId);

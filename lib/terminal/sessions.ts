@@ -58,7 +58,7 @@ async function audit(s: TSession, action: "terminal.start" | "terminal.end", det
       recordAudit(tx, actorOf(s.principal), {
         teamId: s.target.teamId,
         action,
-        // The id is the set's; the container is named in the details.
+        // The target is the set (its id); the container is a detail, as in every other set event.
         targetType: "set",
         targetId: s.target.setId,
         details: { sessionId: s.id, app: s.target.appName, container: s.target.container, ...details },

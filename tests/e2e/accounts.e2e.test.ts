@@ -128,7 +128,7 @@ describe("accounts in a browser", () => {
     await shoot(page, SHOTS, "05-user-created");
 
     await page.reload();
-    await page.getByRole("button", { name: `Reset the password of ${invitee.email}` }).click();
+    await page.getByRole("button", { name: `Reset password of ${invitee.email}` }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Reset password" }).click();
     await expect.poll(() => page.getByTestId("one-use-link").count(), SLOW).toBe(1);
     await shoot(page, SHOTS, "06-password-reset");

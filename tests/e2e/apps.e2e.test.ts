@@ -204,7 +204,7 @@ describe("apps in a browser", () => {
       const vp = await signedInPage(viewerContext, c.url, viewer, team);
       await openPage(vp, `${c.url}/apps/${APP}`, c.mode);
       await expect.poll(() => vp.getByTestId("set-state").count(), UI).toBe(3);
-      for (const name of ["Scale out by one set", "Resize…", "Canary…", "Delete…"]) {
+      for (const name of ["+1: scale out by one set", "Resize…", "Canary…", "Delete…"]) {
         const button = vp.getByRole("button", { name, exact: true });
         expect(await button.getAttribute("aria-disabled")).toBe("true");
         expect(await button.getAttribute("title")).toMatch(/Viewers can look but not change apps/);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ZAuditEvent, type TAuditEvent } from "@/lib/protocol/api";
 import { Api, adminApi, createToken, expectError, expectStatus, uniqueEmail } from "../helpers/api";
 import { consoleInfo } from "../helpers/context";
+import { TEST_IMAGE } from "../helpers/agent";
 import { sql } from "../helpers/db";
 import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
 
@@ -124,5 +125,38 @@ describe("GET /api/v1/audit", () => {
     // Newest first (the four are in the future), ties by id descending; nothing twice.
     expect(seen.slice(0, 4)).toEqual([...ids].sort().reverse());
     expect(new Set(seen).size).toBe(seen.length);
+  });
+  it("narrows by action prefix, actor and time range on the server, with the filters combined; bad values are 400", async () => {
+    const all = await auditOf(owner.api, `team=${team}`);
+    const members = await auditOf(owner.api, `team=${team}&action=member.`);
+    expect(members.map((e) => e.action)).toEqual(all.filter((e) => e.action.startsWith("member.")).map((e) => e.action));
+    expect(members.length).toBe(4);
+    expect((await auditOf(owner.api, `team=${team}&action=member.update`)).map((e) => e.action)).toEqual(["member.update"]);
+    // Part of an email, any case: the owner's three writes, not the admin's.
+    const byOwner = await auditOf(owner.api, `team=${team}&actor=${encodeURIComponent(owner.email.split("@")[0].toUpperCase())}`);
+    expect(byOwner.map((e) => e.action)).toEqual(["member.remove", "member.update", "member.add"]);
+    expect((await auditOf(owner.api, `team=${team}&actor=${encodeURIComponent(owner.email)}&action=member.add`)).length).toBe(1);
+    // A range around one event's instant keeps only events of that millisecond.
+    const one = all[1];
+    const at = Date.parse(one.at);
+    const ranged = await auditOf(owner.api, `team=${team}&from=${new Date(at).toISOString()}&to=${new Date(at + 1).toISOString()}`);
+    expect(ranged.map((e) => e.id)).toContain(one.id);
+    expect(ranged.every((e) => Date.parse(e.at) === at)).toBe(true);
+    expect(await auditOf(owner.api, `team=${team}&to=${new Date(Date.parse(all.at(-1)!.at)).toISOString()}`)).toEqual([]);
+    expectError(await owner.api.get(`/api/v1/audit?team=${team}&from=yesterday`), 400, "VALIDATION");
+    expectError(await owner.api.get(`/api/v1/audit?team=${team}&from=${all[0].at}&to=${all.at(-1)!.at}`), 400, "VALIDATION");
+    expectError(await owner.api.get(`/api/v1/audit?team=${team}&action=`), 400, "VALIDATION");
+  });
+  it("names set targets `<app>-<n>` (from the set row, deleted sets too) and leaves other targets' names null", async () => {
+    const slug = await makeTeam(admin);
+    const body = { name: "named", replicas: 1, size: { cpu: 0.25, memoryMiB: 64, diskGiB: 1 }, containers: [{ index: 0, name: "app", image: TEST_IMAGE, cpu: 100, memory: 100 }] };
+    const app = expectStatus(await admin.post(`/api/v1/teams/${slug}/apps`, body), 201) as { sets: { id: string; name: string }[] };
+    const [{ id: teamId }] = await sql<{ id: string }>(c.databaseUrl, `SELECT id FROM "Team" WHERE slug = $1`, [slug]);
+    await sql(c.databaseUrl, `INSERT INTO "AuditEvent" (id, "actorLabel", "teamId", action, "targetType", "targetId", details) VALUES ($1, 'test', $2, 'terminal.start', 'container', $3, '{}')`, [`named-${slug}`, teamId, app.sets[0].id]);
+    expectStatus(await admin.delete(`/api/v1/teams/${slug}/apps/named`), 200);
+    const events = await auditOf(admin, `team=${slug}`);
+    // Recorded by terminals before they called the target a set: still named from the id.
+    expect(events.find((e) => e.id === `named-${slug}`)).toMatchObject({ targetId: app.sets[0].id, targetName: "named-0" });
+    expect(events.find((e) => e.action === "team.create")?.targetName).toBeNull();
   });
 });

@@ -188,6 +188,7 @@ const quotaRequest = {
   decidedById: decider.id,
   decidedAt: at(8),
   note: "next quarter",
+  limitsBefore: { cpuMillis: 2_500, memoryMiB: 65_536, diskGiB: 1_000, sets: 42 },
   createdAt: at(9),
 } satisfies QuotaRequest;
 const host = {
@@ -558,7 +559,7 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
 const EXPECTED_DEFAULTS: Partial<Record<TModel, Record<string, unknown>>> = {
   User: { name: "", isAdmin: false, disabled: false, lastLoginAt: null, sessionEpoch: 0 },
   AccountLink: { teamId: null, role: null, userId: null, createdById: null, usedAt: null, revokedAt: null },
-  QuotaRequest: { status: "PENDING", decidedById: null, note: null },
+  QuotaRequest: { status: "PENDING", decidedById: null, note: null, limitsBefore: null },
   Host: { zone: "default", labels: {}, status: "Unreachable", cordoned: false, cpuCores: 0, memoryBytes: 0n, diskFreeBytes: 0n, volumeFreeBytes: 0n, address: null, statusSince: null },
   EnrollmentToken: { zone: "default", usedAt: null, hostId: null },
   App: { volumePath: "/data", specVersion: 1, deletedAt: null, ports: [] },

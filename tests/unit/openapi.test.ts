@@ -124,6 +124,6 @@ describe("the published API surface", () => {
   it("query parameters are published for endpoints that take them", () => {
     const doc = openApiDocument();
     const audit = doc.paths["/api/v1/audit"]?.get as { parameters: { name: string; in: string }[] };
-    expect(audit.parameters.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(["before", "beforeId", "limit", "team"]);
+    expect(audit.parameters.filter((p) => p.in === "query").map((p) => p.name).sort()).toEqual(["action", "actor", "before", "beforeId", "from", "limit", "team", "to"]);
   });
 });

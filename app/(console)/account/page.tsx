@@ -22,7 +22,7 @@ export default async function AccountPage() {
       </Card>
       <p className="mt-4 text-sm text-zinc-600 dark:text-zinc-400">
         API tokens are on the{" "}
-        <Link href="/tokens" className="text-blue-700 hover:underline dark:text-blue-400">
+        <Link href="/tokens" className="text-blue-700 underline underline-offset-2 dark:text-blue-400">
           Tokens
         </Link>{" "}
         page.

@@ -37,12 +37,12 @@ export default async function AdminPage() {
           label="Users"
           initialSort={{ key: "email", dir: "asc" }}
           columns={[
-            { key: "email", label: "Email", sortable: true },
+            { key: "email", label: "Email", sortable: true, role: "title" },
             { key: "name", label: "Name", sortable: true },
             { key: "admin", label: "Admin", sortable: true },
-            { key: "state", label: "State", sortable: true },
+            { key: "state", label: "State", sortable: true, role: "state" },
             { key: "login", label: "Last login", sortable: true },
-            { key: "actions", label: "Actions", hideLabel: true, align: "right" },
+            { key: "actions", label: "Actions", hideLabel: true, align: "right", role: "actions" },
           ]}
           rows={users.map((u) => ({
             id: u.id,

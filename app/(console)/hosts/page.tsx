@@ -10,7 +10,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { UsageBar } from "@/components/ui/usage-bar";
+import { HostSets } from "@/components/hosts/host-sets";
 import { listHosts } from "@/lib/hosts/list";
+import { setsByHost } from "@/lib/hosts/sets";
 import { agentUpgradable } from "@/lib/ui/agents";
 import { exactTime, formatBytes, formatNumber } from "@/lib/ui/format";
 import { requirePrincipal } from "@/lib/ui/session";
@@ -19,8 +21,11 @@ export const metadata: Metadata = { title: "Hosts" };
 
 const GIB = 1024 ** 3;
 
-export default async function HostsPage() {
+type TProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function HostsPage({ searchParams }: TProps) {
   const principal = await requirePrincipal();
+  const { q } = await searchParams;
   if (!principal.isAdmin) {
     return (
       <>
@@ -33,7 +38,7 @@ export default async function HostsPage() {
       </>
     );
   }
-  const hosts = await listHosts(principal);
+  const [hosts, hostSets] = await Promise.all([listHosts(principal), setsByHost(principal)]);
   const counts = { Ready: 0, NotReady: 0, Unreachable: 0, Cordoned: 0 };
   for (const h of hosts) counts[h.status] += 1;
   const latest = hosts[0]?.latestAgentVersion ?? null;
@@ -64,15 +69,23 @@ export default async function HostsPage() {
           description="Allocated is what sets reserve on the host; the scheduler places a set only where all of it fits. Cordoned hosts keep their sets but get no new ones."
         />
         <DataTable
+          // A new ?q= (the palette, while on this page) starts the table over with that filter.
+          key={typeof q === "string" ? q : ""}
           label="Hosts"
+          search
+          initialFilter={typeof q === "string" ? q : ""}
+          facets={[
+            { key: "status", label: "Status" },
+            { key: "zone", label: "Zone" },
+          ]}
           initialSort={{ key: "name", dir: "asc" }}
           columns={[
-            { key: "name", label: "Host · zone · agent", sortable: true },
-            { key: "status", label: "Status", sortable: true },
+            { key: "name", label: "Host · zone · agent", sortable: true, role: "title" },
+            { key: "status", label: "Status", sortable: true, role: "state" },
             { key: "cpu", label: "CPU allocated", sortable: true },
             { key: "memory", label: "Memory allocated", sortable: true },
             { key: "disk", label: "Disk reserved / free", sortable: true },
-            { key: "actions", label: "Actions", hideLabel: true, align: "right" },
+            { key: "actions", label: "Actions", hideLabel: true, align: "right", role: "actions" },
           ]}
           rows={hosts.map((h) => {
             const freeGiB = Math.floor(h.diskFreeBytes / GIB);
@@ -100,6 +113,7 @@ export default async function HostsPage() {
                       <RelativeTime iso={h.lastSeenAt} fallback="never" />
                     </span>
                     {agentUpgradable(h) && <UpgradeAgent id={h.id} name={h.name} to={h.latestAgentVersion!} />}
+                    <HostSets host={h.name} sets={hostSets.get(h.id) ?? []} />
                   </span>
                 ),
                 status: (
@@ -138,16 +152,18 @@ export default async function HostsPage() {
                   // usually the same disk; the API does not expose that figure separately.
                   <div className="min-w-36">
                     <UsageBar label={`Disk reserved on ${h.name}`} used={h.allocated.diskGiB} limit={freeGiB} format={formatNumber} unit="GiB" showLabel={false} />
-                    <span className="mt-0.5 block text-right text-xs text-zinc-600 dark:text-zinc-400">{formatBytes(h.diskFreeBytes)} free</span>
-                    {h.berthDisk && (
-                      <span
-                        className="ml-auto block max-w-40 whitespace-normal text-right text-xs text-zinc-600 dark:text-zinc-400"
-                        data-testid="berth-disk"
-                        title={`What Berth occupies, measured ${exactTime(h.berthDisk.measuredAt)}`}
-                      >
-                        layers {formatBytes(h.berthDisk.containersBytes)} · volumes {formatBytes(h.berthDisk.volumesBytes)} · bin {formatBytes(h.berthDisk.trashBytes)}
-                      </span>
-                    )}
+                    {/* One line: free space, then what Berth itself occupies (layers, volumes, recycle bin). */}
+                    <span className="mt-0.5 block text-right text-xs text-zinc-600 sm:whitespace-nowrap dark:text-zinc-400">
+                      {formatBytes(h.diskFreeBytes)} free
+                      {h.berthDisk && (
+                        <>
+                          {" · "}
+                          <span data-testid="berth-disk" title={`What Berth occupies, measured ${exactTime(h.berthDisk.measuredAt)}`}>
+                            layers {formatBytes(h.berthDisk.containersBytes)} · volumes {formatBytes(h.berthDisk.volumesBytes)} · bin {formatBytes(h.berthDisk.trashBytes)}
+                          </span>
+                        </>
+                      )}
+                    </span>
                   </div>
                 ),
                 actions: (

@@ -67,7 +67,7 @@ export default async function QuotaPage() {
       </Card>
       <Card labelledBy="quota-table">
         <CardHeader id="quota-table" title="Limits" />
-        <div className="relative overflow-x-auto">
+        <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Quota limits and usage">
           <table className="w-full text-sm">
             <caption className="sr-only">Quota limits and usage</caption>
             <thead>
@@ -113,11 +113,11 @@ export default async function QuotaPage() {
           label="Quota requests"
           initialSort={{ key: "filed", dir: "desc" }}
           columns={[
-            { key: "filed", label: "Filed", sortable: true },
+            { key: "filed", label: "Filed", sortable: true, role: "title" },
             { key: "requester", label: "By", sortable: true },
             { key: "limits", label: "Limits asked for" },
             { key: "reason", label: "Reason" },
-            { key: "status", label: "Status", sortable: true },
+            { key: "status", label: "Status", sortable: true, role: "state" },
             { key: "decided", label: "Decided by", sortable: true },
             { key: "note", label: "Note" },
           ]}
@@ -128,7 +128,7 @@ export default async function QuotaPage() {
               filed: <RelativeTime iso={r.createdAt} />,
               requester: <span className="text-xs">{r.requester}</span>,
               // Only a pending request compares with today's limits; a decided one shows what was asked.
-              limits: <LimitsChange current={r.status === "PENDING" ? r.current : null} requested={r.requested} />,
+              limits: <LimitsChange current={r.status === "PENDING" ? r.current : r.limitsBefore} requested={r.requested} />,
               reason: <span className="block max-w-64 whitespace-pre-line text-xs">{r.reason}</span>,
               status: <StateBadge state={quotaStatusWord(r.status)} />,
               decided: r.decidedBy ? (

@@ -24,7 +24,7 @@ export default async function TeamsPage() {
           label="Teams"
           initialSort={{ key: "slug", dir: "asc" }}
           columns={[
-            { key: "slug", label: "Slug", sortable: true },
+            { key: "slug", label: "Slug", sortable: true, role: "title" },
             { key: "name", label: "Name", sortable: true },
             { key: "role", label: "Your role", sortable: true },
             { key: "members", label: "Members", sortable: true, align: "right" },

@@ -43,13 +43,13 @@ export default async function TokensPage() {
           label="Your API tokens"
           initialSort={{ key: "created", dir: "desc" }}
           columns={[
-            { key: "name", label: "Name", sortable: true },
+            { key: "name", label: "Name", sortable: true, role: "title" },
             { key: "prefix", label: "Prefix" },
-            { key: "state", label: "State", sortable: true },
+            { key: "state", label: "State", sortable: true, role: "state" },
             { key: "created", label: "Created", sortable: true },
             { key: "expires", label: "Expires", sortable: true },
             { key: "used", label: "Last used", sortable: true },
-            { key: "actions", label: "Actions", hideLabel: true, align: "right" },
+            { key: "actions", label: "Actions", hideLabel: true, align: "right", role: "actions" },
           ]}
           rows={tokens.map((t) => {
             const state = tokenState(t, now);

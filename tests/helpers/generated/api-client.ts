@@ -249,6 +249,15 @@ memoryMiB: number
 diskGiB: number
 sets: number
 } | null)
+limitsBefore: ({
+/**
+ * CPU cores (fractions allowed)
+ */
+cpu: number
+memoryMiB: number
+diskGiB: number
+sets: number
+} | null)
 reason: string
 status: ("PENDING" | "APPROVED" | "REJECTED")
 decidedBy: (string | null)
@@ -271,6 +280,15 @@ diskGiB: number
 sets: number
 }
 current: ({
+/**
+ * CPU cores (fractions allowed)
+ */
+cpu: number
+memoryMiB: number
+diskGiB: number
+sets: number
+} | null)
+limitsBefore: ({
 /**
  * CPU cores (fractions allowed)
  */
@@ -373,6 +391,7 @@ team: (string | null)
 action: string
 targetType: string
 targetId: (string | null)
+targetName: (string | null)
 details: {
 [k: string]: unknown
 }
@@ -389,6 +408,22 @@ before?: string
  * with `before`: the last event's id, so events of the same millisecond are not skipped
  */
 beforeId?: string
+/**
+ * events whose action starts with this: `set.` for every set action, `set.restart` for one
+ */
+action?: string
+/**
+ * events whose actor contains this, case-insensitive (an email or part of one)
+ */
+actor?: string
+/**
+ * events at or after this time
+ */
+from?: string
+/**
+ * events before this time
+ */
+to?: string
 }
 
 export type TListHostsResponse = {

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AdminTabs } from "@/components/admin/admin-tabs";
 import { DecisionForm } from "@/components/quota/decision-form";
 import { LimitsChange, quotaStatusWord } from "@/components/quota/limits-change";
-import { StateBadge } from "@/components/ui/badge";
+import { Badge, StateBadge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -62,6 +62,11 @@ export default async function ApprovalsPage() {
                       <span className="text-zinc-600 dark:text-zinc-400">
                         · {r.requester} · <RelativeTime iso={r.createdAt} />
                       </span>
+                      {r.requester === principal.email && (
+                        <span className="ml-2">
+                          <Badge tone="warning">Your own request</Badge>
+                        </span>
+                      )}
                     </p>
                     <blockquote className="whitespace-pre-line border-l-2 border-zinc-300 pl-3 text-zinc-800 dark:border-zinc-700 dark:text-zinc-200">{r.reason}</blockquote>
                     {q && <p className="text-xs text-zinc-600 dark:text-zinc-400">Uses now: {usedNow(q)}</p>}
@@ -70,7 +75,7 @@ export default async function ApprovalsPage() {
                     <p className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">Limits now → asked for</p>
                     <LimitsChange current={r.current} requested={r.requested} />
                   </div>
-                  <DecisionForm id={r.id} team={r.team} />
+                  <DecisionForm id={r.id} team={r.team} own={r.requester === principal.email} />
                 </li>
               );
             })}
@@ -83,9 +88,9 @@ export default async function ApprovalsPage() {
           label="Decided quota requests"
           initialSort={{ key: "decided", dir: "desc" }}
           columns={[
-            { key: "team", label: "Team", sortable: true },
-            { key: "limits", label: "Limits asked for" },
-            { key: "status", label: "Status", sortable: true },
+            { key: "team", label: "Team", sortable: true, role: "title" },
+            { key: "limits", label: "Limits before → asked for" },
+            { key: "status", label: "Status", sortable: true, role: "state" },
             { key: "by", label: "Decided by", sortable: true },
             { key: "decided", label: "When", sortable: true },
             { key: "note", label: "Note" },
@@ -95,7 +100,8 @@ export default async function ApprovalsPage() {
             values: { team: r.team, status: r.status, by: r.decidedBy, decided: r.decidedAt, note: r.note },
             cells: {
               team: <span className="font-mono text-xs">{r.team}</span>,
-              limits: <LimitsChange current={null} requested={r.requested} />,
+              // The limits the decision replaced: after an approval the team's limits now equal the request.
+              limits: <LimitsChange current={r.limitsBefore} requested={r.requested} />,
               status: <StateBadge state={quotaStatusWord(r.status)} />,
               by: <span className="text-xs">{r.decidedBy ?? "—"}</span>,
               decided: <RelativeTime iso={r.decidedAt} />,

@@ -28,7 +28,7 @@ export default async function AppPage({ params }: TProps) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/apps" className="text-blue-700 hover:underline dark:text-blue-400">
+        <Link href="/apps" className="text-blue-700 underline underline-offset-2 dark:text-blue-400">
           Apps
         </Link>
         <span aria-hidden className="mx-1.5 text-zinc-400">

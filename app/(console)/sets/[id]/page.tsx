@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SetCharts } from "@/components/metrics/SetCharts";
+import { CopyMenu } from "@/components/ui/copy-menu";
 import { RecoverSet } from "@/components/sets/recover-set";
 import { SetBreadcrumb } from "@/components/sets/set-breadcrumb";
 import { SetActions, SetActionStatus } from "@/components/sets/set-actions";
 import { SetStateBadge } from "@/components/sets/set-state-badge";
 import { SetLive } from "@/components/sets/set-live";
-import { ContainerStateBadge, StateBadge } from "@/components/ui/badge";
+import { ContainerStateBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getSet } from "@/lib/apps/view";
 import { exactTime, formatBytes, formatCores, formatMiB } from "@/lib/ui/format";
@@ -56,7 +57,10 @@ export default async function SetPage({ params, searchParams }: TProps) {
       <header className="space-y-3">
         <SetBreadcrumb team={{ slug: set.team, name: team?.name ?? set.team }} app={set.app} set={set.name} selectedTeam={selected?.slug ?? null} />
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="font-mono text-lg font-semibold tracking-tight">{set.id}</h1>
+          <h1 className="font-mono text-lg font-semibold tracking-tight" title={`Set ${set.id}`}>
+            {set.name}
+          </h1>
+          <CopyMenu label={`name or id of ${set.name}`} items={[{ label: "Name", value: set.name }, { label: "Id", value: set.id }]} />
           <SetStateBadge setId={set.id} state={set.state} />
           <SetLive setId={set.id} />
           <div className="ml-auto">
@@ -115,10 +119,10 @@ export default async function SetPage({ params, searchParams }: TProps) {
                 )}
               </>
             ) : (
-              <span className="text-zinc-500">not placed yet</span>
+              <span className="text-zinc-500 dark:text-zinc-400">not placed yet</span>
             )}
           </Fact>
-          <Fact label="IP">{set.ip ? <span className="font-mono">{set.ip}</span> : <span className="text-zinc-500">none</span>}</Fact>
+          <Fact label="IP">{set.ip ? <span className="font-mono">{set.ip}</span> : <span className="text-zinc-500 dark:text-zinc-400">none</span>}</Fact>
           <Fact label="Size">
             {formatCores(set.size.cpu)} · {formatMiB(set.size.memoryMiB)}
           </Fact>
@@ -144,7 +148,8 @@ export default async function SetPage({ params, searchParams }: TProps) {
         <h2 id="containers-heading" className="mb-2 text-sm font-semibold">
           Containers
         </h2>
-        <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+        {/* Focusable: on a phone this table scrolls sideways, and a keyboard must be able to scroll it too. */}
+        <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800" tabIndex={0} role="region" aria-label="Containers of this set">
           <table className="min-w-full text-sm">
             <thead className="bg-zinc-50 text-left text-xs text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
               <tr>
@@ -163,7 +168,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
             <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
               {set.containers.map((c) => (
                 <tr key={c.name}>
-                  <td className="px-3 py-2 tabular-nums text-zinc-500">{c.index}</td>
+                  <td className="px-3 py-2 tabular-nums text-zinc-500 dark:text-zinc-400">{c.index}</td>
                   <td className="px-3 py-2 font-medium">
                     {c.name}
                     {c.oom.kills > 0 && (
@@ -181,7 +186,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
                   <td className="px-3 py-2 text-right tabular-nums">{formatCores(c.limits.cpu)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatBytes(c.limits.memoryBytes)}</td>
                   <td className="px-3 py-2 text-right tabular-nums" data-testid="writable-layer">
-                    {c.diskBytes === null ? <span className="text-zinc-500">not measured yet</span> : formatBytes(c.diskBytes)}
+                    {c.diskBytes === null ? <span className="text-zinc-500 dark:text-zinc-400">not measured yet</span> : formatBytes(c.diskBytes)}
                   </td>
                   <td className="px-3 py-2 font-mono text-xs text-zinc-600 dark:text-zinc-400" title={c.dockerId ?? undefined}>
                     {c.dockerId ? c.dockerId.slice(0, 12) : "–"}

@@ -39,7 +39,7 @@ export default async function TeamPage({ params }: TProps) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/teams" className="text-blue-700 hover:underline dark:text-blue-400">
+        <Link href="/teams" className="text-blue-700 underline underline-offset-2 dark:text-blue-400">
           Teams
         </Link>
         <span aria-hidden className="mx-1.5 text-zinc-400">/</span>
@@ -64,12 +64,12 @@ export default async function TeamPage({ params }: TProps) {
           label={`Members of ${team.slug}`}
           initialSort={{ key: "email", dir: "asc" }}
           columns={[
-            { key: "email", label: "Email", sortable: true },
+            { key: "email", label: "Email", sortable: true, role: "title" },
             { key: "name", label: "Name", sortable: true },
             { key: "role", label: "Role", sortable: true },
-            { key: "state", label: "State", sortable: true },
+            { key: "state", label: "State", sortable: true, role: "state" },
             { key: "since", label: "Member since", sortable: true },
-            { key: "actions", label: "Actions", hideLabel: true, align: "right" },
+            { key: "actions", label: "Actions", hideLabel: true, align: "right", role: "actions" },
           ]}
           rows={members.map((m) => ({
             id: m.userId,
@@ -105,11 +105,11 @@ export default async function TeamPage({ params }: TProps) {
             label={`Pending invitations to ${team.slug}`}
             initialSort={{ key: "email", dir: "asc" }}
             columns={[
-              { key: "email", label: "Invited", sortable: true },
+              { key: "email", label: "Invited", sortable: true, role: "title" },
               { key: "role", label: "Role", sortable: true },
               { key: "by", label: "By", sortable: true },
               { key: "expires", label: "Expires", sortable: true },
-              { key: "actions", label: "Actions", hideLabel: true, align: "right" },
+              { key: "actions", label: "Actions", hideLabel: true, align: "right", role: "actions" },
             ]}
             rows={invitations.map((i) => ({
               id: i.id,
