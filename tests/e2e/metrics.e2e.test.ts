@@ -82,7 +82,7 @@ describe("the set page", () => {
     page.on("requestfailed", (r) => seen.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
     try {
       await page.goto(`${c.url}/sets/${set.id}`);
-      expect(await page.locator("h1").textContent()).toBe(set.id);
+      expect(await page.locator("h1").textContent()).toBe(set.name);
       expect(await page.getByText("Running").first().isVisible()).toBe(true);
       expect(await page.getByRole("link", { name: "Metrics" }).getAttribute("aria-current")).toBe("page");
       expect(await page.locator("tbody tr").count()).toBe(2);
@@ -166,7 +166,7 @@ describe("the set page", () => {
     try {
       const res = await page.goto(`${c.url}/sets/${set.id}`);
       expect(res?.status()).toBe(404);
-      expect(await page.locator("h1").textContent()).not.toBe(set.id);
+      expect(await page.locator("h1").textContent()).not.toBe(set.name);
     } finally {
       await context.close();
     }
