@@ -39,9 +39,10 @@ export async function measureSets(sets: TMeasuredSet[], since: number, now: numb
     if (!window.some((c) => c.points.length > 0)) window = await replicasMetricsWindow(s.id, since);
     const m = setMeans(window);
     if (!m) continue;
-    // cpuPercent is percent of one core; the set's limit is cpuMillis / 1000 cores.
-    cpu.push((m.cpuPercent * 1000) / s.cpuMillis);
-    memory.push((m.memoryBytes / (s.memoryMiB * MIB)) * 100);
+    // cpuPercent is percent of one core; the set's limit is cpuMillis / 1000 cores. A set cannot
+    // use more than its limit: readings past it are sampling jitter, which would add a set too many.
+    cpu.push(Math.min(100, (m.cpuPercent * 1000) / s.cpuMillis));
+    memory.push(Math.min(100, (m.memoryBytes / (s.memoryMiB * MIB)) * 100));
   }
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   return { at: now, runningSets: cpu.length, cpuPercent: mean(cpu), memoryPercent: mean(memory) };
