@@ -1,7 +1,6 @@
 import type { TActor } from "../audit";
 import { db } from "../db";
 import { AppError } from "../errors";
-import { Prisma } from "../generated/prisma/client";
 import { afterScale } from "../apps/patch";
 import { scaleInTx } from "../apps/scale";
 import type { TAppContainer } from "../protocol/apps";
@@ -34,7 +33,8 @@ export async function scaleForPolicy(target: TScaleTarget, to: number, reason: s
     const gone = await scaleInTx(tx, AUTOSCALER, app, to, pins, reason);
     await tx.autoscalePolicy.update({
       where: { appId: app.id },
-      data: { lastScaleAt: new Date(), lastDecision: reason, blockedReason: null, blockedSince: null, blockedNeed: Prisma.DbNull },
+      // The blocked state is the loop's to keep (a partial scale-out stays blocked).
+      data: { lastScaleAt: new Date(), lastDecision: reason },
     });
     return gone;
   });

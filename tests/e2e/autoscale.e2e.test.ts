@@ -68,7 +68,7 @@ describe("autoscale on the app page", () => {
     await dialog.getByLabel("Min sets").fill("5");
     await dialog.getByLabel("Max sets").fill("4");
     await dialog.getByRole("button", { name: "Turn on autoscaling" }).click();
-    await expect.poll(() => dialog.getByText("must be at least minReplicas (5)").count(), UI).toBe(1);
+    await expect.poll(() => dialog.getByText("must be at least minReplicas (5)", { exact: true }).count(), UI).toBe(1);
     await dialog.getByLabel("Min sets").fill("1");
     await dialog.getByLabel("CPU target %").fill("50");
     await dialog.getByLabel("Scale out after (s)").fill("0");
