@@ -34,6 +34,8 @@ const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 40);
 const SCALE_IN_S = Number(process.env.BENCH_SCALE_IN_S ?? 15);
 const HPA = { syncS: 15, scaleUpStabilizationS: 0, scaleDownStabilizationS: 300 };
 const POLL_MS = 250;
+/** Lead time from creating the app to the load step: the first set's image pull and start fit in it. */
+const LEAD_S = Number(process.env.BENCH_LEAD_S ?? 90);
 
 const log = (m: string) => process.stderr.write(`[bench:autoscale] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
     const getApp = async () => (await api.get(appUrl)).body as TAppView;
 
     // The load starts at a known second, once the set runs and the autoscaler has seen it idle.
-    const loadFrom = Math.ceil((Date.now() + 40_000) / 1000) * 1000;
+    const loadFrom = Math.ceil((Date.now() + LEAD_S * 1000) / 1000) * 1000;
     const loadUntil = loadFrom + HOLD_S * 1000;
     const created = await api.post(`/api/v1/teams/${team}/apps`, {
       name: APP,
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
       minReplicas: 1, maxReplicas: 8, cpuTargetPercent: TARGET, scaleOutStabilizationSeconds: 0, scaleInStabilizationSeconds: SCALE_IN_S,
     });
     if (put.status !== 200) throw new Error(`put policy: HTTP ${put.status} ${put.text}`);
-    if (Date.now() > loadFrom - 5000) throw new Error("setup took longer than the lead time before the load step");
+    if (Date.now() > loadFrom - 5000) throw new Error(`setup took longer than the lead time before the load step (BENCH_LEAD_S=${LEAD_S})`);
     log(`load step of ${LOAD_PERCENT} % of one set in ${Math.round((loadFrom - Date.now()) / 1000)} s, for ${HOLD_S} s`);
     await sleep(loadFrom - Date.now());
 

@@ -64,6 +64,8 @@ describe("autoscale on the app page", () => {
     await expect.poll(() => card.getByText("Autoscale off: the app runs the replicas set above.").count(), UI).toBe(1);
     await card.getByRole("button", { name: "Set up autoscaling…" }).click();
     const dialog = page.getByRole("dialog", { name: "Autoscale shop" });
+    await expect.poll(() => dialog.isVisible(), UI).toBe(true);
+    await shoot(page, SHOTS, "00-dialog");
     // A bad bound is refused by the server with the field named.
     await dialog.getByLabel("Min sets").fill("5");
     await dialog.getByLabel("Max sets").fill("4");
