@@ -1,6 +1,6 @@
 /**
  * bench/autoscale: a 1-replica app (sets of 0.1 core) with an autoscale policy at 50 % CPU gets a
- * load step of 200 % of one set's CPU (tests/helpers/load.ts: the load is shared by the app's
+ * load step of 190 % of one set's CPU (tests/helpers/load.ts: the load is shared by the app's
  * Running sets, so it needs 4 sets to sit at the target). Measured on a production console with
  * one real agent on this machine's Docker:
  * - `scale_out_s`: load step → 4 sets Running;
@@ -27,7 +27,11 @@ import { loadContainer } from "../tests/helpers/load";
 import { publishTestImages } from "../tests/helpers/registry";
 
 const APP = "step";
-const LOAD_PERCENT = 200;
+/**
+ * 190 % of one set: 3.8 sets at the 50 % target, so 4. Not 200: the generator's own lookups and
+ * forks add a few percent per set, and 200 + that would sit on the tolerance's edge at 4 sets.
+ */
+const LOAD_PERCENT = Number(process.env.BENCH_LOAD_PERCENT ?? 190);
 const TARGET = 50;
 const NEEDED = 4;
 const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 40);

@@ -14,7 +14,8 @@ export const LOAD_SCRIPT = [
   'while :; do',
   '  now=$(date +%s)',
   '  if [ "$now" -ge "${LOAD_FROM:-0}" ] && [ "$now" -lt "${LOAD_UNTIL:-0}" ]; then',
-  '    n=$(nslookup "$LOAD_APP" 2>/dev/null | sed -n "/^Name:/,\\$p" | grep -c "^Address")',
+  // The resolver's own "Address:" line comes first; every other one is a Running set.
+  '    n=$(($(nslookup "$LOAD_APP" 2>/dev/null | grep -c "^Address") - 1))',
   '    [ "$n" -ge 1 ] 2>/dev/null || n=1',
   '    duty=$((LOAD_PERCENT / n)); [ "$duty" -gt 100 ] && duty=100',
   '    if [ "$duty" -gt 0 ]; then yes >/dev/null & p=$!; usleep $((duty * 10000)); kill $p; wait $p 2>/dev/null; fi',

@@ -135,6 +135,10 @@ describe("the autoscaler", () => {
     const view = (await getApp(member, team, "web")).autoscale!;
     expect(view.current?.runningSets).toBeGreaterThanOrEqual(4);
     expect(view.current?.cpuPercent).toBeGreaterThan(30);
+    // Nobody has a set page open: the leader itself holds the 1 s metric watches of the app's sets.
+    const prom = String((await admin.get("/api/metrics")).body);
+    const watched = Number(prom.match(/^berth_console_metrics_watched_sets (\d+)/m)?.[1] ?? 0);
+    expect(watched).toBeGreaterThanOrEqual(4);
 
     await waitFor("back at 1 set", async () => ((await getApp(member, team, "web")).replicas === 1 ? true : null), 60_000, 500);
     const inAt = Date.now();
