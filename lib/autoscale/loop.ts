@@ -15,7 +15,11 @@ export interface TWatchedSet {
   hostId: string | null;
 }
 
-/** After the Running count changes, new sets' load generators and clients need this long to spread load. */
+/**
+ * After the Running count changes, the load takes this long to spread over the new sets (clients
+ * and balancers see them, DNS answers them); the next measurement then waits a whole window of
+ * samples taken after it, so a transient of the old sets cannot ask for a set too many.
+ */
 const SETTLE_MS = 3000;
 /** A new set still Pending after this long is not coming: the fleet has no room for it. */
 const CAPACITY_GRACE_MS = 15_000;
@@ -64,8 +68,9 @@ export function startAutoscaler(opts: { intervalMs: number; windowMs: number; wa
     const runningSets = app.sets.filter((s) => s.state === "Running");
     const starting = app.sets.filter((s) => s.state === "Pending" || s.state === "Creating");
     tracker.noteRunning(runningSets.length, now);
-    const since = Math.max(now - opts.windowMs, tracker.changedAt + SETTLE_MS);
-    const m = since < now ? await measureSets(runningSets, since, now) : { at: now, runningSets: 0, cpuPercent: null, memoryPercent: null };
+    const since = now - opts.windowMs;
+    const settled = since >= tracker.changedAt + SETTLE_MS;
+    const m = settled ? await measureSets(runningSets, since, now) : { at: now, runningSets: 0, cpuPercent: null, memoryPercent: null };
     const rec = recommend(rules, m);
     const keepMs = Math.max(rules.scaleOutStabilizationSeconds, rules.scaleInStabilizationSeconds) * 1000 + opts.intervalMs;
     if (rec) tracker.observe(rec, keepMs);
