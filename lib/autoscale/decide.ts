@@ -129,7 +129,9 @@ export class AutoscaleTracker {
       const want = Math.max(...inside.map((r) => r.desired));
       if (want < replicas) {
         const last = inside[inside.length - 1];
-        return { to: want, direction: "in", reason: `${last.why} over ${this.span(inMs)} s: ${replicas} → ${want}` };
+        // The load may still be falling: say the step keeps what the window's busiest moment wanted.
+        const held = last.desired < want ? ` (the most the last ${this.span(inMs)} s wanted)` : "";
+        return { to: want, direction: "in", reason: `${last.why} over ${this.span(inMs)} s: ${replicas} → ${want}${held}` };
       }
     }
     return null;

@@ -79,6 +79,13 @@ describe("AutoscaleTracker", () => {
     expect(t.decide(rules, 36_000, 4, 0)).toMatchObject({ to: 1 });
   });
 
+  it("says when a scale-in keeps more than the latest measurement wants (the load is still falling)", () => {
+    const t = new AutoscaleTracker(10);
+    t.noteRunning(4, 0);
+    for (let s = 0; s <= 25; s++) t.observe(recommend(rules, m(s * 1000, 4, s < 8 ? 30 : 5))!, 60_000);
+    expect(t.decide(rules, 25_000, 4, 0)).toEqual({ to: 3, direction: "in", reason: "CPU 5 % < target 50 % over 20 s: 4 → 3 (the most the last 20 s wanted)" });
+  });
+
   it("a change in Running sets starts the observation over", () => {
     const t = new AutoscaleTracker(10);
     run(t, rules, 0, 3, 2, 100);
