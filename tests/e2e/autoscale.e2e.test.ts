@@ -43,7 +43,16 @@ beforeAll(async () => {
     containers: [loadContainer("shop", 200, Date.now() + 600_000)],
   });
   expectStatus(res, 201);
-  await waitFor("shop Running", async () => ((expectStatus(await member.api.get(`/api/v1/teams/${team}/apps/shop`), 200) as TAppView).sets[0]?.state === "Running" ? true : null), 90_000);
+  // On a machine shared with other suites the first pull and start can take a while.
+  let seen = "";
+  await waitFor("shop Running", async () => {
+    const set = (expectStatus(await member.api.get(`/api/v1/teams/${team}/apps/shop`), 200) as TAppView).sets[0];
+    seen = `${set?.state}: ${set?.reason}`;
+    if (set?.state === "Failed") throw new Error(`set failed: ${set.reason}`);
+    return set?.state === "Running" ? true : null;
+  }, 180_000).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message}; the set was ${seen}`);
+  });
   await warmRoutes(c.url, ["/login", "/apps/shop", "/quota"]);
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
