@@ -13,6 +13,7 @@ import { attachRealtime } from "./lib/realtime/io";
 import { redacted } from "./lib/realtime/cluster-adapter";
 import { handleTransferRequest } from "./lib/volumes/transfer-relay";
 import { startReconcileLoop } from "./lib/reconciler/loop";
+import { startAutoscaler } from "./lib/autoscale/loop";
 import { reconcileCatalog } from "./lib/registry/catalog";
 import { startEmbeddedRegistry } from "./lib/registry/embedded";
 import { publishInfraImage } from "./lib/registry/infra";
@@ -103,6 +104,12 @@ async function main(): Promise<void> {
   }, Math.min(5000, s.BERTH_HOST_GRACE_SECONDS * 500));
 
   const reconciler = startReconcileLoop(s.BERTH_RECONCILE_SECONDS * 1000);
+  // Leader only, like the reconciler; it watches the autoscaled apps' sets as a browser would.
+  const autoscaler = startAutoscaler({
+    intervalMs: s.BERTH_AUTOSCALE_SECONDS * 1000,
+    windowMs: s.BERTH_AUTOSCALE_WINDOW_SECONDS * 1000,
+    watch: (sets) => realtime.metrics.holdWatches(sets),
+  });
 
   if (registry || s.BERTH_REGISTRY_URL) {
     // Before agents connect: their hello names the infra image to pull. Without it they build their own.
@@ -128,6 +135,7 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     clearInterval(sweeper);
     reconciler.close();
+    autoscaler.close();
     await election.close();
     realtime.io.close();
     await realtime.cluster?.close();

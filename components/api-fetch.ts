@@ -16,7 +16,7 @@ export class ApiError extends Error {
   }
 }
 
-type TMethod = "GET" | "POST" | "PATCH" | "DELETE";
+type TMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 async function call(method: TMethod, path: string, body?: unknown): Promise<unknown> {
   let res: Response;

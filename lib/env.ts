@@ -55,6 +55,10 @@ export const ZSettings = z.object({
   BERTH_HOST_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
   BERTH_RECONCILE_SECONDS: z.coerce.number().min(0.5).default(10),
   BERTH_RESCHEDULE_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** How often the leader evaluates autoscale policies (each on the last BERTH_AUTOSCALE_WINDOW_SECONDS of live samples). */
+  BERTH_AUTOSCALE_SECONDS: z.coerce.number().min(0.5).default(3),
+  /** The live window one autoscale measurement averages over. */
+  BERTH_AUTOSCALE_WINDOW_SECONDS: z.coerce.number().int().min(2).max(600).default(10),
   BERTH_SCHEDULER_POLICY: z.enum(["spread", "pack"]).default("spread"),
   /** Berth's address pool: team subnets on every host are carved from it (README says why this default). */
   BERTH_NETWORK_POOL: z

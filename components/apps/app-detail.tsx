@@ -10,6 +10,7 @@ import { useLive } from "../realtime/use-live";
 import { Card, CardHeader } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { RelativeTime } from "../ui/relative-time";
+import { AutoscaleCard } from "./autoscale-card";
 import { CanaryBanner } from "./canary-banner";
 import { CanaryDialog } from "./canary-dialog";
 import { DeleteApp } from "./delete-app";
@@ -93,6 +94,8 @@ export function AppDetail({ initial, disabledReason }: { initial: TAppView; disa
           <DeleteApp app={app} disabledReason={disabledReason} />
         </div>
       </div>
+
+      <AutoscaleCard app={app} disabledReason={disabledReason} onChanged={(autoscale) => live.setData({ ...app, autoscale })} />
 
       <div className="mb-4 space-y-3 empty:hidden">
         {app.canary && (

@@ -44,9 +44,12 @@ export async function patchApp(p: TPrincipal, teamSlug: string, name: string, pa
   });
   const leaving = new Set(removed.map((s) => s.id));
   await Promise.all(resized.filter((id) => !leaving.has(id)).map((id) => dispatchApply(id)));
-  if (patch.replicas !== undefined) {
-    await scheduleThenDispatchInBackground();
-    await Promise.all(removed.map((s) => removeSet(s.id, s.hostId)));
-  }
+  if (patch.replicas !== undefined) await afterScale(removed);
   return getApp(p, teamSlug, name);
+}
+
+/** After a scale commits: new sets are placed, scaled-in sets removed on their hosts. */
+export async function afterScale(removed: Array<{ id: string; hostId: string | null }>): Promise<void> {
+  await scheduleThenDispatchInBackground();
+  await Promise.all(removed.map((s) => removeSet(s.id, s.hostId)));
 }

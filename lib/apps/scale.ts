@@ -16,6 +16,8 @@ export async function scaleInTx(
   app: App,
   replicas: number,
   pins: ReadonlyMap<string, string | null>,
+  /** Why, when it is not a person's request (the autoscaler's decision); kept in the audit details. */
+  reason?: string,
 ): Promise<Array<{ id: string; hostId: string | null }>> {
   const live = await tx.set.findMany({
     where: { appId: app.id, deletedAt: null, state: { not: "Deleting" } },
@@ -54,7 +56,7 @@ export async function scaleInTx(
     action: "app.scale",
     targetType: "app",
     targetId: app.id,
-    details: { name: app.name, from: live.length, to: replicas },
+    details: { name: app.name, from: live.length, to: replicas, ...(reason ? { reason } : {}) },
   });
   return toRemove;
 }

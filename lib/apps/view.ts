@@ -7,6 +7,7 @@ import type { TAppContainer, TAppView, TCanary, TSetView } from "../protocol/app
 import { appPortsOf, hostPortsOf } from "../network/plan";
 import { setName } from "../sets/spec";
 import { writableLayers } from "../sets/rootfs";
+import { toAutoscaleView } from "../autoscale/policy";
 
 const MIB = 1024 * 1024;
 
@@ -67,7 +68,7 @@ export async function listApps(p: TPrincipal, teamSlug: string): Promise<TAppVie
   const apps = await db().app.findMany({
     where: { teamId: team.id, deletedAt: null },
     orderBy: { name: "asc" },
-    include: { sets: { where: { deletedAt: null }, include: SET_INCLUDE, orderBy: { ordinal: "asc" } } },
+    include: { autoscale: true, sets: { where: { deletedAt: null }, include: SET_INCLUDE, orderBy: { ordinal: "asc" } } },
   });
   return apps.map((a) => toAppView(a, team.slug));
 }
@@ -76,14 +77,14 @@ export async function getApp(p: TPrincipal, teamSlug: string, name: string): Pro
   const { team } = await requireTeam(p, teamSlug, "VIEWER");
   const app = await db().app.findFirst({
     where: { teamId: team.id, name, deletedAt: null },
-    include: { sets: { where: { deletedAt: null }, include: SET_INCLUDE, orderBy: { ordinal: "asc" } } },
+    include: { autoscale: true, sets: { where: { deletedAt: null }, include: SET_INCLUDE, orderBy: { ordinal: "asc" } } },
   });
   if (!app) throw notFound("App");
   return toAppView(app, team.slug);
 }
 
 function toAppView(
-  a: Prisma.AppGetPayload<{ include: { sets: { include: typeof SET_INCLUDE } } }>,
+  a: Prisma.AppGetPayload<{ include: { autoscale: true; sets: { include: typeof SET_INCLUDE } } }>,
   teamSlug: string,
 ): TAppView {
   const sets = a.sets.map(toSetView);
@@ -97,6 +98,7 @@ function toAppView(
     containers: a.containers as TAppContainer[],
     ports: appPortsOf(a.ports),
     canary: (a.canary ?? null) as TCanary | null,
+    autoscale: a.autoscale ? toAutoscaleView(a.autoscale) : null,
     sets,
     endpoints: sets.flatMap((s) => s.endpoints.map((e) => ({ ...e, setId: s.id, set: s.name }))),
     createdAt: a.createdAt.toISOString(),

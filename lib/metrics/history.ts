@@ -86,7 +86,7 @@ export function localMetricsWindow(setId: string, since: number): TMetricsWindow
 }
 
 /** The fullest window the other replicas hold of the set; empty on one replica or when they cannot say. */
-async function replicasMetricsWindow(setId: string, since: number): Promise<TMetricsWindow> {
+export async function replicasMetricsWindow(setId: string, since: number): Promise<TMetricsWindow> {
   const ui = clusterUiNamespace();
   if (!ui) return [];
   const replies = await ui.serverSideEmitWithAck("metrics:window", { setId, since }).catch((err: unknown) => {

@@ -23,6 +23,8 @@ import { localMetricsWindow } from "./history";
 const OWNER_TTL_MS = 60_000;
 /** Sets whose host is cached: more than any real fleet's, far less than an agent could invent. */
 const OWNER_CACHE_MAX = 100_000;
+/** The watcher id the console's own consumers (the autoscaler) hold watches under: no socket has it. */
+const INTERNAL_WATCHER = "internal:autoscale";
 
 /**
  * Live metrics over Socket.IO, both sides:
@@ -33,7 +35,17 @@ const OWNER_CACHE_MAX = 100_000;
  *   report its own sets), kept (15-minute window + per-minute rollups) and fanned out per set.
  * Registers its own `connection` listeners, so io.ts needs only the one call.
  */
-export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { agentConnectedElsewhere(hostId: string): void; close(): Promise<void> } {
+export interface TMetricsRealtime {
+  agentConnectedElsewhere(hostId: string): void;
+  /**
+   * The sets the console itself wants 1 s samples of (the leader's autoscaler), like a browser's
+   * subscription: the agents are asked to watch new ones, and ones no longer listed are released.
+   */
+  holdWatches(sets: Array<{ id: string; hostId: string | null }>): void;
+  close(): Promise<void>;
+}
+
+export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): TMetricsRealtime {
   const state = metricsState();
   const prom = consoleProm();
   const settings = berthSettings();
@@ -160,7 +172,7 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { agen
    */
   async function reauthorize(only?: string): Promise<void> {
     for (const { socketId, setId } of state.watches.pairs()) {
-      if (only && socketId !== only) continue;
+      if ((only && socketId !== only) || socketId === INTERNAL_WATCHER) continue;
       const socket = ui.sockets.get(socketId);
       if (!socket) {
         release(state.watches.removeSocket(socketId));
@@ -209,7 +221,27 @@ export function attachMetrics(ui: TUiNamespace, agents: TAgentNamespace): { agen
   }, 60_000);
   for (const t of [flushTimer, pruneTimer, firstPrune, authTimer]) t.unref();
 
+  function holdWatches(sets: Array<{ id: string; hostId: string | null }>): void {
+    const wanted = new Map(sets.map((s) => [s.id, s.hostId]));
+    const released: TWatchChange[] = [];
+    for (const { socketId, setId } of state.watches.pairs()) {
+      if (socketId !== INTERNAL_WATCHER || wanted.has(setId)) continue;
+      const change = state.watches.remove(INTERNAL_WATCHER, setId);
+      if (change) released.push(change);
+    }
+    release(released);
+    for (const [setId, hostId] of wanted) {
+      if (!state.watches.watching(INTERNAL_WATCHER, setId)) {
+        if (state.watches.add(INTERNAL_WATCHER, setId, hostId)) tellAgent(hostId, "metrics:watch", [setId]);
+      } else if (hostId && state.watches.rehost(setId, hostId)) {
+        // Placed (or moved) since it was first held: its new host is asked.
+        tellAgent(hostId, "metrics:watch", [setId]);
+      }
+    }
+  }
+
   return {
+    holdWatches,
     // Another replica got the host's agent (which dropped its watches): ask again for this one's.
     agentConnectedElsewhere: (hostId: string) => tellAgent(hostId, "metrics:watch", state.watches.setsOnHost(hostId)),
     close: async () => {

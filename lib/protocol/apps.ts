@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZAutoscaleView } from "./autoscale";
 import { ZCommand, ZContainerName, ZEnv, ZImageRef, ZVolumePath } from "./agent";
 
 /**
@@ -235,6 +236,8 @@ export const ZAppView = z.object({
   containers: z.array(ZAppContainer),
   ports: z.array(ZAppPort),
   canary: ZCanary.nullable(),
+  /** The autoscale policy and its status; null: autoscaling is off. */
+  autoscale: ZAutoscaleView.nullable(),
   sets: z.array(ZSetView),
   /** Every set's published endpoints, with the set they reach. */
   endpoints: z.array(ZEndpoint.extend({ setId: z.string(), set: z.string() })),

@@ -1,12 +1,13 @@
 import { z, type ZodType } from "zod";
 import * as api from "./api";
 import * as apps from "./apps";
+import * as autoscale from "./autoscale";
 import * as events from "./events";
 import * as images from "./images";
 import * as metrics from "./metrics";
 import * as streams from "./streams";
 
-type TMethod = "get" | "post" | "patch" | "delete";
+type TMethod = "get" | "post" | "put" | "patch" | "delete";
 
 export interface TEndpoint {
   method: TMethod;
@@ -76,6 +77,9 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "post", path: "/api/v1/teams/{team}/apps/{app}/canary", operationId: "startCanary", summary: "Replace one container's image in N (or the listed) sets; infra, IP and volume stay", auth: "user", body: apps.ZCanaryStart, response: apps.ZAppView },
   { method: "post", path: "/api/v1/teams/{team}/apps/{app}/canary/promote", operationId: "promoteCanary", summary: "Roll the canary image to every set, one at a time", auth: "user", response: apps.ZAppView },
   { method: "post", path: "/api/v1/teams/{team}/apps/{app}/canary/rollback", operationId: "rollbackCanary", summary: "Restore the previous image in the canary's sets", auth: "user", response: apps.ZAppView },
+  { method: "get", path: "/api/v1/teams/{team}/apps/{app}/autoscale", operationId: "getAutoscale", summary: "The app's autoscale policy, the leader's last measurement and decision, and whether a scale-out is blocked (404: autoscaling is off)", auth: "user", response: autoscale.ZAutoscaleView },
+  { method: "put", path: "/api/v1/teams/{team}/apps/{app}/autoscale", operationId: "putAutoscale", summary: "Switch autoscaling on or change it: min/max sets, CPU (and memory) target in percent of the sets' limits, scale-out and scale-in stabilisation. Members and owners; audited", auth: "user", body: autoscale.ZAutoscalePut, response: autoscale.ZAutoscaleView },
+  { method: "delete", path: "/api/v1/teams/{team}/apps/{app}/autoscale", operationId: "deleteAutoscale", summary: "Switch autoscaling off; the app keeps its current replica count. Audited", auth: "user" },
   { method: "delete", path: "/api/v1/teams/{team}/apps/{app}", operationId: "deleteApp", summary: "Remove every set of the app", auth: "user" },
   { method: "get", path: "/api/v1/teams/{team}/volumes", operationId: "listVolumes", summary: "Volumes of a team; ?trashed=1 lists the recycle bin", auth: "user", query: apps.ZVolumeQuery, response: z.array(apps.ZVolumeView) },
   { method: "post", path: "/api/v1/teams/{team}/volumes/{id}/restore", operationId: "restoreVolume", summary: "Put a trashed volume back into a set of the same app (same host)", auth: "user", body: apps.ZVolumeRestoreBody, response: apps.ZVolumeView },

@@ -5,7 +5,7 @@ import { forgetSocket, onAccessChanged, onRecheck, recheckSocket } from "../auth
 import { db } from "../db";
 import { settings } from "../env";
 import { TokenBucket } from "../streams/fair-use";
-import { attachMetrics } from "../metrics/realtime";
+import { attachMetrics, type TMetricsRealtime } from "../metrics/realtime";
 import { consoleProm } from "../metrics/prom";
 import { AppError } from "../errors";
 import { reconcileHost, onContainerEvent } from "../reconciler/host";
@@ -85,7 +85,7 @@ export interface TRealtime {
   io: Server;
   ui: TUiNamespace;
   agent: TAgentNamespace;
-  metrics: { close(): Promise<void> };
+  metrics: TMetricsRealtime;
   /** The shared adapter of several replicas (BERTH_REDIS_URL), null for one. */
   cluster: TClusterAdapter | null;
 }

@@ -85,6 +85,9 @@ export class Api {
   patch(path: string, body?: unknown): Promise<TApiResponse> {
     return this.request("PATCH", path, body ?? {});
   }
+  put(path: string, body?: unknown): Promise<TApiResponse> {
+    return this.request("PUT", path, body ?? {});
+  }
   delete(path: string): Promise<TApiResponse> {
     return this.request("DELETE", path);
   }

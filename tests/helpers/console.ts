@@ -222,6 +222,9 @@ async function startOnce(opts: TStartOptions): Promise<TConsole> {
     BERTH_HOST_GRACE_SECONDS: "3",
     BERTH_RESCHEDULE_SECONDS: "8",
     BERTH_RECONCILE_SECONDS: "1",
+    // Autoscale tests measure seconds of load, not minutes.
+    BERTH_AUTOSCALE_SECONDS: "1",
+    BERTH_AUTOSCALE_WINDOW_SECONDS: "5",
     BERTH_LOCAL_AGENT: "0",
     // A set's writable layers are flagged past 64 MiB (of its disk size): a test can go over it
     // with a small write (tests/e2e/set-safety.e2e.test.ts). Flagged only: nothing is enforced.

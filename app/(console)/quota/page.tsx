@@ -9,6 +9,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
+import type { TQuotaLimits } from "@/lib/protocol/api";
 import { listQuotaRequests } from "@/lib/quota/requests";
 import { getQuota } from "@/lib/teams/quota";
 import { consoleContext } from "@/lib/ui/context";
@@ -17,8 +18,34 @@ import { canDeploy } from "@/lib/ui/roles";
 
 export const metadata: Metadata = { title: "Quota" };
 
-export default async function QuotaPage() {
-  const { principal, team } = await consoleContext();
+type TProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/**
+ * `?addCpu=&addMemoryMiB=&addDiskGiB=&addSets=&reason=` pre-fill the request form: the amounts
+ * are added to today's limits (the autoscaler's "needs 4 more cores" links here).
+ */
+function prefillFrom(q: Record<string, string | string[] | undefined>, limits: TQuotaLimits): { limits: TQuotaLimits; reason: string } | undefined {
+  const one = (k: string) => (typeof q[k] === "string" ? (q[k] as string) : undefined);
+  const add = (k: string) => {
+    const n = Number(one(k) ?? 0);
+    return Number.isFinite(n) && n > 0 ? n : 0;
+  };
+  const more = { cpu: add("addCpu"), memoryMiB: Math.ceil(add("addMemoryMiB")), diskGiB: Math.ceil(add("addDiskGiB")), sets: Math.ceil(add("addSets")) };
+  const reason = (one("reason") ?? "").slice(0, 2000);
+  if (!reason && !more.cpu && !more.memoryMiB && !more.diskGiB && !more.sets) return undefined;
+  return {
+    limits: {
+      cpu: Math.round((limits.cpu + more.cpu) * 1000) / 1000,
+      memoryMiB: limits.memoryMiB + more.memoryMiB,
+      diskGiB: limits.diskGiB + more.diskGiB,
+      sets: limits.sets + more.sets,
+    },
+    reason,
+  };
+}
+
+export default async function QuotaPage({ searchParams }: TProps) {
+  const [{ principal, team }, query] = await Promise.all([consoleContext(), searchParams]);
   if (!team) {
     return (
       <>
@@ -103,6 +130,7 @@ export default async function QuotaPage() {
             key={JSON.stringify(limits)}
             team={team.slug}
             limits={limits}
+            prefill={prefillFrom(query, limits)}
             disabledReason={canRequest ? undefined : "Viewers cannot request quota; ask a team member or owner"}
           />
         </CardBody>

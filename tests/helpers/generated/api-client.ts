@@ -585,6 +585,34 @@ previousDigests?: {
 setIds: string[]
 startedAt: string
 } | null)
+autoscale: ({
+minReplicas: number
+maxReplicas: number
+cpuTargetPercent: number
+memoryTargetPercent: (number | null)
+scaleOutStabilizationSeconds: number
+scaleInStabilizationSeconds: number
+lastScaleAt: (string | null)
+lastDecision: (string | null)
+blocked: ({
+kind: ("quota" | "capacity")
+reason: string
+since: string
+need: ({
+sets: number
+cpuMillis: number
+memoryMiB: number
+diskGiB: number
+} | null)
+} | null)
+current: ({
+at: string
+runningSets: number
+cpuPercent: (number | null)
+memoryPercent: (number | null)
+desiredReplicas: number
+} | null)
+} | null)
 sets: {
 id: string
 name: string
@@ -4128,6 +4156,34 @@ previousDigests?: {
 setIds: string[]
 startedAt: string
 } | null)
+autoscale: ({
+minReplicas: number
+maxReplicas: number
+cpuTargetPercent: number
+memoryTargetPercent: (number | null)
+scaleOutStabilizationSeconds: number
+scaleInStabilizationSeconds: number
+lastScaleAt: (string | null)
+lastDecision: (string | null)
+blocked: ({
+kind: ("quota" | "capacity")
+reason: string
+since: string
+need: ({
+sets: number
+cpuMillis: number
+memoryMiB: number
+diskGiB: number
+} | null)
+} | null)
+current: ({
+at: string
+runningSets: number
+cpuPercent: (number | null)
+memoryPercent: (number | null)
+desiredReplicas: number
+} | null)
+} | null)
 sets: {
 id: string
 name: string
@@ -5597,6 +5653,61 @@ export type TPromoteCanaryResponse = TCreateAppResponse;
 
 export type TRollbackCanaryResponse = TCreateAppResponse;
 
+export interface TGetAutoscaleResponse {
+minReplicas: number
+maxReplicas: number
+cpuTargetPercent: number
+memoryTargetPercent: (number | null)
+scaleOutStabilizationSeconds: number
+scaleInStabilizationSeconds: number
+lastScaleAt: (string | null)
+lastDecision: (string | null)
+blocked: ({
+kind: ("quota" | "capacity")
+reason: string
+since: string
+need: ({
+sets: number
+cpuMillis: number
+memoryMiB: number
+diskGiB: number
+} | null)
+} | null)
+current: ({
+at: string
+runningSets: number
+cpuPercent: (number | null)
+memoryPercent: (number | null)
+desiredReplicas: number
+} | null)
+}
+
+export interface TPutAutoscaleBody {
+/**
+ * never fewer sets (at least 1: an app at 0 has no load to measure)
+ */
+minReplicas: number
+/**
+ * never more sets, whatever the load; quota may stop it earlier
+ */
+maxReplicas: number
+/**
+ * average CPU of the Running sets, in percent of their CPU limit
+ */
+cpuTargetPercent: number
+memoryTargetPercent?: (number | null)
+/**
+ * load must stay above the target this long before adding sets
+ */
+scaleOutStabilizationSeconds?: number
+/**
+ * sets are removed only when the whole window wanted fewer; at most one step per window
+ */
+scaleInStabilizationSeconds?: number
+}
+
+export type TPutAutoscaleResponse = TGetAutoscaleResponse;
+
 export type TListVolumesResponse = {
 id: string
 app: (string | null)
@@ -5922,6 +6033,9 @@ export interface TApiOperations {
   startCanary: { method: "POST"; path: "/api/v1/teams/{team}/apps/{app}/canary"; status: 200; params: { team: string; app: string }; query: undefined; body: TStartCanaryBody; response: TStartCanaryResponse };
   promoteCanary: { method: "POST"; path: "/api/v1/teams/{team}/apps/{app}/canary/promote"; status: 200; params: { team: string; app: string }; query: undefined; body: undefined; response: TPromoteCanaryResponse };
   rollbackCanary: { method: "POST"; path: "/api/v1/teams/{team}/apps/{app}/canary/rollback"; status: 200; params: { team: string; app: string }; query: undefined; body: undefined; response: TRollbackCanaryResponse };
+  getAutoscale: { method: "GET"; path: "/api/v1/teams/{team}/apps/{app}/autoscale"; status: 200; params: { team: string; app: string }; query: undefined; body: undefined; response: TGetAutoscaleResponse };
+  putAutoscale: { method: "PUT"; path: "/api/v1/teams/{team}/apps/{app}/autoscale"; status: 200; params: { team: string; app: string }; query: undefined; body: TPutAutoscaleBody; response: TPutAutoscaleResponse };
+  deleteAutoscale: { method: "DELETE"; path: "/api/v1/teams/{team}/apps/{app}/autoscale"; status: 200; params: { team: string; app: string }; query: undefined; body: undefined; response: unknown };
   listVolumes: { method: "GET"; path: "/api/v1/teams/{team}/volumes"; status: 200; params: { team: string }; query: TListVolumesQuery; body: undefined; response: TListVolumesResponse };
   restoreVolume: { method: "POST"; path: "/api/v1/teams/{team}/volumes/{id}/restore"; status: 200; params: { team: string; id: string }; query: undefined; body: TRestoreVolumeBody; response: TRestoreVolumeResponse };
   purgeVolume: { method: "DELETE"; path: "/api/v1/teams/{team}/volumes/{id}"; status: 200; params: { team: string; id: string }; query: undefined; body: undefined; response: unknown };
@@ -5999,6 +6113,9 @@ export const API_OPERATIONS = {
   startCanary: { method: "POST", path: "/api/v1/teams/{team}/apps/{app}/canary", status: 200 },
   promoteCanary: { method: "POST", path: "/api/v1/teams/{team}/apps/{app}/canary/promote", status: 200 },
   rollbackCanary: { method: "POST", path: "/api/v1/teams/{team}/apps/{app}/canary/rollback", status: 200 },
+  getAutoscale: { method: "GET", path: "/api/v1/teams/{team}/apps/{app}/autoscale", status: 200 },
+  putAutoscale: { method: "PUT", path: "/api/v1/teams/{team}/apps/{app}/autoscale", status: 200 },
+  deleteAutoscale: { method: "DELETE", path: "/api/v1/teams/{team}/apps/{app}/autoscale", status: 200 },
   listVolumes: { method: "GET", path: "/api/v1/teams/{team}/volumes", status: 200 },
   restoreVolume: { method: "POST", path: "/api/v1/teams/{team}/volumes/{id}/restore", status: 200 },
   purgeVolume: { method: "DELETE", path: "/api/v1/teams/{team}/volumes/{id}", status: 200 },
