@@ -17,6 +17,7 @@ import { reconcileCatalog } from "./lib/registry/catalog";
 import { startEmbeddedRegistry } from "./lib/registry/embedded";
 import { publishInfraImage } from "./lib/registry/infra";
 import { isLeader, replicaId, startElection } from "./lib/cluster/leader";
+import { startAlertEngine } from "./lib/alerts/engine";
 
 const log = (m: string) => console.log(`[berth] ${m}`);
 
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   }, Math.min(5000, s.BERTH_HOST_GRACE_SECONDS * 500));
 
   const reconciler = startReconcileLoop(s.BERTH_RECONCILE_SECONDS * 1000);
+  const alerts = startAlertEngine();
 
   if (registry || s.BERTH_REGISTRY_URL) {
     // Before agents connect: their hello names the infra image to pull. Without it they build their own.
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     clearInterval(sweeper);
     reconciler.close();
+    alerts.close();
     await election.close();
     realtime.io.close();
     await realtime.cluster?.close();

@@ -4,6 +4,7 @@ import * as apps from "./apps";
 import * as events from "./events";
 import * as images from "./images";
 import * as metrics from "./metrics";
+import { ALERT_ENDPOINTS } from "./openapi-alerts";
 import * as streams from "./streams";
 
 type TMethod = "get" | "post" | "patch" | "delete";
@@ -98,6 +99,7 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "get", path: "/api/v1/sets/{id}/metrics", operationId: "getSetMetrics", summary: "CPU, memory, network and block IO per container: 15m from the live 1 s window, 1h/24h/7d from per-minute rollups", auth: "user", query: metrics.ZMetricsQuery, response: metrics.ZMetricsHistory },
   { method: "get", path: "/api/metrics", operationId: "getConsoleMetrics", summary: "The console's own Prometheus metrics (text exposition format)", auth: "admin" },
   { method: "get", path: "/api/v1/sets/{id}/containers/{name}/logs", operationId: "getContainerLogs", summary: "A business container's logs as text/plain lines `<timestamp> <stdout|stderr> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
+  ...ALERT_ENDPOINTS,
 ];
 
 function schemaOf(s: ZodType, io: "input" | "output") {
