@@ -15,7 +15,19 @@ import { SubmitButton } from "../ui/submit-button";
  * Ask for new limits: the whole new set, prefilled with today's, so the member edits only what
  * must grow. An admin approves or rejects it; the outcome shows in the list below the form.
  */
-export function QuotaRequestForm({ team, limits, disabledReason }: { team: string; limits: TQuotaLimits; disabledReason?: string }) {
+export function QuotaRequestForm({
+  team,
+  limits,
+  prefill,
+  disabledReason,
+}: {
+  team: string;
+  limits: TQuotaLimits;
+  /** Limits and reason to start from instead of today's (an alert's pre-filled request). */
+  prefill?: (TQuotaLimits & { reason: string }) | null;
+  disabledReason?: string;
+}) {
+  const start = prefill ?? limits;
   const { run, pending, error, failure } = useApiAction();
   const [filed, setFiled] = useState(false);
   const errors = fieldErrorsOf(failure);
@@ -37,16 +49,21 @@ export function QuotaRequestForm({ team, limits, disabledReason }: { team: strin
   return (
     <form onSubmit={submit} aria-label="Request quota" className="space-y-4">
       {error && <ErrorBanner title="The request was not filed">{error}</ErrorBanner>}
+      {prefill && !filed && (
+        <p role="status" data-testid="quota-prefilled" className="text-sm text-blue-800 dark:text-blue-300">
+          Filled in from an alert: the limits below are today&apos;s plus what it needs. Check them and file the request.
+        </p>
+      )}
       {filed && (
         <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
           Request filed. A platform admin decides it; its status shows in the list below.
         </p>
       )}
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Field label="CPU cores" name="cpu" type="number" min={0} step={0.25} defaultValue={limits.cpu} required aria-invalid={errors.cpu ? true : undefined} hint={hintOrError(errors.cpu, `now ${limits.cpu}`)} />
-        <Field label="Memory (MiB)" name="memoryMiB" type="number" min={0} step={1} defaultValue={limits.memoryMiB} required aria-invalid={errors.memoryMiB ? true : undefined} hint={hintOrError(errors.memoryMiB, `now ${limits.memoryMiB}`)} />
-        <Field label="Disk (GiB)" name="diskGiB" type="number" min={0} step={1} defaultValue={limits.diskGiB} required aria-invalid={errors.diskGiB ? true : undefined} hint={hintOrError(errors.diskGiB, `now ${limits.diskGiB}`)} />
-        <Field label="Sets" name="sets" type="number" min={0} step={1} defaultValue={limits.sets} required aria-invalid={errors.sets ? true : undefined} hint={hintOrError(errors.sets, `now ${limits.sets}`)} />
+        <Field label="CPU cores" name="cpu" type="number" min={0} step={0.25} defaultValue={start.cpu} required aria-invalid={errors.cpu ? true : undefined} hint={hintOrError(errors.cpu, `now ${limits.cpu}`)} />
+        <Field label="Memory (MiB)" name="memoryMiB" type="number" min={0} step={1} defaultValue={start.memoryMiB} required aria-invalid={errors.memoryMiB ? true : undefined} hint={hintOrError(errors.memoryMiB, `now ${limits.memoryMiB}`)} />
+        <Field label="Disk (GiB)" name="diskGiB" type="number" min={0} step={1} defaultValue={start.diskGiB} required aria-invalid={errors.diskGiB ? true : undefined} hint={hintOrError(errors.diskGiB, `now ${limits.diskGiB}`)} />
+        <Field label="Sets" name="sets" type="number" min={0} step={1} defaultValue={start.sets} required aria-invalid={errors.sets ? true : undefined} hint={hintOrError(errors.sets, `now ${limits.sets}`)} />
       </div>
       <div>
         <label htmlFor="quota-reason" className="mb-1 block text-sm font-medium">
@@ -55,6 +72,7 @@ export function QuotaRequestForm({ team, limits, disabledReason }: { team: strin
         <textarea
           id="quota-reason"
           name="reason"
+          defaultValue={prefill?.reason}
           required
           minLength={3}
           maxLength={2000}

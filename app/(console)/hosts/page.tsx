@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { AddHost } from "@/components/hosts/add-host";
 import { UpgradeAgent, UpgradeAllAgents } from "@/components/hosts/upgrade-agent";
@@ -10,6 +11,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { UsageBar } from "@/components/ui/usage-bar";
+import { AlertsRefresh } from "@/components/alerts/alerts-refresh";
+import { alertRows } from "@/lib/alerts/list";
 import { listHosts } from "@/lib/hosts/list";
 import { agentUpgradable } from "@/lib/ui/agents";
 import { exactTime, formatBytes, formatNumber } from "@/lib/ui/format";
@@ -33,7 +36,8 @@ export default async function HostsPage() {
       </>
     );
   }
-  const hosts = await listHosts(principal);
+  const [hosts, hostAlerts] = await Promise.all([listHosts(principal), alertRows(principal, null, { state: "firing", rule: "host_not_ready" })]);
+  const alertOf = new Map(hostAlerts.map((a) => [a.hostId, a]));
   const counts = { Ready: 0, NotReady: 0, Unreachable: 0, Cordoned: 0 };
   for (const h of hosts) counts[h.status] += 1;
   const latest = hosts[0]?.latestAgentVersion ?? null;
@@ -43,6 +47,7 @@ export default async function HostsPage() {
     <>
       {/* Heartbeats move "last seen", status and free disk every few seconds; no socket carries them to browsers. */}
       <AutoRefresh seconds={10} />
+      <AlertsRefresh />
       <PageHeader
         title="Hosts"
         description={
@@ -105,6 +110,11 @@ export default async function HostsPage() {
                 status: (
                   <span title={h.statusReason ?? undefined} data-testid="host-status">
                     <StateBadge state={h.status} />
+                    {alertOf.has(h.id) && (
+                      <Link href="/alerts?state=firing&rule=host_not_ready" data-testid="host-alert" className="mt-0.5 block max-w-48 whitespace-normal text-xs font-medium text-red-700 hover:underline dark:text-red-300">
+                        Alert firing since <RelativeTime iso={alertOf.get(h.id)?.firstSeenAt ?? null} />
+                      </Link>
+                    )}
                     {h.statusReason && <span className="mt-0.5 block max-w-48 whitespace-normal text-xs text-zinc-600 dark:text-zinc-400">{h.statusReason}</span>}
                     {h.registryPull && (
                       <span

@@ -9,6 +9,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { ZQuotaRequestCreate, type TQuotaLimits } from "@/lib/protocol/api";
 import { listQuotaRequests } from "@/lib/quota/requests";
 import { getQuota } from "@/lib/teams/quota";
 import { consoleContext } from "@/lib/ui/context";
@@ -17,8 +18,26 @@ import { canDeploy } from "@/lib/ui/roles";
 
 export const metadata: Metadata = { title: "Quota" };
 
-export default async function QuotaPage() {
+type TProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/**
+ * `?cpu=&memoryMiB=&diskGiB=&sets=&reason=` fill the request form in (an autoscale_blocked alert
+ * links here with what its scale-out needs); anything malformed is ignored.
+ */
+function prefillOf(sp: Record<string, string | string[] | undefined>): (TQuotaLimits & { reason: string }) | null {
+  const parsed = ZQuotaRequestCreate.safeParse({
+    cpu: Number(sp.cpu),
+    memoryMiB: Number(sp.memoryMiB),
+    diskGiB: Number(sp.diskGiB),
+    sets: Number(sp.sets),
+    reason: typeof sp.reason === "string" ? sp.reason : "",
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+export default async function QuotaPage({ searchParams }: TProps) {
   const { principal, team } = await consoleContext();
+  const prefill = prefillOf(await searchParams);
   if (!team) {
     return (
       <>
@@ -100,9 +119,10 @@ export default async function QuotaPage() {
         />
         <CardBody>
           <QuotaRequestForm
-            key={JSON.stringify(limits)}
+            key={JSON.stringify([limits, prefill])}
             team={team.slug}
             limits={limits}
+            prefill={prefill}
             disabledReason={canRequest ? undefined : "Viewers cannot request quota; ask a team member or owner"}
           />
         </CardBody>

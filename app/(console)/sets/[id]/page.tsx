@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AlertBanner } from "@/components/alerts/alert-parts";
+import { AlertsRefresh } from "@/components/alerts/alerts-refresh";
 import { SetCharts } from "@/components/metrics/SetCharts";
+import { alertRows } from "@/lib/alerts/list";
 import { RecoverSet } from "@/components/sets/recover-set";
 import { SetBreadcrumb } from "@/components/sets/set-breadcrumb";
 import { SetActions } from "@/components/sets/set-actions";
@@ -49,6 +52,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
   const team = teams.find((t) => t.slug === set.team);
   const role = team?.role ?? null;
   const canShell = principal.isAdmin || roleAtLeast(role, "MEMBER");
+  const alerts = await alertRows(principal, set.team, { state: "firing" }, { setId: set.id });
 
   return (
     <div className="space-y-6">
@@ -62,6 +66,8 @@ export default async function SetPage({ params, searchParams }: TProps) {
             <SetActions setId={set.id} state={set.state} placed={set.host !== null} canChange={canShell} />
           </div>
         </div>
+        <AlertsRefresh />
+        <AlertBanner alerts={alerts} selectedTeam={selected?.slug ?? null} />
         {set.reason && set.state !== "Running" && (
           <p className="text-sm text-amber-800 dark:text-amber-300" role="status">
             {set.reason}
