@@ -3,7 +3,6 @@ import type { TAlertRow } from "@/lib/alerts/list";
 import { alertLink } from "@/lib/alerts/links";
 import { quotaRequestHref, RULE_LABELS, SEVERITY_TONES } from "@/lib/ui/alerts";
 import { Badge } from "../ui/badge";
-import { buttonClass } from "../ui/button";
 import { TeamSelectingLink } from "../ui/team-selecting-link";
 
 export function SeverityBadge({ severity }: { severity: TAlertRow["severity"] }) {
@@ -51,7 +50,11 @@ export function QuotaRequestLink({ alert }: { alert: TAlertRow }) {
   const req = quotaRequestHref(alert.details);
   if (!req || alert.state !== "firing") return null;
   return (
-    <Link href={req.href} className={buttonClass("primary", "sm")} data-testid="alert-quota-request">
+    <Link
+      href={req.href}
+      data-testid="alert-quota-request"
+      className="inline-block rounded-md bg-blue-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
+    >
       Request quota: {req.need} →
     </Link>
   );

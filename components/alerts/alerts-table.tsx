@@ -5,6 +5,7 @@ import { AlertObjectLink, AlertStateBadge, QuotaRequestLink, RuleName, SeverityB
 
 const SEVERITY_RANK = { critical: 3, warning: 2, info: 1 } as const;
 
+/** State and severity in one narrow column and the alert (rule, message, object) in one wide one: readable at phone width. */
 export function AlertsTable({ alerts, selectedTeam, showTeam }: { alerts: TAlertRow[]; selectedTeam: string | null; showTeam: boolean }) {
   return (
     <DataTable
@@ -12,11 +13,8 @@ export function AlertsTable({ alerts, selectedTeam, showTeam }: { alerts: TAlert
       initialSort={{ key: "lastSeen", dir: "desc" }}
       columns={[
         { key: "state", label: "State", sortable: true },
-        { key: "severity", label: "Severity", sortable: true },
-        { key: "rule", label: "Rule", sortable: true },
+        { key: "alert", label: "Alert", sortable: true },
         ...(showTeam ? [{ key: "team", label: "Team", sortable: true }] : []),
-        { key: "object", label: "Object", sortable: true },
-        { key: "message", label: "Message" },
         { key: "firstSeen", label: "Since", sortable: true },
         { key: "lastSeen", label: "Last seen", sortable: true },
         { key: "resolved", label: "Resolved", sortable: true },
@@ -24,28 +22,31 @@ export function AlertsTable({ alerts, selectedTeam, showTeam }: { alerts: TAlert
       rows={alerts.map((a) => ({
         id: a.id,
         values: {
-          state: a.state,
-          severity: SEVERITY_RANK[a.severity],
-          rule: a.rule,
+          state: `${a.state === "firing" ? 1 : 0}${SEVERITY_RANK[a.severity]}`,
+          alert: `${a.rule} ${a.object.name} ${a.message}`,
           team: a.team ?? "platform",
-          object: a.object.name,
-          message: a.message,
           firstSeen: a.firstSeenAt,
           lastSeen: a.lastSeenAt,
           resolved: a.resolvedAt,
         },
         cells: {
-          state: <AlertStateBadge state={a.state} />,
-          severity: <SeverityBadge severity={a.severity} />,
-          rule: <RuleName rule={a.rule} />,
-          team: a.team ? <span className="font-mono text-xs">{a.team}</span> : <span className="text-xs text-zinc-600 dark:text-zinc-400">platform</span>,
-          object: <AlertObjectLink alert={a} selectedTeam={selectedTeam} />,
-          message: (
-            <div className="max-w-md space-y-1 whitespace-normal">
-              <p className="text-sm">{a.message}</p>
+          state: (
+            <span className="flex flex-col items-start gap-1">
+              <AlertStateBadge state={a.state} />
+              <SeverityBadge severity={a.severity} />
+            </span>
+          ),
+          alert: (
+            <div className="min-w-56 max-w-xl space-y-1 whitespace-normal">
+              <p className="flex flex-wrap items-baseline gap-x-2 font-medium">
+                <RuleName rule={a.rule} />
+                <AlertObjectLink alert={a} selectedTeam={selectedTeam} />
+              </p>
+              <p className="break-words text-sm text-zinc-700 dark:text-zinc-300">{a.message}</p>
               <QuotaRequestLink alert={a} />
             </div>
           ),
+          team: a.team ? <span className="font-mono text-xs">{a.team}</span> : <span className="text-xs text-zinc-600 dark:text-zinc-400">platform</span>,
           firstSeen: <RelativeTime iso={a.firstSeenAt} />,
           lastSeen: <RelativeTime iso={a.lastSeenAt} />,
           resolved: <RelativeTime iso={a.resolvedAt} />,

@@ -10,6 +10,7 @@ import type { TAlertCandidate } from "./store";
  * settings (lib/env.ts, README "Settings").
  */
 
+const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
 const percent = (part: number, whole: number) => Math.round((part / whole) * 100);
 const cores = (millis: number) => String(Number((millis / 1000).toFixed(3)));
@@ -144,30 +145,32 @@ async function quotaNearLimit(): Promise<TAlertCandidate[]> {
   return out;
 }
 
+/** Measured against what the file system holds (capacityBytes), not its nominal size: XFS keeps some of that. */
 async function volumeNearFull(): Promise<TAlertCandidate[]> {
   const threshold = settings().BERTH_ALERT_VOLUME_PERCENT;
   const rows = await db().volume.findMany({
     where: { trashedAt: null, sizeGiB: { gt: 0 }, set: { deletedAt: null } },
-    select: { sizeGiB: true, usedBytes: true, set: { select: { id: true, teamId: true, appId: true, hostId: true, ordinal: true, app: { select: { name: true } } } } },
+    select: { sizeGiB: true, usedBytes: true, capacityBytes: true, set: { select: { id: true, teamId: true, appId: true, hostId: true, ordinal: true, app: { select: { name: true } } } } },
   });
-  return rows
-    .filter((v) => v.set && percent(Number(v.usedBytes), v.sizeGiB * GIB) >= threshold)
-    .map((v) => {
-      const set = v.set as NonNullable<typeof v.set>;
-      const name = setName(set.app.name, set.ordinal);
-      const used = Number(v.usedBytes);
-      return {
-        rule: "volume_near_full",
-        severity: used >= v.sizeGiB * GIB ? "critical" : "warning",
-        teamId: set.teamId,
-        object: { kind: "set", id: set.id, name },
-        appId: set.appId,
-        setId: set.id,
-        hostId: set.hostId,
-        message: `The volume of ${name} is ${percent(used, v.sizeGiB * GIB)} % full (${(used / GIB).toFixed(2)} of ${v.sizeGiB} GiB)`,
-        details: { usedBytes: used, sizeGiB: v.sizeGiB },
-      } satisfies TAlertCandidate;
+  const out: TAlertCandidate[] = [];
+  for (const v of rows) {
+    const used = Number(v.usedBytes);
+    const capacity = Number(v.capacityBytes ?? 0) || v.sizeGiB * GIB;
+    if (!v.set || percent(used, capacity) < threshold) continue;
+    const name = setName(v.set.app.name, v.set.ordinal);
+    out.push({
+      rule: "volume_near_full",
+      severity: used >= capacity * 0.99 ? "critical" : "warning",
+      teamId: v.set.teamId,
+      object: { kind: "set", id: v.set.id, name },
+      appId: v.set.appId,
+      setId: v.set.id,
+      hostId: v.set.hostId,
+      message: `The volume of ${name} is ${percent(used, capacity)} % full (${Math.round(used / MIB)} of ${Math.round(capacity / MIB)} MiB)`,
+      details: { usedBytes: used, capacityBytes: capacity, sizeGiB: v.sizeGiB },
     });
+  }
+  return out;
 }
 
 /** What a blocked scale-out needs beyond the quota, as the autoscaler wrote it (AutoscalePolicy.blockedNeed). */

@@ -114,6 +114,39 @@ it("a crash-looping container raises crash_loop; fixing what it needs resolves i
   expectStatus(await member.delete(`/api/v1/teams/${team}/apps/crashy`), 200);
 }, 240_000);
 
+it("a set Degraded longer than the threshold raises set_unhealthy; starting it again resolves it", async () => {
+  const app = await createApp("flaky", ["sleep", "100000"]);
+  const set = await runningSet(app);
+  // Stopped behind Berth's back: Docker does not restart it, the set is Degraded.
+  await engine.stop(await dockerIdOf(set.id, "app"), 1);
+  await waitFor("the set Degraded", async () => (expectStatus(await member.get(`/api/v1/sets/${set.id}`), 200) as TSetView).state === "Degraded", 30_000, 200);
+  const degradedAt = Date.now();
+  const fired = await waitFor("set_unhealthy firing", async () => (await alerts(member, `/api/v1/teams/${team}/alerts?state=firing&rule=set_unhealthy`))[0], 30_000, 200);
+  // The test console's threshold is 5 s.
+  expect(Date.now() - degradedAt).toBeGreaterThan(3500);
+  expect(fired).toMatchObject({ severity: "critical", object: { kind: "set", id: set.id, name: "flaky-0" } });
+  expect(fired.message).toMatch(/^flaky-0 is Degraded/);
+
+  expectStatus(await member.post(`/api/v1/sets/${set.id}/start`), 200);
+  await waitFor("set_unhealthy resolved", async () => (await alerts(member, `/api/v1/teams/${team}/alerts?state=resolved&rule=set_unhealthy`)).find((a) => a.id === fired.id), 60_000, 250);
+  expectStatus(await member.delete(`/api/v1/teams/${team}/apps/flaky`), 200);
+}, 180_000);
+
+it("a set volume 90 % full raises volume_near_full; freeing space resolves it", async () => {
+  const app = await createApp("filler", ["sleep", "100000"]);
+  const set = await runningSet(app);
+  const id = await dockerIdOf(set.id, "app");
+  const fill = await execIn(engine, id, ["dd", "if=/dev/zero", "of=/data/fill", "bs=1M", "count=880"]);
+  expect(fill.code, fill.report).toBe(0);
+  const fired = await waitFor("volume_near_full firing", async () => (await alerts(member, `/api/v1/teams/${team}/alerts?state=firing&rule=volume_near_full`))[0], 30_000, 250);
+  expect(fired).toMatchObject({ severity: "warning", object: { kind: "set", id: set.id, name: "filler-0" } });
+  expect(fired.message).toMatch(/^The volume of filler-0 is 9\d % full \(\d+ of \d+ MiB\)/);
+
+  expect((await execIn(engine, id, ["rm", "/data/fill"])).code).toBe(0);
+  await waitFor("volume_near_full resolved", async () => (await alerts(member, `/api/v1/teams/${team}/alerts?state=resolved&rule=volume_near_full`)).find((a) => a.id === fired.id), 30_000, 250);
+  expectStatus(await member.delete(`/api/v1/teams/${team}/apps/filler`), 200);
+}, 180_000);
+
 it("a host that stops reporting raises a platform host_not_ready for admins only; it resolves when the host is back", async () => {
   const hostId = agent.hostId();
   expect(hostId).toBeTruthy();

@@ -17,6 +17,9 @@ CREATE TRIGGER "Set_stateSince" BEFORE UPDATE OF "state" ON "Set"
 -- Exits of a container whose set should run, within the crash_loop window.
 ALTER TABLE "Container" ADD COLUMN "recentExits" TIMESTAMP(3)[] NOT NULL DEFAULT ARRAY[]::TIMESTAMP(3)[];
 
+-- What a set volume's file system holds (a little under its nominal size): volume_near_full's measure.
+ALTER TABLE "Volume" ADD COLUMN "capacityBytes" BIGINT;
+
 CREATE TYPE "AlertSeverity" AS ENUM ('info', 'warning', 'critical');
 CREATE TYPE "AlertState" AS ENUM ('firing', 'resolved');
 CREATE TYPE "WebhookDeliveryStatus" AS ENUM ('pending', 'sending', 'delivered', 'failed');
