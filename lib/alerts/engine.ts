@@ -9,7 +9,7 @@ import { deliverDue } from "./webhooks/deliver";
 export async function evaluateAlerts(): Promise<void> {
   for (const rule of ALERT_RULES) {
     try {
-      await syncRule(rule, await RULES[rule]());
+      await syncRule(rule, RULES[rule]);
     } catch (err) {
       console.error(`[alerts] rule ${rule} not evaluated`, err);
     }

@@ -94,10 +94,12 @@ export async function resolveAlert(id: string): Promise<boolean> {
 
 /**
  * One rule's sweep: what it finds now fires (or stays firing), what fired before and is no longer
- * found resolves. Only the alerts whose message changed are rewritten one by one.
+ * found resolves. Only the alerts whose message changed are rewritten one by one. The firing list
+ * is read before the rule looks: an alert an event raises in between is not resolved as unseen.
  */
-export async function syncRule(rule: TAlertRule, found: TAlertCandidate[]): Promise<{ fired: number; resolved: number }> {
+export async function syncRule(rule: TAlertRule, find: () => Promise<TAlertCandidate[]>): Promise<{ fired: number; resolved: number }> {
   const firing = await db().alert.findMany({ where: { rule, state: "firing" } });
+  const found = await find();
   const byKey = new Map(firing.map((a) => [keyOf(a.rule, a.objectKind, a.objectId), a]));
   const still: string[] = [];
   let fired = 0;

@@ -7,7 +7,7 @@ import { adminApi, expectStatus, type Api } from "../helpers/api";
 import { launchBrowser } from "../helpers/browser";
 import { consoleInfo } from "../helpers/context";
 import { sql } from "../helpers/db";
-import { makeMember, makeTeam, type TTestUser } from "../helpers/fixtures";
+import { insertHost, makeMember, makeTeam, revokeInsertedHosts, type TTestUser } from "../helpers/fixtures";
 import { openPage, shoot, shotsDir, signedInPage, warmRoutes } from "../helpers/screens";
 import { signatureValid, startReceiver } from "../helpers/webhook-receiver";
 
@@ -56,6 +56,7 @@ beforeAll(async () => {
 }, 400_000);
 
 afterAll(async () => {
+  await revokeInsertedHosts(c.databaseUrl);
   await admin?.delete(`/api/v1/teams/${team}/apps/busy`);
   await context?.close();
   await browser?.close();
@@ -145,4 +146,39 @@ describe("alerts in a browser", () => {
     await shoot(page, SHOTS, "05-webhooks");
     await wide(page, "05-webhooks");
   }, 120_000);
+
+  it("admins see platform alerts with every team's, a host row and a set page show theirs", async () => {
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const adminPage = await signedInPage(adminContext, c.url, { email: c.adminEmail, password: c.adminPassword }, team);
+      // A host that reported once and then went silent (no agent behind it).
+      const host = await insertHost(c.databaseUrl, { status: "Unreachable" });
+      await openPage(adminPage, `${c.url}/alerts?state=firing`, c.mode);
+      const hostRow = adminPage.getByRole("row").filter({ hasText: host.name });
+      await expect.poll(() => hostRow.count(), UI).toBe(1);
+      expect(await hostRow.getByText("Host not ready").count()).toBe(1);
+      expect(await hostRow.getByText("platform", { exact: true }).count()).toBe(1);
+      expect(await adminPage.getByRole("row").filter({ hasText: "Quota near limit" }).filter({ hasText: team }).count()).toBe(1);
+      await shoot(adminPage, SHOTS, "06-admin-alerts");
+
+      await openPage(adminPage, `${c.url}/hosts`, c.mode);
+      const row = adminPage.getByRole("row").filter({ hasText: host.name });
+      await expect.poll(() => row.getByTestId("host-alert").count(), UI).toBe(1);
+      expect(await row.getByTestId("host-alert").textContent()).toMatch(/^Alert firing since/);
+      await shoot(adminPage, SHOTS, "07-host-row");
+
+      // The set waits for a host; marked Failed (as a failed placement would), set_unhealthy follows in seconds.
+      const busy = expectStatus(await owner.api.get(`/api/v1/teams/${team}/apps/busy`), 200) as TAppView;
+      const setId = busy.sets[0].id;
+      await sql(c.databaseUrl, `UPDATE "Set" SET state = 'Failed', reason = 'image pull failed (test)' WHERE id = $1`, [setId]);
+      await openPage(page, `${c.url}/sets/${setId}`, c.mode);
+      const banner = page.getByTestId("alert-banner");
+      await expect.poll(() => banner.count(), UI).toBe(1);
+      expect(await banner.getByText("Set unhealthy").count()).toBe(1);
+      expect(await banner.getByText(/busy-0 is Failed: image pull failed \(test\)/).count()).toBe(1);
+      await shoot(page, SHOTS, "08-set-banner");
+    } finally {
+      await adminContext.close();
+    }
+  }, 180_000);
 });
