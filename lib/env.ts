@@ -124,6 +124,8 @@ export const ZSettings = z.object({
   BERTH_ALERT_QUOTA_PERCENT: z.coerce.number().min(1).max(100).default(90),
   /** volume_near_full: a set volume at least this percent full. */
   BERTH_ALERT_VOLUME_PERCENT: z.coerce.number().min(1).max(100).default(90),
+  /** Resolved alerts and webhook delivery attempts older than this are deleted. */
+  BERTH_ALERT_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(30),
   /** First webhook retry after this; each next one waits twice as long (with jitter), at most 10 minutes. */
   BERTH_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.1).default(10),
   /** Deliveries are retried for this long after the first attempt, then given up. */
