@@ -45,6 +45,8 @@ export function AlertBell({ initialCount, countUrl }: { initialCount: number; co
   return (
     <Link
       href="/alerts?state=firing"
+      // On every page: prefetching it would hold one of the browser's few connections per origin.
+      prefetch={false}
       aria-label={label}
       title={label}
       data-testid="alert-bell"
