@@ -61,10 +61,11 @@ export function QuotaRequestLink({ alert }: { alert: TAlertRow }) {
 }
 
 /**
- * Firing alerts about the object a page shows (app, set, host), above the fold. Nothing when none
- * fire; the page's AlertsRefresh re-renders it when one fires or resolves.
+ * Firing alerts about the object a page shows (app, set), or a team's on the dashboard with
+ * `linkObjects`, above the fold. Nothing when none fire; the page's AlertsRefresh re-renders it
+ * when one fires or resolves.
  */
-export function AlertBanner({ alerts, selectedTeam }: { alerts: TAlertRow[]; selectedTeam: string | null }) {
+export function AlertBanner({ alerts, selectedTeam, linkObjects = false }: { alerts: TAlertRow[]; selectedTeam: string | null; linkObjects?: boolean }) {
   const firing = alerts.filter((a) => a.state === "firing");
   if (firing.length === 0) return null;
   const critical = firing.some((a) => a.severity === "critical");
@@ -94,7 +95,7 @@ export function AlertBanner({ alerts, selectedTeam }: { alerts: TAlertRow[]; sel
               <RuleName rule={a.rule} />
             </span>
             <span className="min-w-0 break-words">{a.message}</span>
-            {a.object.kind === "container" && <AlertObjectLink alert={a} selectedTeam={selectedTeam} />}
+            {(linkObjects || a.object.kind === "container") && <AlertObjectLink alert={a} selectedTeam={selectedTeam} />}
             <QuotaRequestLink alert={a} />
           </li>
         ))}

@@ -15,7 +15,7 @@ const GIB = 1024 ** 3;
 const percent = (part: number, whole: number) => Math.round((part / whole) * 100);
 const cores = (millis: number) => String(Number((millis / 1000).toFixed(3)));
 
-const CONTAINER_SET = { select: { id: true, teamId: true, appId: true, hostId: true, ordinal: true, memoryMiB: true, app: { select: { name: true } } } } as const;
+export const CONTAINER_SET = { select: { id: true, teamId: true, appId: true, hostId: true, ordinal: true, memoryMiB: true, app: { select: { name: true } } } } as const;
 
 interface TContainerRow {
   id: string;
@@ -236,4 +236,3 @@ export const RULES: Record<TAlertRule, () => Promise<TAlertCandidate[]>> = {
   autoscale_blocked: autoscaleBlocked,
 };
 
-export { CONTAINER_SET };

@@ -72,6 +72,10 @@ describe("alerts in a browser", () => {
     expectStatus(await owner.api.post(`/api/v1/teams/${team}/apps`, app("busy", 1)), 201);
     await expect.poll(() => bell.getAttribute("aria-label"), UI).toBe("Alerts: 1 firing");
     expect(await page.getByTestId("alert-count").textContent()).toBe("1");
+    // The dashboard answers "is it healthy?" with the team's firing alerts on top, re-rendered live.
+    const banner = page.getByTestId("alert-banner");
+    await expect.poll(() => banner.count(), UI).toBe(1);
+    expect(await banner.getByText(/uses 100 % of its CPU quota/).count()).toBe(1);
     await shoot(page, SHOTS, "01-bell");
   }, 120_000);
 
