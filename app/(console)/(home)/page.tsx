@@ -60,7 +60,7 @@ export default async function DashboardPage() {
         </p>
       </header>
 
-      <AlertsRefresh />
+      <AlertsRefresh poll />
       <div className="mb-4 empty:hidden">
         <AlertBanner alerts={alerts} selectedTeam={team?.slug ?? null} linkObjects />
       </div>

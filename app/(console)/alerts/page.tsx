@@ -36,7 +36,7 @@ export default async function AlertsPage({ searchParams }: TProps) {
   const firing = rows.filter((a) => a.state === "firing").length;
   return (
     <>
-      <AlertsRefresh />
+      <AlertsRefresh poll />
       <PageHeader
         title="Alerts"
         description={
