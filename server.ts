@@ -18,6 +18,7 @@ import { reconcileCatalog } from "./lib/registry/catalog";
 import { startEmbeddedRegistry } from "./lib/registry/embedded";
 import { publishInfraImage } from "./lib/registry/infra";
 import { isLeader, replicaId, startElection } from "./lib/cluster/leader";
+import { startAlertEngine } from "./lib/alerts/engine";
 
 const log = (m: string) => console.log(`[berth] ${m}`);
 
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
     windowMs: s.BERTH_AUTOSCALE_WINDOW_SECONDS * 1000,
     watch: (sets) => realtime.metrics.holdWatches(sets),
   });
+  const alerts = startAlertEngine();
 
   if (registry || s.BERTH_REGISTRY_URL) {
     // Before agents connect: their hello names the infra image to pull. Without it they build their own.
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
     clearInterval(sweeper);
     reconciler.close();
     autoscaler.close();
+    alerts.close();
     await election.close();
     realtime.io.close();
     await realtime.cluster?.close();

@@ -114,6 +114,28 @@ export const ZSettings = z.object({
   BERTH_METRICS_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
   /** How often open minutes of metrics are upserted: what a console crash can lose at most. */
   BERTH_METRICS_FLUSH_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  /** How often the leader evaluates the alert rules (OOM kills and exits also raise theirs at once). */
+  BERTH_ALERT_EVAL_SECONDS: z.coerce.number().min(0.2).max(600).default(10),
+  /** oom_killed and crash_loop resolve once the container has gone this long without another OOM kill or exit. */
+  BERTH_ALERT_CLEAR_SECONDS: z.coerce.number().min(1).default(300),
+  /** crash_loop: more than this many exits … */
+  BERTH_ALERT_CRASH_RESTARTS: z.coerce.number().int().min(1).default(3),
+  /** … within this window. */
+  BERTH_ALERT_CRASH_WINDOW_SECONDS: z.coerce.number().min(1).default(600),
+  /** set_unhealthy: a set Failed or Degraded for longer than this. */
+  BERTH_ALERT_UNHEALTHY_SECONDS: z.coerce.number().min(0).default(300),
+  /** quota_near_limit: a team using at least this percent of one of its limits. */
+  BERTH_ALERT_QUOTA_PERCENT: z.coerce.number().min(1).max(100).default(90),
+  /** volume_near_full: a set volume at least this percent full. */
+  BERTH_ALERT_VOLUME_PERCENT: z.coerce.number().min(1).max(100).default(90),
+  /** Resolved alerts and webhook delivery attempts older than this are deleted. */
+  BERTH_ALERT_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(30),
+  /** First webhook retry after this; each next one waits twice as long (with jitter), at most 10 minutes. */
+  BERTH_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.1).default(10),
+  /** Deliveries are retried for this long after the first attempt, then given up. */
+  BERTH_WEBHOOK_RETRY_FOR_SECONDS: z.coerce.number().min(1).default(3600),
+  /** One delivery attempt waits this long for the receiver's answer. */
+  BERTH_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(10),
 });
 export type TSettings = z.infer<typeof ZSettings>;
 

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { Shell } from "@/components/shell/shell";
 import type { TTone } from "@/components/ui/badge";
+import { firingCount } from "@/lib/alerts/list";
 import { health } from "@/lib/health";
 import { listQuotaRequests } from "@/lib/quota/requests";
 import { consoleContext } from "@/lib/ui/context";
@@ -19,6 +20,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const [{ principal, teams, team }, h] = await Promise.all([consoleContext(), health()]);
   // Rendered with every page, so a decision (which re-renders) updates the count in the navigation.
   const pending = principal.isAdmin ? (await listQuotaRequests(principal, "PENDING")).length : 0;
+  const firing = await firingCount(principal, team?.slug ?? null);
+  const countUrl = principal.isAdmin ? "/api/v1/alerts?state=firing" : team ? `/api/v1/teams/${encodeURIComponent(team.slug)}/alerts?state=firing` : null;
   return (
     <Shell
       email={principal.email}
@@ -27,6 +30,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       selectedTeam={team?.slug ?? null}
       health={healthSummary(h)}
       pendingApprovals={pending}
+      alerts={{ firing, countUrl }}
     >
       {children}
     </Shell>

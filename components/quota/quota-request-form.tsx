@@ -23,7 +23,7 @@ export function QuotaRequestForm({
 }: {
   team: string;
   limits: TQuotaLimits;
-  /** Limits and reason to start from instead of today's (a link that says what is needed). */
+  /** Limits and reason to start from instead of today's (an alert's or the autoscale card's link that says what is needed). */
   prefill?: { limits: TQuotaLimits; reason: string };
   disabledReason?: string;
 }) {
@@ -49,6 +49,11 @@ export function QuotaRequestForm({
   return (
     <form onSubmit={submit} aria-label="Request quota" className="space-y-4">
       {error && <ErrorBanner title="The request was not filed">{error}</ErrorBanner>}
+      {prefill && !filed && (
+        <p role="status" data-testid="quota-prefilled" className="text-sm text-blue-800 dark:text-blue-300">
+          Filled in from an alert: the limits below are today&apos;s plus what it needs. Check them and file the request.
+        </p>
+      )}
       {filed && (
         <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
           Request filed. A platform admin decides it; its status shows in the list below.
@@ -67,11 +72,11 @@ export function QuotaRequestForm({
         <textarea
           id="quota-reason"
           name="reason"
+          defaultValue={prefill?.reason}
           required
           minLength={3}
           maxLength={2000}
           rows={3}
-          defaultValue={prefill?.reason}
           aria-invalid={errors.reason ? true : undefined}
           aria-describedby="quota-reason-hint"
           placeholder="What needs the room, and for how long (e.g. “checkout service launch: 4 more sets of 2 cores until March”)"

@@ -7,12 +7,14 @@ export interface TNavItem {
 
 export const NAV_ITEMS: TNavItem[] = [
   { href: "/", label: "Dashboard" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/apps", label: "Apps" },
   { href: "/hosts", label: "Hosts", adminOnly: true },
   { href: "/images", label: "Images" },
   { href: "/quota", label: "Quota" },
   { href: "/audit", label: "Audit" },
   { href: "/tokens", label: "Tokens" },
+  { href: "/webhooks", label: "Webhooks" },
   { href: "/teams", label: "Teams" },
   { href: "/admin", label: "Admin", adminOnly: true },
 ];

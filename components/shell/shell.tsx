@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { Suspense, useState, type ReactNode } from "react";
+import { AlertBell } from "../alerts/alert-bell";
 import { Badge, type TTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
@@ -20,10 +21,12 @@ export interface TShellProps {
   health: { tone: TTone; text: string };
   /** Quota requests waiting for an admin; shown next to Admin (admins only, 0 hides it). */
   pendingApprovals?: number;
+  /** Alerts firing now (the selected team's; every alert for admins) and where the bell re-counts them. */
+  alerts?: { firing: number; countUrl: string | null };
   children: ReactNode;
 }
 
-export function Shell({ email, isAdmin, teams, selectedTeam, health, pendingApprovals = 0, children }: TShellProps) {
+export function Shell({ email, isAdmin, teams, selectedTeam, health, pendingApprovals = 0, alerts = { firing: 0, countUrl: null }, children }: TShellProps) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
   const [openedAt, setOpenedAt] = useState(pathname);
@@ -50,6 +53,9 @@ export function Shell({ email, isAdmin, teams, selectedTeam, health, pendingAppr
             </span>
             Berth
           </Link>
+          <div className="ml-auto lg:ml-0">
+            <AlertBell initialCount={alerts.firing} countUrl={alerts.countUrl} />
+          </div>
           <Button
             className="lg:hidden"
             size="sm"

@@ -28,13 +28,16 @@ export async function recordDiskUsage(hostId: string, usage: TDiskUsage): Promis
     if (volumes.length > 0) {
       // One statement for the host's volumes; a volume whose figures did not move is not rewritten.
       const rows = Prisma.join(
-        volumes.map((v) => Prisma.sql`(${v.setId}::text, ${BigInt(Math.round(v.usedBytes))}::bigint, ${v.entries === undefined ? null : v.entries > 0}::boolean)`),
+        volumes.map(
+          (v) =>
+            Prisma.sql`(${v.setId}::text, ${BigInt(Math.round(v.usedBytes))}::bigint, ${BigInt(Math.round(v.sizeBytes))}::bigint, ${v.entries === undefined ? null : v.entries > 0}::boolean)`,
+        ),
       );
       await tx.$executeRaw`
-        UPDATE "Volume" AS vol SET "usedBytes" = v.used, "holdsData" = COALESCE(v.holds, vol."holdsData"), "updatedAt" = now()
-          FROM (VALUES ${rows}) AS v("setId", used, holds)
+        UPDATE "Volume" AS vol SET "usedBytes" = v.used, "capacityBytes" = v.capacity, "holdsData" = COALESCE(v.holds, vol."holdsData"), "updatedAt" = now()
+          FROM (VALUES ${rows}) AS v("setId", used, capacity, holds)
          WHERE vol."setId" = v."setId" AND vol."hostId" = ${hostId} AND vol."trashedAt" IS NULL
-           AND (vol."usedBytes" IS DISTINCT FROM v.used OR vol."holdsData" IS DISTINCT FROM COALESCE(v.holds, vol."holdsData"))`;
+           AND (vol."usedBytes" IS DISTINCT FROM v.used OR vol."capacityBytes" IS DISTINCT FROM v.capacity OR vol."holdsData" IS DISTINCT FROM COALESCE(v.holds, vol."holdsData"))`;
     }
     await tx.host.update({
       where: { id: hostId },

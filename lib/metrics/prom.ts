@@ -1,11 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { firingByRuleAndTeam } from "../alerts/metrics";
 import { localAgentHostIds } from "../realtime/agents";
 import { metricsState } from "./state";
 
 /**
  * The console's Prometheus registry (served at /api/metrics). One per process on globalThis:
  * server.ts counts what arrives over the sockets and Next's route handler serves it, and the two
- * load separate copies of this module. No tenant names in labels: this is about the console.
+ * load separate copies of this module. No tenant names in labels (this is about the console), but
+ * for berth_alerts_firing: teams' alerts are what Prometheus users route on.
  */
 export interface TConsoleProm {
   registry: Registry;
@@ -57,6 +59,16 @@ function create(): TConsoleProm {
     registers,
     collect() {
       this.set(localAgentHostIds().length);
+    },
+  });
+  new Gauge({
+    name: "berth_alerts_firing",
+    help: "Alerts firing now, by rule and team slug (no team label: platform alerts); read from the database, so every replica answers the same",
+    labelNames: ["rule", "team"],
+    registers,
+    async collect() {
+      this.reset();
+      for (const r of await firingByRuleAndTeam()) this.set({ rule: r.rule, team: r.team }, r.count);
     },
   });
   return {

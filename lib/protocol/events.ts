@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZEndpointProbe, type TInventory, type TSetAction, type TSetApply, type TSetStatus, type TTrashEntry, type TVolumeReceive, type TVolumeRestore, type TVolumeSend, type TVolumeTransferred } from "./agent";
 import type { TAckFn } from "./ack";
+import type { TAlertChanged } from "./alerts";
 import type { TMetricsSample, TMetricsWatch } from "./metrics";
 import type { TAgentStreamClientToServer, TAgentStreamServerToClient } from "./streams";
 
@@ -53,6 +54,8 @@ export interface TUiServerToClient {
   "terminal:exit": (payload: { sessionId: string; code: number | null; reason: string }) => void;
   "metrics:sample": (payload: TMetricsSample) => void;
   "set:state": (payload: { setId: string; state: string; containers: unknown[] }) => void;
+  /** One of the team's alerts (platform alerts: to admins) fired or resolved. */
+  "alert:changed": (payload: TAlertChanged) => void;
 }
 
 // ---- /agent namespace (one connection per host) ----

@@ -5,6 +5,7 @@ import * as autoscale from "./autoscale";
 import * as events from "./events";
 import * as images from "./images";
 import * as metrics from "./metrics";
+import { ALERT_ENDPOINTS } from "./openapi-alerts";
 import * as streams from "./streams";
 
 type TMethod = "get" | "post" | "put" | "patch" | "delete";
@@ -104,6 +105,7 @@ export const ENDPOINTS: TEndpoint[] = [
   { method: "get", path: "/api/v1/sets/{id}/containers/{name}/logs", operationId: "getContainerLogs", summary: "A business container's logs as text/plain lines `<timestamp> <stdout|stderr|event> <text>` (event: Berth's note that the container stopped or restarted); follow=1 streams at once and across restarts", auth: "user", query: streams.ZLogsQuery },
   { method: "get", path: "/api/v1/sets/{id}/logs", operationId: "getSetLogs", summary: "Every business container of a set merged, as text/plain lines `<timestamp> <container> <stdout|stderr|event> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
   { method: "get", path: "/api/v1/teams/{team}/apps/{app}/logs", operationId: "getAppLogs", summary: "Every business container of every placed set of an app merged (at most 64), as text/plain lines `<timestamp> <set>/<container> <stdout|stderr|event> <text>`; follow=1 streams", auth: "user", query: streams.ZLogsQuery },
+  ...ALERT_ENDPOINTS,
 ];
 
 function schemaOf(s: ZodType, io: "input" | "output") {

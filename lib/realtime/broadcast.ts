@@ -30,6 +30,11 @@ export function broadcastToTeam(teamId: string, event: string, payload: unknown)
   holder.berthUi?.to([teamRoom(teamId), ADMIN_ROOM]).emit(event, payload);
 }
 
+/** What only platform admins hear (platform alerts). */
+export function broadcastToAdmins(event: string, payload: unknown): void {
+  holder.berthUi?.to(ADMIN_ROOM).emit(event, payload);
+}
+
 /**
  * Ends the browser and API sockets whose credentials no longer hold (a revoked token, a session
  * signed out everywhere, a disabled user), at once rather than at their next reconnect.

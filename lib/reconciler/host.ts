@@ -8,6 +8,7 @@ import { dispatchApply, isMovingWithData } from "../sets/dispatch";
 import { recordSetStatus } from "../sets/sync";
 import { settings } from "../env";
 import { consoleProm } from "../metrics/prom";
+import { alertOnOomKill, recordExit } from "../alerts/container-events";
 
 
 /**
@@ -106,8 +107,11 @@ export async function onContainerEvent(hostId: string, e: TContainerEvent): Prom
   const urgent = e.role === "app" && (e.action === "die" || e.action === "oom");
   if (urgent) {
     if (!(await reportsOnOwnSet(hostId, e.setId))) return;
-    if (e.action === "die") await watchCanaryExit(e);
-    else await recordOomKill(e);
+    if (e.action === "die") await Promise.all([watchCanaryExit(e), recordExit(e)]);
+    else {
+      await recordOomKill(e);
+      await alertOnOomKill(e);
+    }
   }
   const key = `${hostId}/${e.setId}`;
   clearTimeout(pendingStatus.get(key));

@@ -32,6 +32,7 @@ export async function recordSetStatus(setId: string, status: TSetStatus | null):
       hostId: set.hostId,
       sizeGiB: set.diskGiB,
       usedBytes: BigInt(Math.round(status.volume.usedBytes)),
+      capacityBytes: BigInt(Math.round(status.volume.sizeBytes)),
       ...(status.volume.entries !== undefined ? { holdsData: status.volume.entries > 0 } : {}),
       path: volumeKey(setId, set.hostId),
     };

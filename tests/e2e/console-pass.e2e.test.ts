@@ -108,7 +108,7 @@ describe("console pass in a browser", () => {
     await openPage(page, `${c.url}/`, c.mode);
     await expect.poll(() => nav(page).getByRole("link", { name: "Dashboard" }).count(), UI).toBe(1);
     const labels = (await nav(page).getByRole("link").allTextContents()).map((t) => t.trim());
-    expect(labels).toEqual(["Dashboard", "Apps", "Images", "Quota", "Audit", "Tokens", "Teams"]);
+    expect(labels).toEqual(["Dashboard", "Alerts", "Apps", "Images", "Quota", "Audit", "Tokens", "Webhooks", "Teams"]);
     // None of what is left answers a member with "only platform admins"; the hidden page still does.
     const hrefs = await nav(page).getByRole("link").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
     for (const href of [...hrefs, "/hosts"]) {

@@ -229,6 +229,15 @@ async function startOnce(opts: TStartOptions): Promise<TConsole> {
     // A set's writable layers are flagged past 64 MiB (of its disk size): a test can go over it
     // with a small write (tests/e2e/set-safety.e2e.test.ts). Flagged only: nothing is enforced.
     BERTH_ROOTFS_SHARE_MIN_MIB: "64",
+    // Alerts in seconds (tests/integration/alerts*.test.ts): rules every second, an OOM or crash
+    // loop resolves after 8 quiet seconds, a set is unhealthy after 5 s, webhook retries from 1 s.
+    BERTH_ALERT_EVAL_SECONDS: "1",
+    BERTH_ALERT_CLEAR_SECONDS: "8",
+    BERTH_ALERT_CRASH_RESTARTS: "2",
+    BERTH_ALERT_CRASH_WINDOW_SECONDS: "120",
+    BERTH_ALERT_UNHEALTHY_SECONDS: "5",
+    BERTH_WEBHOOK_RETRY_BASE_SECONDS: "1",
+    BERTH_WEBHOOK_TIMEOUT_SECONDS: "3",
     ...opts.env,
   };
 

@@ -9,6 +9,7 @@ import {
   Prisma,
   PrismaClient,
   type AccountLink,
+  type Alert,
   type ApiToken,
   type App,
   type AuditEvent,
@@ -28,6 +29,8 @@ import {
   type TeamSubnet,
   type User,
   type Volume,
+  type Webhook,
+  type WebhookDelivery,
 } from "@/lib/generated/prisma/client";
 import { REPO_ROOT } from "../helpers/console";
 import { consoleInfo } from "../helpers/context";
@@ -273,6 +276,7 @@ const set = {
   specVersion: 7,
   desiredRunning: false,
   infraDockerId: "c".repeat(64),
+  stateSince: at(53),
   createdAt: at(20),
   updatedAt: at(21),
   deletedAt: at(22),
@@ -296,6 +300,7 @@ const container = {
   oomKills: 3,
   lastOomAt: at(25),
   lastOomCause: "limit 64 MiB, anonymous 2 MiB, page cache 62 MiB (dirty 10 MiB, writeback 52 MiB)",
+  recentExits: [at(54), at(55)],
   updatedAt: at(24),
 } satisfies Container;
 const volume = {
@@ -306,6 +311,7 @@ const volume = {
   hostId: host.id,
   sizeGiB: 2,
   usedBytes: 1_073_741_825n,
+  capacityBytes: 1_006_632_960n,
   holdsData: true,
   path: "/var/lib/berth/volumes/vol-1.img",
   trashedAt: at(25),
@@ -411,6 +417,53 @@ const autoscalePolicy = {
   updatedAt: at(52),
 } satisfies AutoscalePolicy;
 
+const alert = {
+  id: "alert-1",
+  teamId: team.id,
+  rule: "oom_killed",
+  severity: "warning",
+  state: "resolved",
+  objectKind: "container",
+  objectId: container.id,
+  objectName: "web-2/sidecar",
+  appId: app.id,
+  setId: set.id,
+  hostId: host.id,
+  message: "sidecar was OOM-killed 3 times",
+  details: { kills: 3, cause: "limit 64 MiB" },
+  firstSeenAt: at(56),
+  lastSeenAt: at(57),
+  resolvedAt: at(58),
+} satisfies Alert;
+
+const webhook = {
+  id: "hook-1",
+  teamId: team.id,
+  url: "https://hooks.example.test/berth?x=1",
+  events: ["oom_killed", "crash_loop"],
+  secret: "s3cret with spaces",
+  createdById: user.id,
+  createdAt: at(59),
+} satisfies Webhook;
+
+const webhookDelivery = {
+  id: "delivery-1",
+  webhookId: webhook.id,
+  alertId: alert.id,
+  event: "alert.resolved",
+  eventId: "7f6d6a0e-6a43-4f0b-9d9e-2d7c1f9e0a11",
+  attempt: 2,
+  payload: { text: "resolved", alert: { id: alert.id } },
+  status: "failed",
+  statusCode: 500,
+  error: "HTTP 500",
+  durationMs: 12,
+  scheduledAt: at(60),
+  attemptedAt: at(61),
+  nextRetryAt: at(62),
+  createdAt: at(63),
+} satisfies WebhookDelivery;
+
 const loginThrottleEntry = {
   key: "account:trip@berth.test|ip:203.0.113.7",
   state: { failures: 4, lastFailureAt: 1_764_000_000_123, notBefore: 1_764_000_002_123 },
@@ -507,6 +560,18 @@ function roundTrips(db: PrismaClient): Record<TModel, () => Promise<TRoundTrip>>
       const { setId, container, at: minute } = metricRollup;
       return { written: metricRollup, read: await db.metricRollup.findUniqueOrThrow({ where: { setId_container_at: { setId, container, at: minute } } }) };
     },
+    Alert: async () => {
+      await db.alert.create({ data: alert });
+      return { written: alert, read: await db.alert.findUniqueOrThrow({ where: { id: alert.id } }) };
+    },
+    Webhook: async () => {
+      await db.webhook.create({ data: webhook });
+      return { written: webhook, read: await db.webhook.findUniqueOrThrow({ where: { id: webhook.id } }) };
+    },
+    WebhookDelivery: async () => {
+      await db.webhookDelivery.create({ data: webhookDelivery });
+      return { written: webhookDelivery, read: await db.webhookDelivery.findUniqueOrThrow({ where: { id: webhookDelivery.id } }) };
+    },
     LoginThrottleEntry: async () => {
       await db.loginThrottleEntry.create({ data: loginThrottleEntry });
       return { written: loginThrottleEntry, read: await db.loginThrottleEntry.findUniqueOrThrow({ where: { key: loginThrottleEntry.key } }) };
@@ -552,6 +617,12 @@ function minimalRows(db: PrismaClient): Record<TModel, () => Promise<Record<stri
         data: { setId: set.id, container: "min", at: at(41), samples: 1, cpuAvg: 0, cpuMax: 0, memoryAvg: 0n, memoryMax: 0n, memoryLimit: 0n, netRxRate: 0, netTxRate: 0, blkReadRate: 0, blkWriteRate: 0, pidsMax: 0 },
       }),
     LoginThrottleEntry: () => db.loginThrottleEntry.create({ data: { key: "ip:min", state: {}, expiresAt: at(48) } }),
+    Alert: () => db.alert.create({ data: { rule: "host_not_ready", severity: "critical", objectKind: "host", objectId: "h-min", objectName: "min", message: "m" } }),
+    Webhook: () => db.webhook.create({ data: { url: "http://127.0.0.1:9/min", secret: "s" } }),
+    WebhookDelivery: async () => {
+      const w = await db.webhook.create({ data: { url: "http://127.0.0.1:9/min-delivery", secret: "s" } });
+      return db.webhookDelivery.create({ data: { webhookId: w.id, event: "test", eventId: "e-min", attempt: 1, payload: {} } });
+    },
   };
 }
 
@@ -565,9 +636,12 @@ const EXPECTED_DEFAULTS: Partial<Record<TModel, Record<string, unknown>>> = {
   App: { volumePath: "/data", specVersion: 1, deletedAt: null, ports: [] },
   AutoscalePolicy: { memoryTargetPercent: null, lastScaleAt: null, lastDecision: null, blockedReason: null, blockedSince: null, blockedNeed: null, createdById: null },
   Set: { state: "Pending", specVersion: 1, desiredRunning: true, hostId: null, ip: null, subnetId: null, hostPorts: [] },
-  Container: { env: {}, command: null, imageDigest: null, state: "Pending", exitCode: null, oomKills: 0, lastOomAt: null, lastOomCause: null },
+  Container: { env: {}, command: null, imageDigest: null, state: "Pending", exitCode: null, oomKills: 0, lastOomAt: null, lastOomCause: null, recentExits: [] },
+  Alert: { teamId: null, state: "firing", appId: null, setId: null, hostId: null, details: {}, resolvedAt: null },
+  Webhook: { teamId: null, events: [], createdById: null },
+  WebhookDelivery: { alertId: null, status: "pending", statusCode: null, error: null, durationMs: null, attemptedAt: null, nextRetryAt: null },
   TeamSubnet: { emptySince: null },
-  Volume: { usedBytes: 0n, trashedAt: null },
+  Volume: { usedBytes: 0n, trashedAt: null, capacityBytes: null },
   Image: { teamId: null, sizeBytes: 0n, layers: [], pushedBy: null },
   ApiToken: { expiresAt: null, revokedAt: null },
   AuditEvent: { details: {}, teamId: null },
@@ -633,6 +707,24 @@ describe("the migrated schema matches the generated Prisma client", () => {
       expect({ model, row }).toMatchObject({ model, row: EXPECTED_DEFAULTS[model] ?? {} });
       if ("createdAt" in row) expect(Math.abs((row.createdAt as Date).getTime() - Date.now())).toBeLessThan(60_000);
     }
+  });
+
+  it("one firing alert per rule and object (resolved ones are history), and a set's stateSince follows its state", async () => {
+    const base = { rule: "crash_loop", severity: "critical" as const, objectKind: "container", objectId: "dedupe-1", objectName: "x", message: "m" };
+    const first = await db.alert.create({ data: base });
+    await expect(db.alert.create({ data: base })).rejects.toMatchObject({ code: "P2002" });
+    await db.alert.update({ where: { id: first.id }, data: { state: "resolved", resolvedAt: new Date() } });
+    await db.alert.create({ data: base });
+    await db.alert.create({ data: { ...base, state: "resolved" } });
+    expect(await db.alert.count({ where: { objectId: "dedupe-1" } })).toBe(3);
+
+    const old = new Date("2020-01-01T00:00:00Z");
+    const s = await db.set.create({ data: { appId: app.id, teamId: team.id, ordinal: 77, cpuMillis: 1, memoryMiB: 1, diskGiB: 1, state: "Running", stateSince: old } });
+    await db.set.update({ where: { id: s.id }, data: { reason: "same state" } });
+    expect((await db.set.findUniqueOrThrow({ where: { id: s.id } })).stateSince).toEqual(old);
+    await db.set.update({ where: { id: s.id }, data: { state: "Failed" } });
+    const moved = (await db.set.findUniqueOrThrow({ where: { id: s.id } })).stateSince;
+    expect(Math.abs(moved.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it("unique and foreign-key constraints exist as the schema declares", async () => {

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AlertBanner } from "@/components/alerts/alert-parts";
+import { AlertsRefresh } from "@/components/alerts/alerts-refresh";
 import { AuditTable } from "@/components/audit/audit-table";
 import { QuotaBars } from "@/components/quota/quota-bars";
 import { Badge, StateBadge, type TTone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { alertRows } from "@/lib/alerts/list";
 import { listApps } from "@/lib/apps/view";
 import { listAudit } from "@/lib/audit";
 import { health } from "@/lib/health";
@@ -47,12 +50,13 @@ const linkClass = "text-sm font-medium text-blue-700 hover:underline dark:text-b
 
 export default async function DashboardPage() {
   const { principal, team } = await consoleContext();
-  const [h, quota, events, apps] = await Promise.all([
+  const [h, quota, events, apps, alerts] = await Promise.all([
     health(),
     team ? getQuota(principal, team.slug) : null,
     // More than are shown: terminal sessions fold into one line, and the rest still fill the list.
     listAudit(principal, { team: team?.slug, limit: 60 }),
     team ? listApps(principal, team.slug) : [],
+    team ? alertRows(principal, team.slug, { state: "firing" }) : [],
   ]);
   // Sets an operator should look at: over their disk share, or waiting for a lost host's data.
   const attention = apps.flatMap((a) =>
@@ -80,6 +84,11 @@ export default async function DashboardPage() {
           )}
         </p>
       </header>
+
+      <AlertsRefresh poll />
+      <div className="mb-4 empty:hidden">
+        <AlertBanner alerts={alerts} selectedTeam={team?.slug ?? null} linkObjects />
+      </div>
 
       <div className="grid gap-4 xl:grid-cols-2">
         <Card labelledBy="dash-hosts">

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { AddHost } from "@/components/hosts/add-host";
 import { UpgradeAgent, UpgradeAllAgents } from "@/components/hosts/upgrade-agent";
@@ -11,6 +12,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { UsageBar } from "@/components/ui/usage-bar";
 import { HostSets } from "@/components/hosts/host-sets";
+import { AlertsRefresh } from "@/components/alerts/alerts-refresh";
+import { alertRows } from "@/lib/alerts/list";
 import { listHosts } from "@/lib/hosts/list";
 import { setsByHost } from "@/lib/hosts/sets";
 import { agentUpgradable } from "@/lib/ui/agents";
@@ -38,7 +41,12 @@ export default async function HostsPage({ searchParams }: TProps) {
       </>
     );
   }
-  const [hosts, hostSets] = await Promise.all([listHosts(principal), setsByHost(principal)]);
+  const [hosts, hostSets, hostAlerts] = await Promise.all([
+    listHosts(principal),
+    setsByHost(principal),
+    alertRows(principal, null, { state: "firing", rule: "host_not_ready" }),
+  ]);
+  const alertOf = new Map(hostAlerts.map((a) => [a.hostId, a]));
   const counts = { Ready: 0, NotReady: 0, Unreachable: 0, Cordoned: 0 };
   for (const h of hosts) counts[h.status] += 1;
   const latest = hosts[0]?.latestAgentVersion ?? null;
@@ -48,6 +56,7 @@ export default async function HostsPage({ searchParams }: TProps) {
     <>
       {/* Heartbeats move "last seen", status and free disk every few seconds; no socket carries them to browsers. */}
       <AutoRefresh seconds={10} />
+      <AlertsRefresh />
       <PageHeader
         title="Hosts"
         description={
@@ -119,6 +128,11 @@ export default async function HostsPage({ searchParams }: TProps) {
                 status: (
                   <span title={h.statusReason ?? undefined} data-testid="host-status">
                     <StateBadge state={h.status} />
+                    {alertOf.has(h.id) && (
+                      <Link href="/alerts?state=firing&rule=host_not_ready" data-testid="host-alert" className="mt-0.5 block max-w-48 whitespace-normal text-xs font-medium text-red-700 hover:underline dark:text-red-300">
+                        Alert firing since <RelativeTime iso={alertOf.get(h.id)?.firstSeenAt ?? null} />
+                      </Link>
+                    )}
                     {h.statusReason && <span className="mt-0.5 block max-w-48 whitespace-normal text-xs text-zinc-600 dark:text-zinc-400">{h.statusReason}</span>}
                     {h.registryPull && (
                       <span

@@ -9,7 +9,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { TQuotaLimits } from "@/lib/protocol/api";
+import { ZQuotaRequestCreate, type TQuotaLimits } from "@/lib/protocol/api";
 import { listQuotaRequests } from "@/lib/quota/requests";
 import { getQuota } from "@/lib/teams/quota";
 import { consoleContext } from "@/lib/ui/context";
@@ -44,6 +44,23 @@ function prefillFrom(q: Record<string, string | string[] | undefined>, limits: T
   };
 }
 
+/**
+ * `?cpu=&memoryMiB=&diskGiB=&sets=&reason=` fill the request form in (an autoscale_blocked alert
+ * links here with what its scale-out needs); anything malformed is ignored.
+ */
+function prefillOf(sp: Record<string, string | string[] | undefined>): { limits: TQuotaLimits; reason: string } | undefined {
+  const parsed = ZQuotaRequestCreate.safeParse({
+    cpu: Number(sp.cpu),
+    memoryMiB: Number(sp.memoryMiB),
+    diskGiB: Number(sp.diskGiB),
+    sets: Number(sp.sets),
+    reason: typeof sp.reason === "string" ? sp.reason : "",
+  });
+  if (!parsed.success) return undefined;
+  const { reason, ...limits } = parsed.data;
+  return { limits, reason };
+}
+
 export default async function QuotaPage({ searchParams }: TProps) {
   const [{ principal, team }, query] = await Promise.all([consoleContext(), searchParams]);
   if (!team) {
@@ -69,6 +86,8 @@ export default async function QuotaPage({ searchParams }: TProps) {
   const requests = allRequests.filter((r) => r.team === team.slug);
   const canRequest = canDeploy(principal.isAdmin, team.role);
   const { used, limits } = quota;
+  // An alert links with the limits to ask for, the autoscale card with what to add to today's.
+  const prefill = prefillOf(query) ?? prefillFrom(query, limits);
   const rows = [
     { what: "CPU", used: used.cpu, limit: limits.cpu, show: (n: number) => `${formatNumber(n, 3)} cores` },
     { what: "Memory", used: used.memoryMiB, limit: limits.memoryMiB, show: formatMiB },
@@ -127,10 +146,10 @@ export default async function QuotaPage({ searchParams }: TProps) {
         />
         <CardBody>
           <QuotaRequestForm
-            key={JSON.stringify(limits)}
+            key={JSON.stringify([limits, prefill])}
             team={team.slug}
             limits={limits}
-            prefill={prefillFrom(query, limits)}
+            prefill={prefill}
             disabledReason={canRequest ? undefined : "Viewers cannot request quota; ask a team member or owner"}
           />
         </CardBody>

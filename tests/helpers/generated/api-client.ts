@@ -5980,6 +5980,97 @@ export type TGetSetLogsQuery = TGetContainerLogsQuery;
 
 export type TGetAppLogsQuery = TGetContainerLogsQuery;
 
+export type TListTeamAlertsResponse = {
+id: string
+rule: ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")
+severity: ("info" | "warning" | "critical")
+state: ("firing" | "resolved")
+object: {
+kind: ("container" | "set" | "app" | "host" | "team")
+id: string
+name: string
+}
+message: string
+firstSeenAt: string
+lastSeenAt: string
+resolvedAt: (string | null)
+}[]
+
+export interface TListTeamAlertsQuery {
+state?: ("firing" | "resolved")
+rule?: ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")
+severity?: ("info" | "warning" | "critical")
+}
+
+export type TListAlertsResponse = TListTeamAlertsResponse;
+
+export type TListAlertsQuery = TListTeamAlertsQuery;
+
+export type TListTeamWebhooksResponse = {
+id: string
+team: (string | null)
+url: string
+events: ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")[]
+createdAt: string
+lastDelivery: ({
+status: ("pending" | "sending" | "delivered" | "failed")
+statusCode: (number | null)
+at: string
+} | null)
+}[]
+
+export interface TCreateTeamWebhookBody {
+url: string
+/**
+ * @maxItems 7
+ */
+events?: []|[("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")]|[("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")]|[("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")]|[("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")]|[("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")]|[("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")]|[("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked"), ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")]
+secret: string
+}
+
+export interface TCreateTeamWebhookResponse {
+id: string
+team: (string | null)
+url: string
+events: ("oom_killed" | "crash_loop" | "set_unhealthy" | "host_not_ready" | "quota_near_limit" | "volume_near_full" | "autoscale_blocked")[]
+createdAt: string
+lastDelivery: ({
+status: ("pending" | "sending" | "delivered" | "failed")
+statusCode: (number | null)
+at: string
+} | null)
+}
+
+export type TListTeamWebhookDeliveriesResponse = {
+id: string
+eventId: string
+event: string
+alertId: (string | null)
+attempt: number
+status: ("pending" | "sending" | "delivered" | "failed")
+statusCode: (number | null)
+error: (string | null)
+durationMs: (number | null)
+scheduledAt: string
+attemptedAt: (string | null)
+nextRetryAt: (string | null)
+}[]
+
+export interface TTestTeamWebhookResponse {
+eventId: string
+deliveryId: string
+}
+
+export type TListPlatformWebhooksResponse = TListTeamWebhooksResponse;
+
+export type TCreatePlatformWebhookBody = TCreateTeamWebhookBody;
+
+export type TCreatePlatformWebhookResponse = TCreateTeamWebhookResponse;
+
+export type TListPlatformWebhookDeliveriesResponse = TListTeamWebhookDeliveriesResponse;
+
+export type TTestPlatformWebhookResponse = TTestTeamWebhookResponse;
+
 /** Every operation by its operationId: how it is called and what it answers on success. */
 export interface TApiOperations {
   getHealth: { method: "GET"; path: "/api/health"; status: 200; params: undefined; query: undefined; body: undefined; response: TGetHealthResponse };
@@ -6059,6 +6150,18 @@ export interface TApiOperations {
   getContainerLogs: { method: "GET"; path: "/api/v1/sets/{id}/containers/{name}/logs"; status: 200; params: { id: string; name: string }; query: TGetContainerLogsQuery; body: undefined; response: unknown };
   getSetLogs: { method: "GET"; path: "/api/v1/sets/{id}/logs"; status: 200; params: { id: string }; query: TGetSetLogsQuery; body: undefined; response: unknown };
   getAppLogs: { method: "GET"; path: "/api/v1/teams/{team}/apps/{app}/logs"; status: 200; params: { team: string; app: string }; query: TGetAppLogsQuery; body: undefined; response: unknown };
+  listTeamAlerts: { method: "GET"; path: "/api/v1/teams/{team}/alerts"; status: 200; params: { team: string }; query: TListTeamAlertsQuery; body: undefined; response: TListTeamAlertsResponse };
+  listAlerts: { method: "GET"; path: "/api/v1/alerts"; status: 200; params: undefined; query: TListAlertsQuery; body: undefined; response: TListAlertsResponse };
+  listTeamWebhooks: { method: "GET"; path: "/api/v1/teams/{team}/webhooks"; status: 200; params: { team: string }; query: undefined; body: undefined; response: TListTeamWebhooksResponse };
+  createTeamWebhook: { method: "POST"; path: "/api/v1/teams/{team}/webhooks"; status: 201; params: { team: string }; query: undefined; body: TCreateTeamWebhookBody; response: TCreateTeamWebhookResponse };
+  deleteTeamWebhook: { method: "DELETE"; path: "/api/v1/teams/{team}/webhooks/{id}"; status: 200; params: { team: string; id: string }; query: undefined; body: undefined; response: unknown };
+  listTeamWebhookDeliveries: { method: "GET"; path: "/api/v1/teams/{team}/webhooks/{id}/deliveries"; status: 200; params: { team: string; id: string }; query: undefined; body: undefined; response: TListTeamWebhookDeliveriesResponse };
+  testTeamWebhook: { method: "POST"; path: "/api/v1/teams/{team}/webhooks/{id}/test"; status: 202; params: { team: string; id: string }; query: undefined; body: undefined; response: TTestTeamWebhookResponse };
+  listPlatformWebhooks: { method: "GET"; path: "/api/v1/webhooks"; status: 200; params: undefined; query: undefined; body: undefined; response: TListPlatformWebhooksResponse };
+  createPlatformWebhook: { method: "POST"; path: "/api/v1/webhooks"; status: 201; params: undefined; query: undefined; body: TCreatePlatformWebhookBody; response: TCreatePlatformWebhookResponse };
+  deletePlatformWebhook: { method: "DELETE"; path: "/api/v1/webhooks/{id}"; status: 200; params: { id: string }; query: undefined; body: undefined; response: unknown };
+  listPlatformWebhookDeliveries: { method: "GET"; path: "/api/v1/webhooks/{id}/deliveries"; status: 200; params: { id: string }; query: undefined; body: undefined; response: TListPlatformWebhookDeliveriesResponse };
+  testPlatformWebhook: { method: "POST"; path: "/api/v1/webhooks/{id}/test"; status: 202; params: { id: string }; query: undefined; body: undefined; response: TTestPlatformWebhookResponse };
 }
 
 export const API_OPERATIONS = {
@@ -6139,4 +6242,16 @@ export const API_OPERATIONS = {
   getContainerLogs: { method: "GET", path: "/api/v1/sets/{id}/containers/{name}/logs", status: 200 },
   getSetLogs: { method: "GET", path: "/api/v1/sets/{id}/logs", status: 200 },
   getAppLogs: { method: "GET", path: "/api/v1/teams/{team}/apps/{app}/logs", status: 200 },
+  listTeamAlerts: { method: "GET", path: "/api/v1/teams/{team}/alerts", status: 200 },
+  listAlerts: { method: "GET", path: "/api/v1/alerts", status: 200 },
+  listTeamWebhooks: { method: "GET", path: "/api/v1/teams/{team}/webhooks", status: 200 },
+  createTeamWebhook: { method: "POST", path: "/api/v1/teams/{team}/webhooks", status: 201 },
+  deleteTeamWebhook: { method: "DELETE", path: "/api/v1/teams/{team}/webhooks/{id}", status: 200 },
+  listTeamWebhookDeliveries: { method: "GET", path: "/api/v1/teams/{team}/webhooks/{id}/deliveries", status: 200 },
+  testTeamWebhook: { method: "POST", path: "/api/v1/teams/{team}/webhooks/{id}/test", status: 202 },
+  listPlatformWebhooks: { method: "GET", path: "/api/v1/webhooks", status: 200 },
+  createPlatformWebhook: { method: "POST", path: "/api/v1/webhooks", status: 201 },
+  deletePlatformWebhook: { method: "DELETE", path: "/api/v1/webhooks/{id}", status: 200 },
+  listPlatformWebhookDeliveries: { method: "GET", path: "/api/v1/webhooks/{id}/deliveries", status: 200 },
+  testPlatformWebhook: { method: "POST", path: "/api/v1/webhooks/{id}/test", status: 202 },
 } as const satisfies Record<keyof TApiOperations, { method: string; path: string; status: number }>;

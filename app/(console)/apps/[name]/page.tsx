@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AlertBanner } from "@/components/alerts/alert-parts";
+import { AlertsRefresh } from "@/components/alerts/alerts-refresh";
 import { AppDetail } from "@/components/apps/app-detail";
 import { AppLogs } from "@/components/logs/app-logs";
 import { AppCharts } from "@/components/metrics/AppCharts";
 import { Card, CardHeader } from "@/components/ui/card";
+import { alertRows } from "@/lib/alerts/list";
 import { EmptyState } from "@/components/ui/empty-state";
 import { selectedTeamApp } from "@/lib/ui/app-page";
 import { consoleContext } from "@/lib/ui/context";
@@ -25,8 +28,11 @@ export default async function AppPage({ params }: TProps) {
       </Card>
     );
   }
+  // Firing alerts of the app itself (autoscale) and of its sets and containers.
+  const alerts = await alertRows(principal, team.slug, { state: "firing" }, { appId: app.id });
   return (
     <>
+      <AlertsRefresh />
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
         <Link href="/apps" className="text-blue-700 underline underline-offset-2 dark:text-blue-400">
           Apps
@@ -37,6 +43,9 @@ export default async function AppPage({ params }: TProps) {
         <span className="font-mono text-xs">{app.name}</span>
         <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">in {team.name}</span>
       </nav>
+      <div className="mb-4 empty:hidden">
+        <AlertBanner alerts={alerts} selectedTeam={team.slug} />
+      </div>
       <AppDetail initial={app} disabledReason={canDeploy(principal.isAdmin, team.role) ? undefined : VIEWER_REASON} />
       {app.sets.length > 0 && (
         <Card labelledBy="app-metrics" className="mt-4">

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AlertBanner } from "@/components/alerts/alert-parts";
+import { AlertsRefresh } from "@/components/alerts/alerts-refresh";
 import { SetCharts } from "@/components/metrics/SetCharts";
 import { CopyMenu } from "@/components/ui/copy-menu";
+import { alertRows } from "@/lib/alerts/list";
 import { RecoverSet } from "@/components/sets/recover-set";
 import { SetBreadcrumb } from "@/components/sets/set-breadcrumb";
 import { SetActions, SetActionStatus } from "@/components/sets/set-actions";
@@ -51,6 +54,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
   const team = teams.find((t) => t.slug === set.team);
   const role = team?.role ?? null;
   const canShell = principal.isAdmin || roleAtLeast(role, "MEMBER");
+  const alerts = await alertRows(principal, set.team, { state: "firing" }, { setId: set.id });
 
   return (
     <div className="space-y-6">
@@ -74,6 +78,8 @@ export default async function SetPage({ params, searchParams }: TProps) {
           </div>
         </div>
         <SetActionStatus setId={set.id} />
+        <AlertsRefresh />
+        <AlertBanner alerts={alerts} selectedTeam={selected?.slug ?? null} />
         {set.reason && set.state !== "Running" && (
           <p className="text-sm text-amber-800 dark:text-amber-300" role="status">
             {set.reason}

@@ -1,0 +1,4 @@
+import { route } from "@/lib/http/route";
+import { deleteWebhook } from "@/lib/alerts/webhooks/manage";
+
+export const DELETE = route({}, ({ principal, params }) => deleteWebhook(principal, null, params.id));
