@@ -124,7 +124,8 @@ export async function getSet(p: TPrincipal, setId: string): Promise<TSetView> {
 }
 
 /** A set by its stable name `<app>-<n>`. */
-export async function getSetByName(p: TPrincipal, teamSlug: string, appName: string, name: string): Promise<TSetView> {
+/** The set named `<app>-<n>` (its stable name) in a team the caller can see; 404 otherwise. */
+async function findSetByName(p: TPrincipal, teamSlug: string, appName: string, name: string) {
   const { team } = await requireTeam(p, teamSlug, "VIEWER");
   const ordinal = name.startsWith(`${appName}-`) ? Number(name.slice(appName.length + 1)) : NaN;
   if (!Number.isInteger(ordinal) || ordinal < 0) throw notFound("Set");
@@ -133,5 +134,14 @@ export async function getSetByName(p: TPrincipal, teamSlug: string, appName: str
     include: SET_INCLUDE,
   });
   if (!set) throw notFound("Set");
-  return toSetView(set);
+  return set;
+}
+
+export async function getSetByName(p: TPrincipal, teamSlug: string, appName: string, name: string): Promise<TSetView> {
+  return toSetView(await findSetByName(p, teamSlug, appName, name));
+}
+
+/** The id behind a set's name, for the named routes that do what the id routes do (each use case authorizes again). */
+export async function setIdByName(p: TPrincipal, teamSlug: string, appName: string, name: string): Promise<string> {
+  return (await findSetByName(p, teamSlug, appName, name)).id;
 }

@@ -5798,6 +5798,70 @@ createdAt: string
 
 export type TGetSetByNameResponse = TGetSetResponse;
 
+export type TStartSetByNameResponse = TGetSetResponse;
+
+export type TStopSetByNameResponse = TGetSetResponse;
+
+export type TRestartSetByNameResponse = TGetSetResponse;
+
+export interface TGetSetMetricsByNameResponse {
+setId: string
+range: ("15m" | "1h" | "24h" | "7d")
+stepSeconds: number
+/**
+ * memory: the console's 1 s window; rollup: per-minute rows in Postgres
+ */
+source: ("memory" | "rollup")
+containers: {
+name: string
+points: {
+/**
+ * start of the step, ms since the epoch
+ */
+at: number
+cpuPercent: number
+cpuMaxPercent: number
+memoryBytes: number
+memoryMaxBytes: number
+memoryLimitBytes: number
+netRxBytesPerSec: number
+netTxBytesPerSec: number
+blkReadBytesPerSec: number
+blkWriteBytesPerSec: number
+pids: number
+}[]
+}[]
+}
+
+export interface TGetSetMetricsByNameQuery {
+range?: ("15m" | "1h" | "24h" | "7d")
+}
+
+export interface TGetSetLogsByNameQuery {
+/**
+ * last N lines (≤ 10 000)
+ */
+tail?: number
+/**
+ * unix seconds, a duration back from now (30s, 15m, 2h, 1d) or an ISO time
+ */
+since?: string
+/**
+ * 1: keep streaming new lines until the container stops or the client leaves
+ */
+follow?: ("0" | "1" | "true" | "false")
+/**
+ * only lines containing this text (case-insensitive, no patterns)
+ */
+q?: string
+/**
+ * 1: answer as an attachment
+ */
+download?: ("0" | "1" | "true" | "false")
+}
+
+export type TGetContainerLogsByNameQuery = TGetSetLogsByNameQuery;
+
 export interface TGetRegistryResponse {
 available: boolean
 reason: (string | null)
@@ -5920,65 +5984,15 @@ acceptDataLoss: true
 
 export type TRecoverSetResponse = TGetSetResponse;
 
-export interface TGetSetMetricsResponse {
-setId: string
-range: ("15m" | "1h" | "24h" | "7d")
-stepSeconds: number
-/**
- * memory: the console's 1 s window; rollup: per-minute rows in Postgres
- */
-source: ("memory" | "rollup")
-containers: {
-name: string
-points: {
-/**
- * start of the step, ms since the epoch
- */
-at: number
-cpuPercent: number
-cpuMaxPercent: number
-memoryBytes: number
-memoryMaxBytes: number
-memoryLimitBytes: number
-netRxBytesPerSec: number
-netTxBytesPerSec: number
-blkReadBytesPerSec: number
-blkWriteBytesPerSec: number
-pids: number
-}[]
-}[]
-}
+export type TGetSetMetricsResponse = TGetSetMetricsByNameResponse;
 
-export interface TGetSetMetricsQuery {
-range?: ("15m" | "1h" | "24h" | "7d")
-}
+export type TGetSetMetricsQuery = TGetSetMetricsByNameQuery;
 
-export interface TGetContainerLogsQuery {
-/**
- * last N lines (≤ 10 000)
- */
-tail?: number
-/**
- * unix seconds, a duration back from now (30s, 15m, 2h, 1d) or an ISO time
- */
-since?: string
-/**
- * 1: keep streaming new lines until the container stops or the client leaves
- */
-follow?: ("0" | "1" | "true" | "false")
-/**
- * only lines containing this text (case-insensitive, no patterns)
- */
-q?: string
-/**
- * 1: answer as an attachment
- */
-download?: ("0" | "1" | "true" | "false")
-}
+export type TGetContainerLogsQuery = TGetSetLogsByNameQuery;
 
-export type TGetSetLogsQuery = TGetContainerLogsQuery;
+export type TGetSetLogsQuery = TGetSetLogsByNameQuery;
 
-export type TGetAppLogsQuery = TGetContainerLogsQuery;
+export type TGetAppLogsQuery = TGetSetLogsByNameQuery;
 
 export type TListTeamAlertsResponse = {
 id: string
@@ -6132,6 +6146,12 @@ export interface TApiOperations {
   purgeVolume: { method: "DELETE"; path: "/api/v1/teams/{team}/volumes/{id}"; status: 200; params: { team: string; id: string }; query: undefined; body: undefined; response: unknown };
   getSet: { method: "GET"; path: "/api/v1/sets/{id}"; status: 200; params: { id: string }; query: undefined; body: undefined; response: TGetSetResponse };
   getSetByName: { method: "GET"; path: "/api/v1/teams/{team}/apps/{app}/sets/{name}"; status: 200; params: { team: string; app: string; name: string }; query: undefined; body: undefined; response: TGetSetByNameResponse };
+  startSetByName: { method: "POST"; path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/start"; status: 200; params: { team: string; app: string; name: string }; query: undefined; body: undefined; response: TStartSetByNameResponse };
+  stopSetByName: { method: "POST"; path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/stop"; status: 200; params: { team: string; app: string; name: string }; query: undefined; body: undefined; response: TStopSetByNameResponse };
+  restartSetByName: { method: "POST"; path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/restart"; status: 200; params: { team: string; app: string; name: string }; query: undefined; body: undefined; response: TRestartSetByNameResponse };
+  getSetMetricsByName: { method: "GET"; path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/metrics"; status: 200; params: { team: string; app: string; name: string }; query: TGetSetMetricsByNameQuery; body: undefined; response: TGetSetMetricsByNameResponse };
+  getSetLogsByName: { method: "GET"; path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/logs"; status: 200; params: { team: string; app: string; name: string }; query: TGetSetLogsByNameQuery; body: undefined; response: unknown };
+  getContainerLogsByName: { method: "GET"; path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/containers/{container}/logs"; status: 200; params: { team: string; app: string; name: string; container: string }; query: TGetContainerLogsByNameQuery; body: undefined; response: unknown };
   getRegistry: { method: "GET"; path: "/api/v1/registry"; status: 200; params: undefined; query: undefined; body: undefined; response: TGetRegistryResponse };
   getRegistryToken: { method: "GET"; path: "/api/v1/registry/token"; status: 200; params: undefined; query: undefined; body: undefined; response: TGetRegistryTokenResponse };
   receiveRegistryEvents: { method: "POST"; path: "/api/v1/registry/events"; status: 200; params: undefined; query: undefined; body: undefined; response: unknown };
@@ -6224,6 +6244,12 @@ export const API_OPERATIONS = {
   purgeVolume: { method: "DELETE", path: "/api/v1/teams/{team}/volumes/{id}", status: 200 },
   getSet: { method: "GET", path: "/api/v1/sets/{id}", status: 200 },
   getSetByName: { method: "GET", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}", status: 200 },
+  startSetByName: { method: "POST", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/start", status: 200 },
+  stopSetByName: { method: "POST", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/stop", status: 200 },
+  restartSetByName: { method: "POST", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/restart", status: 200 },
+  getSetMetricsByName: { method: "GET", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/metrics", status: 200 },
+  getSetLogsByName: { method: "GET", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/logs", status: 200 },
+  getContainerLogsByName: { method: "GET", path: "/api/v1/teams/{team}/apps/{app}/sets/{name}/containers/{container}/logs", status: 200 },
   getRegistry: { method: "GET", path: "/api/v1/registry", status: 200 },
   getRegistryToken: { method: "GET", path: "/api/v1/registry/token", status: 200 },
   receiveRegistryEvents: { method: "POST", path: "/api/v1/registry/events", status: 200 },
