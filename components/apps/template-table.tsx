@@ -30,7 +30,8 @@ export function TemplateTable({ app }: { app: TAppView }) {
         cells: {
           index: <span className="tabular-nums">{c.index}</span>,
           name: <span className="font-mono text-xs font-medium">{c.name}</span>,
-          image: <span className="font-mono text-xs">{c.image}</span>,
+          // Wraps anywhere (at full width too): a long registry path must not push the limits and ids out of sight.
+          image: <span className="whitespace-normal font-mono text-xs [overflow-wrap:anywhere]">{c.image}</span>,
           cpu: (
             <span className="whitespace-nowrap tabular-nums" title={`${c.cpu} % of the set's CPU`}>
               {c.cpu} % <span className="text-xs text-zinc-600 dark:text-zinc-400">({formatNumber((app.size.cpu * c.cpu) / 100, 3)} cores)</span>

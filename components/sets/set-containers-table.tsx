@@ -42,7 +42,8 @@ export function SetContainersTable({ set }: { set: TSetView }) {
               )}
             </span>
           ),
-          image: <span className="font-mono text-xs">{c.image}</span>,
+          // Wraps anywhere (at full width too): a long registry path must not push the limits and ids out of sight.
+          image: <span className="whitespace-normal font-mono text-xs [overflow-wrap:anywhere]">{c.image}</span>,
           state: (
             <span data-testid="container-state">
               <ContainerStateBadge state={c.state} setState={set.state} />

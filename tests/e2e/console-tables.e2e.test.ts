@@ -394,7 +394,8 @@ describe("console tables, names and palette in a browser", () => {
     const unhealthy = p.getByTestId("unhealthy-sets");
     for (const s of app.sets) {
       const link = unhealthy.getByRole("link", { name: s.name, exact: true });
-      expect(await link.count(), `${s.name} in ${await unhealthy.textContent()} (by state: ${await byState.textContent()})`).toBe(1);
+      // Polled: a streamed part of the page sits in a hidden holder (no roles) until React swaps it in.
+      await expect.poll(() => link.count(), { ...UI, message: `${s.name} in ${await unhealthy.textContent()} (by state: ${await byState.textContent()})` }).toBe(1);
       expect(await link.getAttribute("href")).toBe(`/sets/${s.id}`);
     }
     const activity = p.getByRole("table", { name: "Recent activity" });
