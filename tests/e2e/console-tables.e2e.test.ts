@@ -210,6 +210,7 @@ describe("console tables, names and palette in a browser", () => {
     expect(await overflow(p), "app page scrolls sideways").toBeLessThanOrEqual(0);
     expect(await sticksOut(template)).toEqual([]);
     await shots(p, "app-template");
+    expect(await sticksOut(template), "template at 1440 px").toEqual([]);
 
     const degraded = app.sets.find((s) => s.name === `${APP}-1`)!;
     await p.setViewportSize({ width: 390, height: 844 });
@@ -229,6 +230,8 @@ describe("console tables, names and palette in a browser", () => {
     // The tab says which set, by name; the id stays in the address.
     expect(await p.title()).toBe(`Set ${APP}-1 · Berth`);
     await shots(p, "set-containers");
+    // At full width the long image wraps rather than pushing the Docker id out of a scrolled table.
+    expect(await sticksOut(containers), "containers at 1440 px").toEqual([]);
 
     // Another team's set: not found, and its name is nowhere, not even in the tab.
     const response = await p.goto(`${c.url}/sets/${hiddenSetId}`);
