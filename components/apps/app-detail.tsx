@@ -1,10 +1,8 @@
 "use client";
 
-import { shellJoin } from "@/lib/ui/shell-quote";
 import Link from "next/link";
 import { useState } from "react";
 import { ZAppView, type TAppView } from "@/lib/protocol/apps";
-import { formatMiB, formatNumber } from "@/lib/ui/format";
 import { sizeText, TRANSIENT_STATES } from "@/lib/ui/sets";
 import { useLive } from "../realtime/use-live";
 import { Card, CardHeader } from "../ui/card";
@@ -20,6 +18,7 @@ import { OperationStatus, type TOperation } from "./operation-status";
 import { ResizeDialog } from "./resize-dialog";
 import { ScaleControl } from "./scale-control";
 import { SetsTable } from "./sets-table";
+import { TemplateTable } from "./template-table";
 import { CanaryBadge, SetStateSummary } from "./state-summary";
 
 /**
@@ -138,41 +137,7 @@ export function AppDetail({ initial, disabledReason }: { initial: TAppView; disa
 
       <Card labelledBy="app-template">
         <CardHeader id="app-template" title="Template" description="What every new set of this app starts with" />
-        {/* Focusable: on a phone this table scrolls sideways, and a keyboard must be able to scroll it too. */}
-        <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Containers of the template">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Containers of the template</caption>
-            <thead>
-              <tr className="border-b border-zinc-200 text-left text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-                {["Index", "Name", "Image", "CPU", "Memory", "Command", "Env"].map((h) => (
-                  <th key={h} scope="col" className="whitespace-nowrap px-4 py-2 font-medium">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {app.containers.map((c) => (
-                <tr key={c.name} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/70">
-                  <td className="px-4 py-2 tabular-nums">{c.index}</td>
-                  <td className="px-4 py-2 font-mono text-xs font-medium">{c.name}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{c.image}</td>
-                  <td className="whitespace-nowrap px-4 py-2 tabular-nums" title={`${c.cpu} % of the set's CPU`}>
-                    {c.cpu} % <span className="text-xs text-zinc-600 dark:text-zinc-400">({formatNumber((app.size.cpu * c.cpu) / 100, 3)} cores)</span>
-                  </td>
-                  <td className="whitespace-nowrap px-4 py-2 tabular-nums" title={`${c.memory} % of the set's memory`}>
-                    {c.memory} % <span className="text-xs text-zinc-600 dark:text-zinc-400">({formatMiB(Math.floor((app.size.memoryMiB * c.memory) / 100))})</span>
-                  </td>
-                  <td className="min-w-80 px-4 py-2 font-mono text-xs" title={c.command ? `As JSON: ${JSON.stringify(c.command)}` : undefined}>{c.command ? shellJoin(c.command) : <span className="font-sans text-zinc-500 dark:text-zinc-400">image default</span>}</td>
-                  {/* Only the names: values often hold credentials, and this page is open on shared screens. */}
-                  <td className="px-4 py-2 font-mono text-xs">
-                    {c.env && Object.keys(c.env).length ? Object.keys(c.env).join(", ") : <span className="font-sans text-zinc-500 dark:text-zinc-400">—</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TemplateTable app={app} />
       </Card>
     </>
   );

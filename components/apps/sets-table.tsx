@@ -70,12 +70,13 @@ export function SetsTable({ app }: { app: TAppView }) {
               {s.containers.map((c) => {
                 const isCanary = canary !== null && c.name === canary.container && c.image === canary.image;
                 return (
-                  <li key={c.name} className="flex items-center gap-1.5 whitespace-nowrap">
+                  // On a phone a long image name wraps inside its badge instead of pushing the card past the screen.
+                  <li key={c.name} className="flex flex-wrap items-center gap-1.5 sm:flex-nowrap sm:whitespace-nowrap">
                     <span className="font-mono text-xs font-medium">{c.name}</span>
                     <ContainerStateBadge state={c.state} setState={s.state} />
-                    <span title={c.image} data-testid="image-badge">
+                    <span title={c.image} data-testid="image-badge" className="min-w-0 max-w-full">
                       <Badge tone={isCanary ? "warning" : "neutral"} dot={false}>
-                        <span className="font-mono">{shortImage(c.image)}</span>
+                        <span className="font-mono max-sm:whitespace-normal max-sm:break-all">{shortImage(c.image)}</span>
                         {isCanary && <span className="ml-1 font-sans font-semibold">canary</span>}
                       </Badge>
                     </span>

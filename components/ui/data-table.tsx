@@ -13,6 +13,8 @@ export interface TColumn {
   align?: "left" | "right";
   /** For action columns: the header is read by screen readers but not shown. */
   hideLabel?: boolean;
+  /** A hint on the header (what the column measures, and when). */
+  title?: string;
   /**
    * How the cell sits in a row's card below the `sm` breakpoint: `state` leads, `title` follows
    * on the same line, `actions` go behind a row menu; other cells are labelled lines beneath.
@@ -196,6 +198,7 @@ export function DataTable({
                     key={c.key}
                     scope="col"
                     aria-sort={dir === "asc" ? "ascending" : dir === "desc" ? "descending" : c.sortable ? "none" : undefined}
+                    title={c.title}
                     className={cx("whitespace-nowrap px-4 py-2 font-medium", c.align === "right" && "text-right")}
                   >
                     {c.hideLabel ? (

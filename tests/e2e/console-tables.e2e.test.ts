@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import type { TAppView } from "@/lib/protocol/apps";
 import { TEST_IMAGE } from "../helpers/agent";
 import { adminApi, expectStatus, type Api } from "../helpers/api";
@@ -24,12 +24,18 @@ const SHOTS = shotsDir("e2e-console-tables");
 const UI = { timeout: 30_000, interval: 100 };
 const APP = "tables";
 const OTHER = "quiet";
+const HIDDEN = "hidden";
+// Long enough to wrap on a phone: the template card must wrap it, not scroll it.
+const COMMAND = ["sh", "-c", "while true; do echo \"$(date) a heartbeat line from a container with a long command\"; sleep 1000; done"];
+const LONG_IMAGE = "registry.example.internal:5000/platform-team/a-rather-long-image-name-for-phones:2026.12.02-0a1b2c3d";
 
 let admin: Api;
 let team: string;
 let member: TTestUser;
 let app: TAppView;
 let host: { id: string; name: string };
+let foreignTeam: string;
+let hiddenSetId: string;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
@@ -38,7 +44,9 @@ async function createApp(api: Api, slug: string, name: string, replicas: number)
     name,
     replicas,
     size: { cpu: 0.25, memoryMiB: 64, diskGiB: 1 },
-    containers: [{ index: 0, name: "app", image: TEST_IMAGE, cpu: 100, memory: 100, command: ["sleep", "1000000"] }],
+    containers: [
+      { index: 0, name: "app", image: TEST_IMAGE, cpu: 100, memory: 100, command: COMMAND, env: { LOG_LEVEL: "debug", DATABASE_URL: "postgres://x", FEATURE_FLAGS: "a,b" } },
+    ],
   };
   return expectStatus(await api.post(`/api/v1/teams/${slug}/apps`, body), 201) as TAppView;
 }
@@ -68,6 +76,23 @@ const overflow = (p: Page) => p.evaluate(() => document.documentElement.scrollWi
 const h1 = (p: Page) => p.getByRole("main").getByRole("heading", { level: 1 });
 const rowsOf = (p: Page, table: string) => p.getByRole("table", { name: table }).locator("tbody tr");
 
+/**
+ * Elements inside `root` that reach past the viewport's sides or overflow their own box sideways
+ * (a scroll box or clipped text), as "TAG.class: why"; sr-only text (1 px wide, clipped on purpose) is skipped.
+ */
+const sticksOut = (root: Locator) =>
+  root.evaluate((el) => {
+    const out: string[] = [];
+    for (const e of [el, ...el.querySelectorAll("*")]) {
+      const r = e.getBoundingClientRect();
+      if (r.width <= 1) continue;
+      const what = `${e.tagName}.${String(e.getAttribute("class") ?? "").slice(0, 40)}`;
+      if (r.left < -0.5 || r.right > window.innerWidth + 0.5) out.push(`${what}: ${Math.round(r.left)}–${Math.round(r.right)} px`);
+      if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) out.push(`${what}: scrolls ${e.scrollWidth} in ${e.clientWidth} px`);
+    }
+    return out;
+  });
+
 beforeAll(async () => {
   admin = await adminApi(c);
   team = await makeTeam(admin, { quota: { cpu: 1, memoryMiB: 1024, diskGiB: 8, sets: 4 } });
@@ -75,6 +100,8 @@ beforeAll(async () => {
   app = await createApp(member.api, team, APP, 2);
   await createApp(member.api, team, OTHER, 1);
   const [failed, degraded] = [...app.sets].sort((a, b) => a.name.localeCompare(b.name));
+  foreignTeam = await makeTeam(admin);
+  hiddenSetId = (await createApp(admin, foreignTeam, HIDDEN, 1)).sets[0].id;
   // A cordoned host row gets no other test's sets; a heartbeat "from the future" keeps it Ready without an agent.
   host = await insertHost(c.databaseUrl, { cordoned: true });
   await sql(c.databaseUrl, `UPDATE "Host" SET "lastSeenAt" = now() + interval '2 hours' WHERE id = $1`, [host.id]);
@@ -96,6 +123,12 @@ beforeAll(async () => {
     `INSERT INTO "AuditEvent" (id, at, "actorLabel", "teamId", action, "targetType", "targetId", details) VALUES ($1, now() - interval '1 minute', $2, $3, 'set.restart', 'set', $4, '{}')`,
     [`restart-${team}`, member.email, teamId, failed.id],
   );
+  // The degraded set's container exited, under a long image reference, with a Docker id and a measured layer.
+  await sql(
+    c.databaseUrl,
+    `UPDATE "Container" SET state = 'Exited', image = $2, "dockerId" = $3, "diskBytes" = 5242880 WHERE "setId" = $1`,
+    [degraded.id, LONG_IMAGE, "f".repeat(64)],
+  );
   browser = await launchBrowser();
 }, 240_000);
 
@@ -103,6 +136,7 @@ afterAll(async () => {
   for (const context of contexts) await context.close();
   await browser?.close();
   if (admin && team) await Promise.all([APP, OTHER].map((a) => admin.delete(`/api/v1/teams/${team}/apps/${a}`)));
+  if (admin && foreignTeam) await admin.delete(`/api/v1/teams/${foreignTeam}/apps/${HIDDEN}`);
   if (c.databaseUrl) await revokeInsertedHosts(c.databaseUrl);
 });
 
@@ -162,6 +196,48 @@ describe("console tables, names and palette in a browser", () => {
     await p.setViewportSize({ width: 1440, height: 900 });
     await expect.poll(() => uncordon.isVisible(), UI).toBe(true);
     expect(await menu.isVisible()).toBe(false);
+  }, 300_000);
+
+  it("stacks the app's template and a set's containers as cards at 390 px, and titles the set page with the set's name", async () => {
+    const p = await page("member", 390);
+    await openPage(p, `${c.url}/apps/${APP}`, c.mode);
+    const template = p.getByRole("region", { name: "Template", exact: true });
+    await expect.poll(() => rowsOf(p, "Containers of the template").count(), UI).toBe(1);
+    const card = rowsOf(p, "Containers of the template").first();
+    expect(await card.evaluate((tr) => getComputedStyle(tr).display)).toBe("flex");
+    expect(await template.getByText(/^sh -c 'while true;/).isVisible()).toBe(true);
+    expect(await template.getByText("LOG_LEVEL, DATABASE_URL, FEATURE_FLAGS").isVisible()).toBe(true);
+    expect(await overflow(p), "app page scrolls sideways").toBeLessThanOrEqual(0);
+    expect(await sticksOut(template)).toEqual([]);
+    await shots(p, "app-template");
+    expect(await sticksOut(template), "template at 1440 px").toEqual([]);
+
+    const degraded = app.sets.find((s) => s.name === `${APP}-1`)!;
+    await p.setViewportSize({ width: 390, height: 844 });
+    await openPage(p, `${c.url}/sets/${degraded.id}`, c.mode);
+    const containers = p.getByRole("region", { name: "Containers", exact: true });
+    await expect.poll(() => rowsOf(p, "Containers of this set").count(), UI).toBe(1);
+    expect(await overflow(p), "set page scrolls sideways").toBeLessThanOrEqual(0);
+    expect(await sticksOut(containers)).toEqual([]);
+    // The state leads the card, on screen: left of the container's name on its first line.
+    const state = containers.getByTestId("container-state");
+    expect(await state.textContent()).toBe("Exited");
+    expect(await state.isVisible()).toBe(true);
+    const [stateBox, nameBox] = [await state.boundingBox(), await containers.getByText("app", { exact: true }).boundingBox()];
+    expect(stateBox && nameBox && stateBox.x >= 0 && stateBox.x + stateBox.width <= nameBox.x, "state before the name").toBe(true);
+    expect(await containers.getByText(LONG_IMAGE).isVisible()).toBe(true);
+    expect(await containers.getByTestId("writable-layer").textContent()).toBe("5 MiB");
+    // The tab says which set, by name; the id stays in the address.
+    expect(await p.title()).toBe(`Set ${APP}-1 · Berth`);
+    await shots(p, "set-containers");
+    // At full width the long image wraps rather than pushing the Docker id out of a scrolled table.
+    expect(await sticksOut(containers), "containers at 1440 px").toEqual([]);
+
+    // Another team's set: not found, and its name is nowhere, not even in the tab.
+    const response = await p.goto(`${c.url}/sets/${hiddenSetId}`);
+    expect(response?.status()).toBe(404);
+    expect(await p.title()).not.toContain(`${HIDDEN}-0`);
+    expect(await p.content()).not.toContain(`${HIDDEN}-0`);
   }, 300_000);
 
   it("narrows rows with search and facets on apps, sets and hosts", async () => {
@@ -321,7 +397,8 @@ describe("console tables, names and palette in a browser", () => {
     const unhealthy = p.getByTestId("unhealthy-sets");
     for (const s of app.sets) {
       const link = unhealthy.getByRole("link", { name: s.name, exact: true });
-      expect(await link.count(), `${s.name} in ${await unhealthy.textContent()} (by state: ${await byState.textContent()})`).toBe(1);
+      // Polled: a streamed part of the page sits in a hidden holder (no roles) until React swaps it in.
+      await expect.poll(() => link.count(), { ...UI, message: `${s.name} in ${await unhealthy.textContent()} (by state: ${await byState.textContent()})` }).toBe(1);
       expect(await link.getAttribute("href")).toBe(`/sets/${s.id}`);
     }
     const activity = p.getByRole("table", { name: "Recent activity" });

@@ -10,11 +10,10 @@ import { SetBreadcrumb } from "@/components/sets/set-breadcrumb";
 import { SetActions, SetActionStatus } from "@/components/sets/set-actions";
 import { SetStateBadge } from "@/components/sets/set-state-badge";
 import { SetLive } from "@/components/sets/set-live";
-import { ContainerStateBadge } from "@/components/ui/badge";
-import { RelativeTime } from "@/components/ui/relative-time";
-import { getSet } from "@/lib/apps/view";
+import { SetContainersTable } from "@/components/sets/set-containers-table";
+import { viewedSet } from "@/lib/ui/set-page";
 import { exactTime, formatBytes, formatCores, formatMiB } from "@/lib/ui/format";
-import { orNotFound } from "@/lib/ui/or-not-found";
+import { isNotFound, orNotFound } from "@/lib/ui/or-not-found";
 import { LogViewer } from "@/components/logs/LogViewer";
 import { SetTerminal } from "@/components/terminal/set-terminal";
 import { roleAtLeast } from "@/lib/auth/authorize";
@@ -36,7 +35,13 @@ interface TProps {
 }
 
 export async function generateMetadata({ params }: TProps): Promise<Metadata> {
-  return { title: `Set ${(await params).id}` };
+  // The same read as the page's (cached per request); a set the caller cannot see gets no name.
+  try {
+    return { title: `Set ${(await viewedSet((await params).id)).name}` };
+  } catch (err) {
+    if (isNotFound(err)) return { title: "Set not found" };
+    throw err;
+  }
 }
 
 /** A set: is it healthy (state, reason), where it runs, its containers and limits, then its tabs. */
@@ -44,7 +49,7 @@ export default async function SetPage({ params, searchParams }: TProps) {
   const { principal, teams, team: selected } = await consoleContext();
   const { id } = await params;
   // Another team's set is "not found", exactly like a missing one (and like the API's 404).
-  const set = await orNotFound(getSet(principal, id));
+  const set = await orNotFound(viewedSet(id));
   const query = await searchParams;
   const tab: TTab = TABS.find((t) => t.id === query.tab)?.id ?? "metrics";
   const names = set.containers.map((c) => c.name);
@@ -154,53 +159,8 @@ export default async function SetPage({ params, searchParams }: TProps) {
         <h2 id="containers-heading" className="mb-2 text-sm font-semibold">
           Containers
         </h2>
-        {/* Focusable: on a phone this table scrolls sideways, and a keyboard must be able to scroll it too. */}
-        <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800" tabIndex={0} role="region" aria-label="Containers of this set">
-          <table className="min-w-full text-sm">
-            <thead className="bg-zinc-50 text-left text-xs text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
-              <tr>
-                <th className="px-3 py-2 font-medium">#</th>
-                <th className="px-3 py-2 font-medium">Name</th>
-                <th className="px-3 py-2 font-medium">Image</th>
-                <th className="px-3 py-2 font-medium">State</th>
-                <th className="px-3 py-2 text-right font-medium">CPU limit</th>
-                <th className="px-3 py-2 text-right font-medium">Memory limit</th>
-                <th className="px-3 py-2 text-right font-medium" title="Size of the container's writable layer at the host's last disk scan">
-                  Writable layer
-                </th>
-                <th className="px-3 py-2 font-medium">Docker id</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-              {set.containers.map((c) => (
-                <tr key={c.name}>
-                  <td className="px-3 py-2 tabular-nums text-zinc-500 dark:text-zinc-400">{c.index}</td>
-                  <td className="px-3 py-2 font-medium">
-                    {c.name}
-                    {c.oom.kills > 0 && (
-                      <p className="text-xs font-normal text-red-700 dark:text-red-400" data-testid="oom-kills" title={c.oom.lastCause ?? undefined}>
-                        {c.oom.kills === 1 ? "1 process OOM-killed" : `${c.oom.kills} processes OOM-killed`}
-                        {c.oom.lastAt && <>, last <RelativeTime iso={c.oom.lastAt} /></>}
-                        {c.oom.lastCause && <span className="block text-zinc-600 dark:text-zinc-400">{c.oom.lastCause}</span>}
-                      </p>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs">{c.image}</td>
-                  <td className="px-3 py-2">
-                    <ContainerStateBadge state={c.state} setState={set.state} />
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatCores(c.limits.cpu)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatBytes(c.limits.memoryBytes)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums" data-testid="writable-layer">
-                    {c.diskBytes === null ? <span className="text-zinc-500 dark:text-zinc-400">not measured yet</span> : formatBytes(c.diskBytes)}
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs text-zinc-600 dark:text-zinc-400" title={c.dockerId ?? undefined}>
-                    {c.dockerId ? c.dockerId.slice(0, 12) : "–"}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="rounded-lg border border-zinc-200 dark:border-zinc-800">
+          <SetContainersTable set={set} />
         </div>
       </section>
 
