@@ -133,7 +133,8 @@ export function DataTable({
                 setFilter(e.target.value);
                 setPage(0);
               }}
-              className={controlClass("h-8 w-full min-w-0 max-w-xs flex-1 text-sm")}
+              // A line of its own on a phone: beside the selects it would shrink to nothing.
+              className={controlClass("h-8 w-full min-w-0 flex-1 basis-full text-sm sm:max-w-xs sm:basis-48")}
             />
           )}
           {facets.map((f) => (
