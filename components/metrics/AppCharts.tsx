@@ -6,7 +6,6 @@ import type { TMetricsHistory } from "@/lib/protocol/metrics";
 import { appRows, type TSetHistory } from "./app-series";
 import { TOOLTIP_STYLE } from "./MetricChart";
 import { chartWindow, colourOf, formatTime, formatValue, latestValues, timeTicks, yTop, type TRow } from "./series";
-import { RangePicker } from "./range-picker";
 
 type TRange = "15m" | "1h" | "24h";
 const RANGES: Array<{ value: TRange; label: string; ms: number }> = [
@@ -32,14 +31,12 @@ export function AppCharts({ sets }: { sets: Array<{ id: string; name: string }> 
   const [range, setRange] = useState<TRange>("15m");
   const [loaded, setLoaded] = useState<{ at: number; sets: TSetHistory[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // The sets as a value: a new array with the same sets must not reload.
-  const key = JSON.stringify(sets.map((s) => ({ id: s.id, name: s.name })));
+  const key = sets.map((s) => s.id).join(",");
 
   useEffect(() => {
     let cancelled = false;
-    const wanted = JSON.parse(key) as Array<{ id: string; name: string }>;
     const load = () =>
-      Promise.all(wanted.map(async (s) => ({ set: s.name, history: await history(s.id, range) }))).then(
+      Promise.all(sets.map(async (s) => ({ set: s.name, history: await history(s.id, range) }))).then(
         (got) => {
           if (cancelled) return;
           setLoaded({ at: Date.now(), sets: got });
@@ -53,7 +50,7 @@ export function AppCharts({ sets }: { sets: Array<{ id: string; name: string }> 
       cancelled = true;
       clearInterval(timer);
     };
-  }, [key, range]);
+  }, [key, range]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const rows = useMemo(() => {
     if (!loaded) return null;
@@ -66,7 +63,19 @@ export function AppCharts({ sets }: { sets: Array<{ id: string; name: string }> 
   return (
     <section aria-label="App metrics" className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <RangePicker ranges={RANGES} value={range} onChange={setRange} />
+        <div role="group" aria-label="Time range" className="inline-flex rounded-md border border-zinc-300 p-0.5 dark:border-zinc-700">
+          {RANGES.map((r) => (
+            <button
+              key={r.value}
+              type="button"
+              aria-pressed={range === r.value}
+              onClick={() => setRange(r.value)}
+              className={`rounded px-3 py-1 text-sm ${range === r.value ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"}`}
+            >
+              {r.label}
+            </button>
+          ))}
+        </div>
         {error ? (
           <span role="alert" className="text-xs text-red-700 dark:text-red-400">
             {error}

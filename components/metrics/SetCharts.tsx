@@ -6,7 +6,6 @@ import type { TAck } from "@/lib/protocol/events";
 import type { TMetricsHistory, TSetMetrics } from "@/lib/protocol/metrics";
 import { MetricChart, type TLimit, type TLine } from "./MetricChart";
 import { LIVE_WINDOW_MS, SeriesBuffer, chartData, chartWindow, colourOf } from "./series";
-import { RangePicker } from "./range-picker";
 
 type TRange = "live" | "1h" | "24h" | "7d";
 const RANGES: Array<{ value: TRange; label: string }> = [
@@ -199,7 +198,23 @@ export function SetCharts({ setId, containers, cpuLimits = {} }: { setId: string
   return (
     <section aria-label="Metrics" className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <RangePicker ranges={RANGES} value={range} onChange={setRange} />
+        <div role="group" aria-label="Time range" className="inline-flex rounded-md border border-zinc-300 p-0.5 dark:border-zinc-700">
+          {RANGES.map((r) => (
+            <button
+              key={r.value}
+              type="button"
+              aria-pressed={range === r.value}
+              onClick={() => setRange(r.value)}
+              className={`rounded px-3 py-1 text-sm ${
+                range === r.value
+                  ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900"
+                  : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+              }`}
+            >
+              {r.label}
+            </button>
+          ))}
+        </div>
         <StatusLine status={status} />
       </div>
       <div className="grid gap-3 lg:grid-cols-2">
